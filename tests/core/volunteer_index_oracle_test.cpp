@@ -216,7 +216,7 @@ TEST_P(VolunteerIndexOracle, MatchesBruteForceOnRandomData) {
     ASSERT_TRUE(s.check_polygons(100));
     // Most queries must find someone, or agreement with the oracle would prove little.
     EXPECT_GT(s.nonempty(), 400u) << "of 1000 queries";
-    EXPECT_GT(s.matched(), 100'000u);
+    EXPECT_GT(s.matched(), 20'000u);
     std::cout << "[ compared ] " << s.nonempty() << " non-empty answers, " << s.matched() << " matches\n";
 }
 
