@@ -27,6 +27,9 @@ enum class ErrorCode {
     kUnknownAlert,
     kAlertClosed,
     kConflict,  // optimistic concurrency: the version a caller expected is not the current one
+    kNotRecipient,           // a volunteer answered an alert they were never sent
+    kNotAccepted,            // on scene / done from a volunteer who has not accepted
+    kUnknownDevice,
 };
 
 std::string_view to_string(ErrorCode code);

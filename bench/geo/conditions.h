@@ -1,0 +1,22 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <ostream>
+#include <string_view>
+
+namespace yihu::bench {
+
+// The conditions a run was measured under, in the order they were recorded: printed before any figure and written
+// to the JSON, so that no number is read without knowing the machine and the inputs behind it.
+class Conditions {
+  public:
+    void add(std::string_view key, boost::json::value value) { items_[key] = std::move(value); }
+    const boost::json::object& json() const { return items_; }
+    // "key: value" lines; strings unquoted.
+    void print(std::ostream& out) const;
+
+  private:
+    boost::json::object items_;  // keeps insertion order
+};
+
+}  // namespace yihu::bench
