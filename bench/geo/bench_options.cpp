@@ -80,7 +80,10 @@ std::optional<BenchOptions> parse_options(int argc, char** argv) {
     o.redis = !no_redis;
     if (!json.empty()) o.json_path = json;
     if (!(o.cell_deg >= 0.0005 && o.cell_deg <= 1.0)) throw std::invalid_argument("--cell-deg must be in 0.0005..1");
-    for (int i = 0; i < argc; ++i) o.command_line += (i ? " " : "") + std::string(argv[i]);
+    for (int i = 0; i < argc; ++i) {
+        if (i > 0) o.command_line += ' ';
+        o.command_line += argv[i];
+    }
     return o;
 }
 
