@@ -1,8 +1,10 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value_from.hpp>
 #include <ostream>
 #include <string_view>
+#include <utility>
 
 namespace yihu::bench {
 
@@ -10,7 +12,11 @@ namespace yihu::bench {
 // to the JSON, so that no number is read without knowing the machine and the inputs behind it.
 class Conditions {
   public:
-    void add(std::string_view key, boost::json::value value) { items_[key] = std::move(value); }
+    // Anything boost::json::value_from takes: strings, numbers, bools, JSON values.
+    template <class T>
+    void add(std::string_view key, T&& value) {
+        items_[key] = boost::json::value_from(std::forward<T>(value));
+    }
     const boost::json::object& json() const { return items_; }
     // "key: value" lines; strings unquoted.
     void print(std::ostream& out) const;

@@ -84,9 +84,9 @@ void compare(const std::vector<Match>& expected, const std::vector<Match>& got, 
         if (t.wrong++ == 0) {
             std::ostringstream s;
             s << "question " << t.questions - 1 << ": volunteer " << id << " "
-              << (std::binary_search(expected_ids.begin(), expected_ids.end(), id) ? "missing" : "extra")
-              << ", " << std::fixed << std::setprecision(2) << off << " m from the edge (" << expected.size()
-              << " expected, " << got.size() << " returned)";
+              << (std::binary_search(expected_ids.begin(), expected_ids.end(), id) ? "missing" : "extra") << ", "
+              << std::fixed << std::setprecision(2) << off << " m from the edge (" << expected.size() << " expected, "
+              << got.size() << " returned)";
             t.first_wrong = s.str();
         }
     }
@@ -110,8 +110,8 @@ bool report(std::ostream& log, const Contender& c, std::string_view measure, con
 
 }  // namespace
 
-bool cross_check(Contender& reference, const std::vector<Contender*>& others, const Dataset& data,
-                 const Workload& w, const CheckCounts& counts, std::ostream& log) {
+bool cross_check(Contender& reference, const std::vector<Contender*>& others, const Dataset& data, const Workload& w,
+                 const CheckCounts& counts, std::ostream& log) {
     auto position = [&](VolunteerId id) { return data.volunteers[id].position; };
     bool ok = true;
     std::vector<Match> expected, got;
@@ -124,30 +124,33 @@ bool cross_check(Contender& reference, const std::vector<Contender*>& others, co
             c->nearest_skilled(q, kKnnK, got);
             // A full answer has a second edge: the k-th distance, where Redis's ranking may swap neighbours.
             const double kth = expected.size() == kKnnK ? expected.back().distance_m : q.radius_m();
-            compare(expected, got, c->exact(), redis_tolerance_m(q.radius_m()),
-                    [&](VolunteerId id) {
-                        const double d = core::geo::distance_m(core::geo::to_unit(position(id)), q.center_unit());
-                        return std::min(std::abs(d - q.radius_m()), std::abs(d - kth));
-                    },
-                    knn);
+            compare(
+                expected, got, c->exact(), redis_tolerance_m(q.radius_m()),
+                [&](VolunteerId id) {
+                    const double d = core::geo::distance_m(core::geo::to_unit(position(id)), q.center_unit());
+                    return std::min(std::abs(d - q.radius_m()), std::abs(d - kth));
+                },
+                knn);
         }
         for (std::size_t i = 0; i < std::min(counts.circle, w.big_circles.size()); ++i) {
             const core::geo::Circle& q = w.big_circles[i];
             reference.within(q, expected);
             c->within(q, got);
-            compare(expected, got, c->exact(), redis_tolerance_m(q.radius_m()),
-                    [&](VolunteerId id) {
-                        const double d = core::geo::distance_m(core::geo::to_unit(position(id)), q.center_unit());
-                        return std::abs(d - q.radius_m());
-                    },
-                    circle);
+            compare(
+                expected, got, c->exact(), redis_tolerance_m(q.radius_m()),
+                [&](VolunteerId id) {
+                    const double d = core::geo::distance_m(core::geo::to_unit(position(id)), q.center_unit());
+                    return std::abs(d - q.radius_m());
+                },
+                circle);
         }
         for (std::size_t i = 0; i < std::min(counts.polygon, w.polygons.size()); ++i) {
             const core::geo::Polygon& q = w.polygons[i];
             reference.within(q, expected);
             c->within(q, got);
-            compare(expected, got, c->exact(), kPolygonToleranceM,
-                    [&](VolunteerId id) { return distance_to_ring_m(q, position(id)); }, poly);
+            compare(
+                expected, got, c->exact(), kPolygonToleranceM,
+                [&](VolunteerId id) { return distance_to_ring_m(q, position(id)); }, poly);
         }
         ok = report(log, *c, "knn100_1km", knn) && ok;
         ok = report(log, *c, "circle_5km", circle) && ok;

@@ -22,7 +22,7 @@ struct CheckCounts {
 // applied, in order, to yihu and to every contender that roams, comparing the alerts entered. An exact contender
 // must agree exactly; an inexact one (Redis) may differ only for points within a metre or so of a query's edge.
 // Prints one line per contender and measure; returns false if any contender disagrees.
-bool cross_check(Contender& reference, const std::vector<Contender*>& others, const Dataset& data,
-                 const Workload& w, const CheckCounts& counts, std::ostream& log);
+bool cross_check(Contender& reference, const std::vector<Contender*>& others, const Dataset& data, const Workload& w,
+                 const CheckCounts& counts, std::ostream& log);
 
 }  // namespace yihu::bench

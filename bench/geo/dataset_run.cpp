@@ -9,6 +9,7 @@
 #include "dataset.h"
 #include "grid_profile.h"
 #include "local_runner.h"
+#include "machine_info.h"
 #include "op_budget.h"
 #include "redis_contender.h"
 #include "redis_runner.h"
@@ -57,7 +58,7 @@ DatasetOutcome run_dataset(std::size_t size, Distribution distribution, const Da
         << data.skilled() << " with skill 0; dataset seed " << data_seed << ", workload seed " << w.seed << "\n";
     const GridProfile grid =
         profile_grid(data, w, settings.cell_deg, settings.quick ? 200 : 2000, settings.quick ? 20 : 100);
-    out << describe(grid) << "\n";
+    out << describe(grid) << std::endl;  // flushed: a long run shows its progress
 
     auto& c = outcome.conditions;
     c["name"] = data.name;
@@ -76,7 +77,8 @@ DatasetOutcome run_dataset(std::size_t size, Distribution distribution, const Da
                  {"knn100_1km_points_inside", grid.knn_inside},
                  {"knn100_1km_skilled_inside", grid.knn_skilled},
                  {"circle_5km_points_read", grid.circle_read},
-                 {"circle_5km_points_inside", grid.circle_inside}};
+                 {"circle_5km_points_inside", grid.circle_inside},
+                 {"update_near_share_changing_cell", grid.near_moves_changing_cell}};
 
     YihuContender yihu(core::IndexOptions{.cell_deg = settings.cell_deg});
     BruteforceContender brute;
@@ -95,7 +97,7 @@ DatasetOutcome run_dataset(std::size_t size, Distribution distribution, const Da
         load_s[contender->name()] = s;
         out << " " << contender->name() << " " << std::fixed << std::setprecision(2) << s << " s";
     }
-    out << std::defaultfloat << "\n";
+    out << std::defaultfloat << std::endl;
     c["load_seconds"] = load_s;
 
     out << "cross-check against yihu (before timing):\n";
@@ -103,6 +105,7 @@ DatasetOutcome run_dataset(std::size_t size, Distribution distribution, const Da
     CheckCounts counts;
     if (settings.quick) counts = CheckCounts{100, 30, 100, 100};
     outcome.checks_passed = cross_check(yihu, others, data, w, counts, out);
+    out << std::flush;
     if (!outcome.checks_passed) return outcome;
 
     const auto t0 = BenchClock::now();
@@ -117,8 +120,10 @@ DatasetOutcome run_dataset(std::size_t size, Distribution distribution, const Da
         append(run_redis_measures(*redis, stats, data, w, settings.quick, settings.timer_overhead_ns));
     }
     c["timing_seconds"] = seconds_since(t0);
+    c["load_average_after"] = load_average();  // the other core's load shows here (a shared machine is noisy)
     out << "\n";
     print_table(out, data.name, outcome.rows);
+    out << std::flush;
     return outcome;
 }
 

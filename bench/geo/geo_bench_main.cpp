@@ -14,6 +14,7 @@
 #include "dataset_run.h"
 #include "json_report.h"
 #include "machine_info.h"
+#include "memory_probe.h"
 #include "op_timer.h"
 #include "redis_connection.h"
 #include "redis_server_process.h"
@@ -25,15 +26,22 @@ namespace {
 
 constexpr int kChecksFailed = 2;
 
-Conditions base_conditions(const BenchOptions& o, bool pinned, const std::string& redis_version,
+Conditions base_conditions(const BenchOptions& o, bool pinned, bool redis_pinned, const std::string& redis_version,
                            std::int64_t timer_overhead) {
     Conditions c;
     c.add("date", utc_now());
     c.add("command", o.command_line);
     c.add("cpu", cpu_model());
+    c.add("cpu_caches", cpu_caches());
     c.add("online_cpus", online_cpus());
     c.add("bench_cpu", pinned ? boost::json::value(o.bench_cpu) : boost::json::value("not pinned"));
-    c.add("redis_cpu", o.redis ? boost::json::value(o.redis_cpu) : boost::json::value(nullptr));
+    c.add("redis_cpu", !o.redis       ? boost::json::value(nullptr)
+                       : redis_pinned ? boost::json::value(std::to_string(o.redis_cpu) +
+                                                           " (sched_setaffinity before exec, as taskset -c does)")
+                                      : boost::json::value("not pinned"));
+    boost::json::object latency;
+    for (std::size_t mib : {1, 8, 64, 256}) latency[std::to_string(mib) + "MiB"] = dependent_load_ns(mib << 20);
+    c.add("dependent_load_ns", latency);
     c.add("load_average_at_start", load_average());
     c.add("kernel", kernel());
     c.add("compiler", compiler());
@@ -46,13 +54,16 @@ Conditions base_conditions(const BenchOptions& o, bool pinned, const std::string
     c.add("sizes", sizes);
     c.add("distributions", dists);
     c.add("clustered_layout", clustered_layout());
-    c.add("volunteers", "all on duty and fresh; ~10% hold skill 0 (the one queried), skills 1-15 20% each, tier "
-                        "uniform");
+    c.add("volunteers",
+          "all on duty and fresh; ~10% hold skill 0 (the one queried), skills 1-15 20% each, tier "
+          "uniform");
     c.add("yihu_cell_deg", o.cell_deg);
     c.add("alert_mix", alert_mix_description(1000));
     c.add("seed", o.seed);
     c.add("timer", "std::chrono::steady_clock; per-op samples minus the median empty clock pair (" +
-                       std::to_string(timer_overhead) + " ns); ns_per_op from a separate tight loop (total / count)");
+                       std::to_string(timer_overhead) +
+                       " ns); ns_per_op from tight loops with no clock read per op: 10 consecutive runs each timed "
+                       "once, the median run's total / count");
     c.add("quick", o.quick);
     boost::json::array notes = {
         "roam_1000 has no Redis equivalent (Redis cannot ask which stored areas contain a point): not applicable, "
@@ -80,9 +91,10 @@ int run(const BenchOptions& o) {
     const bool pinned = can_pin && pin_this_thread(o.bench_cpu);
     const std::int64_t overhead = timer_overhead_ns();
 
-    Conditions conditions = base_conditions(o, pinned, redis_version, overhead);
+    Conditions conditions = base_conditions(o, pinned, can_pin && o.redis_cpu >= 0, redis_version, overhead);
     std::cout << "geo_bench conditions:\n";
     conditions.print(std::cout);
+    std::cout << std::flush;
 
     DatasetRunSettings settings;
     settings.quick = o.quick;

@@ -90,6 +90,14 @@ GridProfile profile_grid(const Dataset& data, const Workload& w, double cell_deg
         p.circle_read += static_cast<double>(f.read) / static_cast<double>(nc);
         p.circle_inside += static_cast<double>(f.inside) / static_cast<double>(nc);
     }
+    std::size_t changed = 0;
+    const core::geo::CellGrid cells(cell_deg);
+    for (const MoveInput& m : w.near_moves) {
+        changed +=
+            cells.row_of(m.from.lat) != cells.row_of(m.to.lat) || cells.col_of(m.from.lon) != cells.col_of(m.to.lon);
+    }
+    if (!w.near_moves.empty())
+        p.near_moves_changing_cell = static_cast<double>(changed) / static_cast<double>(w.near_moves.size());
     return p;
 }
 
@@ -99,9 +107,11 @@ std::string describe(const GridProfile& p) {
                   "yihu grid %.4g deg: %zu occupied cells, %.0f volunteers per occupied cell on average (max %zu)\n"
                   "  knn100_1km reads %.1f cells = %.0f points (p99 %.0f) to find %.0f inside 1 km, %.1f with the "
                   "skill\n"
-                  "  circle_5km reads %.0f points to return %.0f",
+                  "  circle_5km reads %.0f points to return %.0f\n"
+                  "  update_near: %.1f%% of the moves (up to 50 m) cross into another cell",
                   p.cell_deg, p.occupied_cells, p.mean_per_cell, p.max_per_cell, p.knn_cells, p.knn_read,
-                  p.knn_read_p99, p.knn_inside, p.knn_skilled, p.circle_read, p.circle_inside);
+                  p.knn_read_p99, p.knn_inside, p.knn_skilled, p.circle_read, p.circle_inside,
+                  100.0 * p.near_moves_changing_cell);
     return buf;
 }
 

@@ -12,7 +12,7 @@ namespace yihu::bench {
 struct LatencyStats {
     std::optional<double> p50_ns;
     std::optional<double> p99_ns;
-    std::optional<double> ns_per_op;  // from a tight loop timed once (or a server's total / calls)
+    std::optional<double> ns_per_op;  // from tight loops, no clock per op (or a server's total / calls)
     std::size_t ops = 0;              // per-op samples behind p50 / p99
 };
 

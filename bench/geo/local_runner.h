@@ -16,7 +16,8 @@
 namespace yihu::bench {
 
 // Times every measure of an in-process contender: p50 / p99 from each op timed alone (minus the clock's own cost),
-// ns_per_op from a tight loop over as many further ops. C is the concrete contender type.
+// ns_per_op from tight loops over as many further ops (the median of 10 runs, see time_loop_ns). C is the concrete
+// contender type.
 template <class C>
 std::vector<ResultRow> run_local_measures(C& c, const Dataset& data, const Workload& w, bool quick,
                                           std::int64_t timer_overhead) {

@@ -2,6 +2,7 @@
 
 #include <sched.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <ctime>
@@ -31,6 +32,12 @@ std::string cpu_model() {
 
 unsigned online_cpus() {
     return std::thread::hardware_concurrency();
+}
+
+std::string cpu_caches() {
+    auto kib = [](int name) { return std::to_string(sysconf(name) / 1024) + " KiB"; };
+    return "L1d " + kib(_SC_LEVEL1_DCACHE_SIZE) + ", L2 " + kib(_SC_LEVEL2_CACHE_SIZE) + ", L3 " +
+           kib(_SC_LEVEL3_CACHE_SIZE) + " (as reported; a VM may misreport L3)";
 }
 
 std::string compiler() {

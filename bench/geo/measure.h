@@ -15,17 +15,23 @@ enum class Measure {
     kRoam1000,    // a near move checked against 1,000 active alert areas ("did they just walk into one")
 };
 
-inline constexpr std::array kAllMeasures{Measure::kKnn100_1km, Measure::kCircle5km,  Measure::kPolygon,
+inline constexpr std::array kAllMeasures{Measure::kKnn100_1km, Measure::kCircle5km, Measure::kPolygon,
                                          Measure::kUpdateNear, Measure::kUpdateFar, Measure::kRoam1000};
 
 inline std::string_view measure_name(Measure m) {
     switch (m) {
-        case Measure::kKnn100_1km: return "knn100_1km";
-        case Measure::kCircle5km: return "circle_5km";
-        case Measure::kPolygon: return "polygon";
-        case Measure::kUpdateNear: return "update_near";
-        case Measure::kUpdateFar: return "update_far";
-        case Measure::kRoam1000: return "roam_1000";
+        case Measure::kKnn100_1km:
+            return "knn100_1km";
+        case Measure::kCircle5km:
+            return "circle_5km";
+        case Measure::kPolygon:
+            return "polygon";
+        case Measure::kUpdateNear:
+            return "update_near";
+        case Measure::kUpdateFar:
+            return "update_far";
+        case Measure::kRoam1000:
+            return "roam_1000";
     }
     return "?";
 }

@@ -13,8 +13,9 @@ MoveGenerator::MoveGenerator(const Dataset& data, Rng& rng) : rng_(rng) {
 }
 
 MoveInput MoveGenerator::commit(core::VolunteerId id, LatLng to) {
+    const LatLng from = positions_[id];
     positions_[id] = to;
-    return MoveInput{id, to};
+    return MoveInput{id, to, from};
 }
 
 std::vector<MoveInput> MoveGenerator::near(std::size_t count, double max_m) {

@@ -10,10 +10,11 @@
 
 namespace yihu::bench {
 
-// One position update: volunteer `id` is now at `to`.
+// One position update: volunteer `id` moved from `from` (where the walk had them) to `to`.
 struct MoveInput {
     core::VolunteerId id;
     core::geo::LatLng to;
+    core::geo::LatLng from;  // for statistics only: contenders know where the volunteer was
 };
 
 // Draws position updates for random volunteers and remembers where each one went, so consecutive batches form one

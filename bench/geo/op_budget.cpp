@@ -11,10 +11,13 @@ std::size_t full_max_ops(Measure m, std::string_view contender) {
     if (contender == "redis") return updates ? 20'000 : 5'000;
     if (contender == "bruteforce" && !updates) return 2'000;  // O(N) per query
     switch (m) {
-        case Measure::kCircle5km: return 10'000;
+        case Measure::kCircle5km:
+            return 10'000;
         case Measure::kKnn100_1km:
-        case Measure::kPolygon: return 20'000;
-        default: return 100'000;
+        case Measure::kPolygon:
+            return 20'000;
+        default:
+            return 100'000;
     }
 }
 

@@ -29,12 +29,12 @@ core::geo::Polygon random_polygon(LatLng center, double half_width_m, double hal
         // Jitter stays under half a step, so the angles keep increasing and the ring cannot cross itself.
         const double a = kTwoPi * (static_cast<double>(i) + jitter(rng)) / static_cast<double>(vertices);
         const double f = reach(rng);
-        const double x = std::cos(a) * half_width_m * f;  // east before rotation
+        const double x = std::cos(a) * half_width_m * f;   // east before rotation
         const double y = std::sin(a) * half_height_m * f;  // north before rotation
         const double east = x * std::cos(rotation) - y * std::sin(rotation);
         const double north = x * std::sin(rotation) + y * std::cos(rotation);
-        ring.push_back(core::geo::destination(center, std::atan2(east, north) * core::geo::kRadToDeg,
-                                              std::hypot(east, north)));
+        ring.push_back(
+            core::geo::destination(center, std::atan2(east, north) * core::geo::kRadToDeg, std::hypot(east, north)));
     }
     return core::geo::Polygon::make(ring, /*require_closed=*/false).value();
 }

@@ -62,8 +62,8 @@ std::unique_ptr<RedisServerProcess> RedisServerProcess::start(int cpu, std::chro
     const int port = free_loopback_port();
     const std::string port_text = std::to_string(port);
     // Everything the child needs is built before fork(): between fork and exec it only makes system calls.
-    std::vector<std::string> args = {"redis-server", "--port", port_text, "--bind", "127.0.0.1", "--save", "",
-                                     "--appendonly", "no", "--dir", "/tmp", "--protected-mode", "yes"};
+    std::vector<std::string> args = {"redis-server", "--port", port_text, "--bind", "127.0.0.1",        "--save", "",
+                                     "--appendonly", "no",     "--dir",   "/tmp",   "--protected-mode", "yes"};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -74,7 +74,7 @@ std::unique_ptr<RedisServerProcess> RedisServerProcess::start(int cpu, std::chro
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
-        if (cpu >= 0) {  // what `taskset -c <cpu>` does; the mask survives exec
+        if (cpu >= 0) {                       // what `taskset -c <cpu>` does; the mask survives exec
             cpu_set_t set;
             CPU_ZERO(&set);
             CPU_SET(cpu, &set);
@@ -98,7 +98,8 @@ std::unique_ptr<RedisServerProcess> RedisServerProcess::start(int cpu, std::chro
         if (waitpid(pid, &status, WNOHANG) == pid) {
             server->pid_ = 0;
             g_server_pid.store(0);
-            throw std::runtime_error("redis-server exited during start-up (status " + std::to_string(status) +
+            const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            throw std::runtime_error("redis-server exited during start-up (exit code " + std::to_string(code) +
                                      "; is redis-server on PATH, is port " + port_text + " taken?)");
         }
         if (auto c = RedisConnection::try_connect(server->host(), port, std::chrono::milliseconds(200))) {

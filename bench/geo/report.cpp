@@ -45,7 +45,8 @@ std::string format_ns(const std::optional<double>& ns) {
 void print_table(std::ostream& out, const std::string& dataset, const std::vector<ResultRow>& rows) {
     out << std::left << std::setw(13) << "measure" << std::setw(13) << "contender" << std::right << std::setw(8)
         << "ops" << std::setw(11) << "p50" << std::setw(11) << "p99" << std::setw(11) << "ns/op" << std::setw(10)
-        << "vs yihu" << "\n";
+        << "vs yihu"
+        << "\n";
     for (Measure m : kAllMeasures) {
         const std::string_view measure = measure_name(m);
         const LatencyStats* yihu = find(rows, dataset, "yihu", measure);

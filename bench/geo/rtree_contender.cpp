@@ -78,8 +78,9 @@ void RtreeContender::nearest_skilled(const core::geo::Circle& circle, std::size_
 
 void RtreeContender::within(const core::geo::Circle& circle, std::vector<core::Match>& out) {
     out.clear();
-    scan_circle(circle, core::VolunteerFilter{},
-                [&](core::VolunteerId id, double c2) { out.push_back(core::Match{id, c2}); });
+    scan_circle(circle, core::VolunteerFilter{}, [&](core::VolunteerId id, double c2) {
+        out.push_back(core::Match{id, c2});
+    });
     core::chord2_to_meters(out);
 }
 

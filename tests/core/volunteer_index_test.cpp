@@ -240,3 +240,20 @@ TEST(VolunteerIndex, FiveHundredKilometreRing) {
 
 }  // namespace
 }  // namespace yihu::core
+
+namespace yihu::core::geo {
+namespace {
+
+TEST(Sphere, ChordDistanceSeriesAgreesWithAsinAcrossItsRange) {
+    for (double d = 0.001; d < 3'000'000; d *= 1.07) {
+        const double c2 = chord2_of_distance(d);
+        const double exact = 2.0 * kEarthRadiusM * std::asin(std::sqrt(c2) * 0.5);
+        EXPECT_NEAR(distance_of_chord2(c2), exact, 1e-9 * std::max(1.0, exact)) << d;
+        EXPECT_NEAR(distance_of_chord2(c2), d, 1e-6 * std::max(1.0, d)) << d;
+    }
+    EXPECT_EQ(distance_of_chord2(0), 0);
+    EXPECT_NEAR(distance_of_chord2(4), kMaxSurfaceDistanceM, 1e-6);
+}
+
+}  // namespace
+}  // namespace yihu::core::geo
