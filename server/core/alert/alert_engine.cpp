@@ -186,12 +186,8 @@ void AlertEngine::finish(Alert& a, AlertState final_state, std::string message, 
         fx.notices.push_back(
             Notice{.kind = Notice::Kind::kClosed, .volunteer = v, .alert = a.number, .alert_version = a.version});
     }
-    for (auto& [v, r] : a.recipients) {
-        if (!r.accepted) continue;
-        if (auto it = accepted_by_.find(v); it != accepted_by_.end()) {
-            it->second.erase(a.number);
-            if (it->second.empty()) accepted_by_.erase(it);
-        }
+    for (const auto& [v, r] : a.recipients) {
+        if (r.accepted) forget_acceptance(v, a.number);
     }
     active_.erase(a.number);
     if (auto it = alert_slot_.find(a.number); it != alert_slot_.end()) {
@@ -256,6 +252,13 @@ void AlertEngine::reindex_area(Alert& a) {
     alert_slot_[a.number] = slot;
     slot_alert_[slot] = a.number;
     matcher_.alert_areas().upsert(slot, a.area(), a.filter);
+}
+
+void AlertEngine::forget_acceptance(VolunteerId v, AlertNumber a) {
+    if (auto it = accepted_by_.find(v); it != accepted_by_.end()) {
+        it->second.erase(a);
+        if (it->second.empty()) accepted_by_.erase(it);
+    }
 }
 
 void AlertEngine::notify_recipients(Alert& a, Notice::Kind kind, Effects& fx) {

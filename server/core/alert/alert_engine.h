@@ -82,6 +82,8 @@ class AlertEngine {
     void bump_version(Alert& a, Time now);
     void reindex_area(Alert& a);
     void notify_recipients(Alert& a, Notice::Kind kind, Effects& fx);
+    // Drops (v, a) from the accepted-responder index that routes responder positions to the feed.
+    void forget_acceptance(VolunteerId v, AlertNumber a);
 
     // Recruiting (alert_engine_recruit.cpp).
     enum class Admit { kDelivered, kAlreadyRecipient, kCapMet, kHeld };

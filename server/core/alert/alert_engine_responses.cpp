@@ -60,10 +60,7 @@ Status AlertEngine::respond(AlertNumber n, VolunteerId v, ResponseKind response,
                 r.on_scene = r.done = false;
                 r.role.clear();
                 --a->accepted;
-                if (auto by = accepted_by_.find(v); by != accepted_by_.end()) {
-                    by->second.erase(n);
-                    if (by->second.empty()) accepted_by_.erase(by);
-                }
+                forget_acceptance(v, n);
                 if (a->staffed && a->accepted < a->responders_wanted) {
                     a->staffed = false;
                     audit(*a, now, AuditKind::kStaffingLost, v, "withdrew");
