@@ -43,6 +43,8 @@ std::string_view to_string(ErrorCode code) {
         case ErrorCode::kNotRecipient: return "not_recipient";
         case ErrorCode::kNotAccepted: return "not_accepted";
         case ErrorCode::kUnknownDevice: return "unknown_device";
+        case ErrorCode::kUnavailable: return "unavailable";
+        case ErrorCode::kInternal: return "internal";
     }
     return "unknown";
 }

@@ -30,6 +30,9 @@ enum class ErrorCode {
     kNotRecipient,           // a volunteer answered an alert they were never sent
     kNotAccepted,            // on scene / done from a volunteer who has not accepted
     kUnknownDevice,
+    // Outside the core (store, network), so every layer reports failures in one vocabulary.
+    kUnavailable,  // a dependency (the store, Redis) failed or the node is draining: retry later
+    kInternal,     // a bug or an unexpected failure
 };
 
 std::string_view to_string(ErrorCode code);

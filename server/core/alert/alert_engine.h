@@ -60,6 +60,13 @@ class AlertEngine {
     Status register_device(Device device);
     Result<AlertNumber> trigger_device(std::string_view device_id, Time now, Effects& fx);
 
+    // --- Restart ---
+    // Puts back an alert saved earlier (by the store), with its recipients, held matches and deadlines, as if it had
+    // never left: active alerts are indexed again for roaming, accepted responders for the feed, a device's open
+    // alert for trigger merging. Devices must be registered first. Numbers and sighting ids continue after the
+    // highest restored. kConflict if the number or id is already present.
+    Status restore(Alert alert);
+
     // --- Time ---
     // Runs everything due at `now`: escalations, ring growth, quiet-hour releases, expiry.
     void tick(Time now, Effects& fx);

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace yihu::net {
+
+// WebSocket close codes yihu uses (RFC 6455 section 7.4).
+namespace close_code {
+inline constexpr std::uint16_t kNormal = 1000;
+inline constexpr std::uint16_t kGoingAway = 1001;  // server shutting down
+inline constexpr std::uint16_t kProtocolError = 1002;
+inline constexpr std::uint16_t kPolicyViolation = 1008;  // auth failure, session replaced, backpressure
+inline constexpr std::uint16_t kTooBig = 1009;
+inline constexpr std::uint16_t kInternalError = 1011;
+}  // namespace close_code
+
+// One frame to send. Shared so one encoded push can go to many sockets without copies.
+struct Frame {
+    std::shared_ptr<const std::string> data;
+    bool binary = true;
+};
+
+// The application's handle on an open WebSocket. Thread-safe: any thread may call it; the calls are posted to the
+// connection's strand. Frames go out in the order given.
+class WsConnection {
+  public:
+    virtual ~WsConnection() = default;
+    // Queues a frame. When the bytes queued but not yet written pass the connection's cap, the frame is dropped and
+    // the connection is closed with kPolicyViolation (a slow reader must not make the server grow without bound);
+    // returns false then, or when the connection is already closing.
+    virtual bool send(Frame frame) = 0;
+    // Sends every frame already queued, then a close frame with this code and reason, then closes the socket.
+    virtual void close(std::uint16_t code, std::string reason) = 0;
+    // Bytes queued and not yet written (for metrics and tests).
+    virtual std::size_t queued_bytes() const = 0;
+    virtual const std::string& remote() const = 0;
+};
+
+// What the application does with one WebSocket. The listener calls these on the connection's strand, one at a time,
+// in order: on_open once, then on_message for each complete message, then on_closed once (whatever the reason:
+// peer close, error, timeout, server stop). A handler must not block.
+class WsHandler {
+  public:
+    virtual ~WsHandler() = default;
+    virtual void on_open(std::shared_ptr<WsConnection> connection) = 0;
+    // `binary`: the frame's opcode (binary or text).
+    virtual void on_message(std::string_view data, bool binary) = 0;
+    virtual void on_closed() = 0;
+};
+
+}  // namespace yihu::net

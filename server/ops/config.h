@@ -1,0 +1,124 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/alert/alert_kind.h"
+#include "core/geo/lat_lng.h"
+#include "core/result.h"
+
+namespace yihu::core {
+struct Device;
+}
+
+namespace yihu::ops {
+
+enum class LogLevel : std::uint8_t { kTrace, kDebug, kInfo, kWarn, kError };
+
+std::string_view to_string(LogLevel level);
+bool parse_log_level(std::string_view text, LogLevel& out);
+bool parse_alert_kind(std::string_view text, core::AlertKind& out);
+
+struct ServerConfig {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0: the OS picks a free port (tests)
+    int io_threads = 2;         // 1..64
+    std::string node_id = "node-1";
+    std::string city = "dongguan";  // alert ids are "<city>-<n>": [A-Za-z0-9_-] only
+};
+
+struct StoreConfig {
+    std::filesystem::path data_dir = "./yihu-data";
+    std::chrono::milliseconds history_retention = std::chrono::hours{72};  // how long pushes stay replayable
+};
+
+// Empty both: the node generates <data_dir>/token-secret on first start and reuses it (ops/secret_file.h).
+struct AuthConfig {
+    std::string token_secret;
+    std::filesystem::path token_secret_file;
+};
+
+struct LimitsConfig {
+    std::size_t http_body_limit = 4 << 20;         // bytes
+    std::size_t ws_message_limit = 64 << 10;       // bytes; at most http_body_limit
+    std::size_t ws_send_queue_limit = 1 << 20;     // bytes queued to one slow WebSocket client before it is dropped
+    std::size_t max_connections = 18000;
+};
+
+struct DeliveryConfig {
+    std::chrono::milliseconds ack_timeout = std::chrono::seconds{10};
+    int max_retries = 5;  // 0: deliver once, never retry
+    std::chrono::milliseconds heartbeat_interval = std::chrono::seconds{25};  // shorter than idle_timeout
+    std::chrono::milliseconds idle_timeout = std::chrono::seconds{60};
+    std::chrono::milliseconds position_interval = std::chrono::seconds{10};  // shorter than position_max_age
+    std::chrono::milliseconds position_max_age = std::chrono::minutes{10};
+};
+
+struct LogConfig {
+    LogLevel level = LogLevel::kInfo;
+};
+
+struct RedisConfig {
+    std::string url;  // empty: a single node without Redis
+};
+
+struct DemoConfig {
+    int volunteers = 0;
+};
+
+// A [[device]] table: a fixed-location trigger such as a rescue hut's door alarm. Mirrors core::Device.
+struct DeviceConfig {
+    std::string id;    // required, unique, no spaces
+    std::string name;  // defaults to the id
+    core::geo::LatLng position;
+    core::AlertKind kind = core::AlertKind::kDrowning;  // required in the file
+    std::size_t responders_wanted = 3;                  // 1..10000
+};
+
+core::Device to_core_device(const DeviceConfig& device);
+
+struct Config {
+    ServerConfig server;
+    StoreConfig store;
+    AuthConfig auth;
+    LimitsConfig limits;
+    DeliveryConfig delivery;
+    LogConfig log;
+    RedisConfig redis;
+    DemoConfig demo;
+    std::vector<DeviceConfig> devices;
+};
+
+struct LoadedConfig {
+    Config config;
+    bool exit_now = false;  // --help was printed: the caller exits with exit_code
+    int exit_code = 0;
+};
+
+// Defaults, then the TOML file of --config, then the flags (--section.key VALUE, --port, --data-dir, --log-level).
+// --help prints every option to help_out and sets exit_now. Every error is kInvalidArgument with a message naming
+// the key (and the file and line for the file's errors).
+core::Result<LoadedConfig> load_config(int argc, const char* const* argv, std::ostream& help_out);
+
+// A configuration from the text of a TOML file on top of the defaults, validated. Unknown sections and keys are
+// errors: a misspelt key must not silently leave the default in place.
+core::Result<Config> parse_config_toml(std::string_view toml_text);
+
+// The same from a file; errors start with the path. Used by --config and by yihu-token.
+core::Result<Config> load_config_file(const std::filesystem::path& path);
+
+// The checks that involve more than one key (ws_message_limit <= http_body_limit, heartbeat shorter than idle
+// timeout, unique device ids, ...). Single-key checks happen as each value is read.
+core::Status validate(const Config& config);
+
+// One "section.key = value" line per key, for the start-up log. Never shows the token secret ("(set)",
+// "(generated)") or a password in redis.url.
+std::string describe(const Config& config);
+
+}  // namespace yihu::ops

@@ -1,0 +1,138 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+
+namespace yihu::store {
+
+using core::Result;
+using core::Status;
+using core::Time;
+
+// What lasts across restarts: alerts, who received them and what they answered, the audit trail, every volunteer's
+// push history and sequence counter, devices and idempotency keys. Volunteer positions are never stored.
+//
+// The store knows nothing of alerts' meaning: snapshots and payloads are opaque bytes that the API layer encodes
+// (protobuf). That keeps one interface for the embedded store (SQLite) and the Redis store of a cluster, both held to
+// the same contract tests (tests/store/store_contract_test.cpp).
+//
+// Not thread-safe: one owner (the hub thread) calls it.
+
+// One push in a volunteer's history.
+struct DeliveryRecord {
+    std::string volunteer;  // external id (token subject)
+    std::uint64_t seq = 0;  // per volunteer, strictly increasing
+    std::string alert_id;
+    std::uint8_t kind = 0;  // the API's delivery kind (alert, update, stand-down, closed); opaque here
+    std::string payload;    // the encoded push
+    Time created_at{};
+};
+
+// Where a volunteer's push stream stands.
+struct VolunteerCursor {
+    std::uint64_t last_seq = 0;     // highest seq ever stored for this volunteer (0: none)
+    std::uint64_t acked_seq = 0;    // highest seq the phone acknowledged (never goes down)
+    std::uint64_t trimmed_seq = 0;  // highest seq removed by trim(): a resume from below it cannot be complete
+};
+
+struct AlertRecord {
+    std::uint64_t number = 0;  // the engine's number, never reused
+    std::string id;            // the public id, unique
+    bool active = true;
+    Time created_at{};
+    Time updated_at{};
+    std::string snapshot;  // everything about the alert except recipients and audit
+};
+
+struct RecipientRecord {
+    std::uint64_t alert_number = 0;
+    std::string volunteer;
+    std::string snapshot;
+};
+
+struct AuditRecord {
+    std::uint64_t alert_number = 0;
+    std::uint64_t index = 0;  // position in the alert's trail, from 0
+    Time at{};
+    std::string entry;
+};
+
+struct DeviceRecord {
+    std::string id;
+    std::string snapshot;
+};
+
+// A dispatcher's idempotency key for alert creation: the same key and request give the same alert.
+struct IdempotencyRecord {
+    std::string key;
+    std::string request_digest;
+    std::string alert_id;
+    Time created_at{};
+};
+
+// Writes that become durable together (one transaction): either all of them or none.
+struct WriteBatch {
+    std::vector<AlertRecord> alerts;                               // upsert by number
+    std::vector<RecipientRecord> recipients;                       // upsert by (alert_number, volunteer)
+    std::vector<AuditRecord> audit;                                // insert; an existing (alert, index) is kept
+    std::vector<DeliveryRecord> deliveries;                        // insert; raises the volunteer's last_seq
+    std::vector<std::pair<std::string, std::uint64_t>> acks;       // volunteer -> acked seq (never lowered)
+    std::vector<DeviceRecord> devices;                             // upsert by id
+    std::vector<IdempotencyRecord> idempotency;                    // insert; an existing key is kept
+
+    bool empty() const {
+        return alerts.empty() && recipients.empty() && audit.empty() && deliveries.empty() && acks.empty() &&
+               devices.empty() && idempotency.empty();
+    }
+    void clear() { *this = WriteBatch{}; }
+};
+
+class Store {
+  public:
+    virtual ~Store() = default;
+
+    // Applies every write of the batch or none of them; when it returns ok, the writes survive a crash.
+    virtual Status apply(const WriteBatch& batch) = 0;
+
+    // Names the sequence stream: fixed when the store is first created, so a phone can tell a reset store (new epoch:
+    // its last_seq means nothing) from a restarted one.
+    virtual const std::string& epoch() const = 0;
+
+    // Alerts ordered by number; active_only: only those with active = true.
+    virtual Result<std::vector<AlertRecord>> load_alerts(bool active_only) = 0;
+    virtual Result<std::optional<AlertRecord>> find_alert(std::string_view id) = 0;
+    // Ordered by volunteer.
+    virtual Result<std::vector<RecipientRecord>> load_recipients(std::uint64_t alert_number) = 0;
+    // Entries with index >= from_index, by index, at most `limit`.
+    virtual Result<std::vector<AuditRecord>> load_audit(std::uint64_t alert_number, std::uint64_t from_index,
+                                                        std::size_t limit) = 0;
+    virtual Result<std::vector<DeviceRecord>> load_devices() = 0;
+    virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view key) = 0;
+
+    // A volunteer never seen has the zero cursor.
+    virtual Result<VolunteerCursor> cursor(std::string_view volunteer) = 0;
+    // Every volunteer that has a cursor, ordered by volunteer id.
+    virtual Result<std::vector<std::pair<std::string, VolunteerCursor>>> load_cursors() = 0;
+    // The volunteer's pushes with seq > after_seq, in seq order, at most `limit`.
+    virtual Result<std::vector<DeliveryRecord>> deliveries_after(std::string_view volunteer, std::uint64_t after_seq,
+                                                                 std::size_t limit) = 0;
+
+    // Housekeeping: removes pushes created before `deliveries_before` (raising each volunteer's trimmed_seq; cursors
+    // stay) and idempotency keys created before `keys_before`. Returns the number of rows removed.
+    virtual Result<std::size_t> trim(Time deliveries_before, Time keys_before) = 0;
+};
+
+// The embedded store: one SQLite database file in `data_dir` (created with the directory if missing), WAL journal,
+// synchronous=FULL so that an acknowledged write survives power loss.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::filesystem::path& data_dir);
+
+}  // namespace yihu::store
