@@ -1,1 +1,160 @@
-// Replaced by the node wiring.
+#include "app/node.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "api/codec/http_reply.h"
+#include "api/gateway/gateway.h"
+#include "api/hub/hub.h"
+#include "app/node_metrics.h"
+#include "net/http_server.h"
+#include "ops/secret_file.h"
+#include "store/store.h"
+
+namespace yihu::app {
+
+namespace asio = boost::asio;
+
+struct Node::Parts {
+    ops::Config config;
+    std::string secret;
+    api::HubMetrics hub_metrics;
+    std::unique_ptr<NodeMetrics> metrics;
+    std::unique_ptr<api::Hub> hub;
+    api::GatewayContext context;
+    std::unique_ptr<api::Gateway> gateway;
+    asio::io_context io;
+    std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work;
+    std::unique_ptr<net::HttpServer> server;
+    std::vector<std::thread> threads;
+    std::uint16_t port = 0;
+    bool started = false;
+    bool stopped = false;
+};
+
+namespace {
+core::Time system_now() {
+    return std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now());
+}
+}  // namespace
+
+Node::Node(ops::Config config) : parts_(std::make_unique<Parts>()) {
+    parts_->config = std::move(config);
+}
+
+Node::~Node() {
+    stop();
+}
+
+core::Status Node::start() {
+    Parts& p = *parts_;
+    const ops::Config& c = p.config;
+    auto secret = ops::configured_secret(c.auth, c.store.data_dir, ops::SecretMode::kCreateIfMissing);
+    if (!secret) return secret.error();
+    p.secret = *secret;
+    auto store = store::open_sqlite_store(c.store.data_dir);
+    if (!store) return store.error();
+
+    api::HubOptions options;
+    options.node_id = c.server.node_id;
+    options.city = c.server.city;
+    options.ack_timeout = c.delivery.ack_timeout;
+    options.max_retries = c.delivery.max_retries;
+    options.history_retention = c.store.history_retention;
+    options.heartbeat_interval = c.delivery.heartbeat_interval;
+    options.position_interval = c.delivery.position_interval;
+    options.engine.index.max_age = c.delivery.position_max_age;
+    p.hub = std::make_unique<api::Hub>(options, std::move(*store), system_now, &p.hub_metrics);
+
+    p.context.hub = p.hub.get();
+    p.context.token_secret = p.secret;
+    p.context.clock = system_now;
+    p.context.ws_message_limit = c.limits.ws_message_limit;
+    p.context.ready = [this] { return parts_->hub->ready() && !parts_->stopped; };
+    p.gateway = std::make_unique<api::Gateway>(p.context);
+
+    net::ServerOptions server;
+    server.address = c.server.address;
+    server.port = c.server.port;
+    server.http_body_limit = c.limits.http_body_limit;
+    // Beast's hard cap sits above the protocol's limit so that a too-large frame still gets a typed error first.
+    server.ws_message_limit = std::max<std::size_t>(c.limits.ws_message_limit * 4, 1 << 20);
+    server.ws_send_queue_limit = c.limits.ws_send_queue_limit;
+    server.ws_idle_timeout = std::chrono::duration_cast<std::chrono::seconds>(c.delivery.idle_timeout);
+    server.max_connections = c.limits.max_connections;
+    api::Gateway* gateway = p.gateway.get();
+    net::Routes routes{
+        .http = [gateway](net::HttpRequest r, net::Respond respond) { gateway->http(std::move(r), std::move(respond)); },
+        .websocket = [gateway](const net::HttpRequest& r) { return gateway->upgrade(r); },
+        .error = api::listener_error_reply,
+    };
+    p.server = std::make_unique<net::HttpServer>(p.io, server, std::move(routes));
+    // Metrics hook into the hub before its thread starts (the hub reads the observers without a lock).
+    p.metrics = std::make_unique<NodeMetrics>(p.hub_metrics, *p.server, *p.hub);
+    p.context.render_metrics = [this] { return parts_->metrics->render(); };
+    std::vector<core::Device> devices;
+    for (const auto& d : c.devices) devices.push_back(ops::to_core_device(d));
+    if (auto s = p.hub->start(devices); !s) return s;
+    auto port = p.server->listen();
+    if (!port) return port.error();
+    p.port = *port;
+    p.work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(p.io.get_executor());
+    for (int i = 0; i < c.server.io_threads; ++i) p.threads.emplace_back([&p] { p.io.run(); });
+    p.started = true;
+    spdlog::info("yihu node {} listening on {}:{} (data in {})", c.server.node_id, c.server.address, p.port,
+                 c.store.data_dir.string());
+    return core::Status::Ok();
+}
+
+void Node::stop() {
+    Parts& p = *parts_;
+    if (p.stopped) return;
+    p.stopped = true;
+    if (p.server) p.server->stop_accepting();
+    if (p.hub) p.hub->stop();  // commits and sends everything already accepted
+    if (p.server) p.server->close_all(1001, "server shutting down");
+    if (p.work) {
+        p.work.reset();
+        // Give the close handshakes a moment, then stop whatever is left (a peer that never answers).
+        for (int i = 0; i < 50 && (p.server->websocket_connections() > 0 || p.server->http_connections() > 0); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        p.io.stop();
+    }
+    for (auto& t : p.threads) t.join();
+    p.threads.clear();
+    if (p.started) spdlog::info("yihu node {} stopped", p.config.server.node_id);
+}
+
+std::uint16_t Node::port() const {
+    return parts_->port;
+}
+const std::string& Node::token_secret() const {
+    return parts_->secret;
+}
+const ops::Config& Node::config() const {
+    return parts_->config;
+}
+std::string Node::render_metrics() const {
+    return parts_->metrics ? parts_->metrics->render() : std::string{};
+}
+
+int run_until_signalled(ops::Config config) {
+    Node node(std::move(config));
+    if (auto s = node.start(); !s) {
+        spdlog::error("cannot start: {}", s.error().message);
+        return 1;
+    }
+    asio::io_context signals_io;
+    asio::signal_set signals(signals_io, SIGTERM, SIGINT);
+    signals.async_wait([](const boost::system::error_code&, int signal) {
+        spdlog::info("signal {}: stopping", signal);
+    });
+    signals_io.run();
+    node.stop();
+    return 0;
+}
+
+}  // namespace yihu::app

@@ -45,15 +45,15 @@ struct AuthConfig {
 };
 
 struct LimitsConfig {
-    std::size_t http_body_limit = 4 << 20;         // bytes
-    std::size_t ws_message_limit = 64 << 10;       // bytes; at most http_body_limit
-    std::size_t ws_send_queue_limit = 1 << 20;     // bytes queued to one slow WebSocket client before it is dropped
+    std::size_t http_body_limit = 4 << 20;      // bytes
+    std::size_t ws_message_limit = 64 << 10;    // bytes; at most http_body_limit
+    std::size_t ws_send_queue_limit = 1 << 20;  // bytes queued to one slow WebSocket client before it is dropped
     std::size_t max_connections = 18000;
 };
 
 struct DeliveryConfig {
     std::chrono::milliseconds ack_timeout = std::chrono::seconds{10};
-    int max_retries = 5;  // 0: deliver once, never retry
+    int max_retries = 5;                                                      // 0: deliver once, never retry
     std::chrono::milliseconds heartbeat_interval = std::chrono::seconds{25};  // shorter than idle_timeout
     std::chrono::milliseconds idle_timeout = std::chrono::seconds{60};
     std::chrono::milliseconds position_interval = std::chrono::seconds{10};  // shorter than position_max_age

@@ -43,4 +43,8 @@ const std::vector<std::string_view>& config_sections();
 
 inline constexpr std::string_view kDeviceSection = "device";
 
+// Reads a TOML file onto `config` without the checks across keys (flags may still change the values involved).
+// Errors start with the path.
+core::Status apply_config_file(Config& config, const std::filesystem::path& path);
+
 }  // namespace yihu::ops

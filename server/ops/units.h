@@ -17,7 +17,8 @@ core::Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 // guessed at).
 core::Result<std::size_t> parse_size(std::string_view text);
 
-// The shortest text parse_duration / parse_size read back to the same value: 600000ms -> "10m", 4194304 -> "4MiB".
+// Text that parse_duration / parse_size read back to the same value, in the largest unit that is exact (hours at
+// most for durations): 600000ms -> "10m", 4194304 -> "4MiB".
 std::string format_duration(std::chrono::milliseconds d);
 std::string format_size(std::size_t bytes);
 

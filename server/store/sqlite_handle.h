@@ -68,8 +68,8 @@ class Statement {
     void reset();
 
     sqlite3_stmt* stmt_ = nullptr;
-    std::string name_;      // what the statement does, for error messages ("insert delivery")
-    int bind_error_ = 0;    // the first failed bind, reported by the next step
+    std::string name_;    // what the statement does, for error messages ("insert delivery")
+    int bind_error_ = 0;  // the first failed bind, reported by the next step
 };
 
 // One connection. Closing is deferred by SQLite until every statement of the connection is finalized, so members

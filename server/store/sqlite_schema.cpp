@@ -134,8 +134,8 @@ Status migrate_in_transaction(Database& db) {
     if (*version == kSchemaVersion) return Status::Ok();
     for (std::int64_t v = *version; v < kSchemaVersion; ++v) {
         if (Status s = kMigrations[static_cast<std::size_t>(v)](db); !s) {
-            return make_error(s.error().code, "migrate schema from version " + std::to_string(v) + ": " +
-                                                  s.error().message);
+            return make_error(s.error().code,
+                              "migrate schema from version " + std::to_string(v) + ": " + s.error().message);
         }
     }
     return db.exec("write schema version", "PRAGMA user_version = " + std::to_string(kSchemaVersion));

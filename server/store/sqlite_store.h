@@ -74,7 +74,10 @@ class SqliteStore final : public Store {
     SqliteStore(sqlite::Database db, Statements statements, std::string epoch)
         : db_(std::move(db)), statements_(std::move(statements)), epoch_(std::move(epoch)) {}
 
-    static Result<Statements> prepare_statements(sqlite::Database& db);
+    // The columns of an alert row, in the order read_alert() (sqlite_store.cpp) reads them.
+    static constexpr const char* kAlertColumns = "number, id, active, created_at, updated_at, snapshot";
+
+    static Result<Statements> prepare_statements(sqlite::Database& db);  // in sqlite_store_statements.cpp
 
     // Runs `body` between BEGIN IMMEDIATE and COMMIT; on any failure rolls back, so nothing of it remains.
     Status in_transaction(const std::function<Status()>& body);

@@ -94,6 +94,28 @@ std::optional<Tier> from_proto(v1::Tier tier) {
     }
 }
 
+v1::AuditEventKind audit_kind(core::AuditKind kind) {
+    using core::AuditKind;
+    switch (kind) {
+        case AuditKind::kCreated: return v1::AUDIT_EVENT_KIND_CREATED;
+        case AuditKind::kMatched: return v1::AUDIT_EVENT_KIND_MATCHED;
+        case AuditKind::kHeld: return v1::AUDIT_EVENT_KIND_SKIPPED;
+        case AuditKind::kReleased: return v1::AUDIT_EVENT_KIND_MATCHED;
+        case AuditKind::kDelivered: return v1::AUDIT_EVENT_KIND_DELIVERED;
+        case AuditKind::kResponded: return v1::AUDIT_EVENT_KIND_RESPONDED;
+        case AuditKind::kRoleAssigned: return v1::AUDIT_EVENT_KIND_ROLE_ASSIGNED;
+        case AuditKind::kEscalated:
+        case AuditKind::kRingGrew: return v1::AUDIT_EVENT_KIND_ESCALATED;
+        case AuditKind::kUpdated:
+        case AuditKind::kTriggerMerged: return v1::AUDIT_EVENT_KIND_UPDATED;
+        case AuditKind::kSighting: return v1::AUDIT_EVENT_KIND_SIGHTING;
+        case AuditKind::kStoodDown: return v1::AUDIT_EVENT_KIND_STOOD_DOWN;
+        case AuditKind::kStaffingLost:
+        case AuditKind::kStateChanged: return v1::AUDIT_EVENT_KIND_STATE_CHANGED;
+    }
+    return v1::AUDIT_EVENT_KIND_UNSPECIFIED;
+}
+
 v1::ErrorCode to_proto(ErrorCode code) {
     switch (code) {
         case ErrorCode::kOk: return v1::ERROR_CODE_UNSPECIFIED;

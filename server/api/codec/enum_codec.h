@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "core/alert/alert_kind.h"
+#include "core/alert/audit.h"
 #include "core/error_code.h"
 #include "core/index/volunteer.h"
 #include "yihu/v1/alert.pb.h"
@@ -19,6 +20,8 @@ v1::ResponseKind to_proto(core::ResponseKind kind);
 std::optional<core::ResponseKind> from_proto(v1::ResponseKind kind);
 v1::Tier to_proto(core::Tier tier);
 std::optional<core::Tier> from_proto(v1::Tier tier);
+
+v1::AuditEventKind audit_kind(core::AuditKind kind);
 
 // Every core failure means one wire code, and each wire code one HTTP status (common.proto lists them).
 v1::ErrorCode to_proto(core::ErrorCode code);

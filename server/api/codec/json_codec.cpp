@@ -4,9 +4,9 @@
 
 namespace yihu::api {
 
-core::Status parse_json(std::string_view json, google::protobuf::Message& out) {
+core::Status parse_json(std::string_view json, google::protobuf::Message& out, bool ignore_unknown) {
     google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
+    options.ignore_unknown_fields = ignore_unknown;
     auto status = google::protobuf::util::JsonStringToMessage(std::string(json), &out, options);
     if (!status.ok()) {
         return core::make_error(core::ErrorCode::kInvalidArgument, std::string(status.message()));

@@ -1,0 +1,36 @@
+#include "api/gateway/feed_session.h"
+
+#include "api/codec/json_codec.h"
+
+namespace yihu::api {
+
+FeedSession::FeedSession(GatewayContext& context, v1::LiveFeedSubscribe initial)
+    : context_(context), initial_(std::move(initial)), id_(context.next_session++) {}
+
+void FeedSession::on_open(std::shared_ptr<net::WsConnection> connection) {
+    connection_ = connection;
+    Hub* hub = context_.hub;
+    hub->post([hub, id = id_, connection, subscribe = initial_] { hub->feed_open(id, connection, subscribe); });
+}
+
+void FeedSession::on_message(std::string_view data, bool binary) {
+    v1::LiveFeedSubscribe subscribe;
+    core::Status parsed = binary ? core::make_error(core::ErrorCode::kInvalidArgument, "the feed speaks JSON text")
+                                 : parse_json(data, subscribe);
+    if (!parsed) {
+        v1::ErrorBody error;
+        error.set_code(v1::ERROR_CODE_MALFORMED_MESSAGE);
+        error.set_message("expected a LiveFeedSubscribe in JSON: " + parsed.error().message);
+        connection_->send(net::Frame{std::make_shared<const std::string>(to_json(error)), false});
+        return;
+    }
+    Hub* hub = context_.hub;
+    hub->post([hub, id = id_, subscribe = std::move(subscribe)] { hub->feed_subscribe(id, subscribe); });
+}
+
+void FeedSession::on_closed() {
+    Hub* hub = context_.hub;
+    hub->post([hub, id = id_] { hub->feed_closed(id); });
+}
+
+}  // namespace yihu::api

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "api/hub/hub.h"
+
+namespace yihu::api {
+
+// What the network-facing handlers share: the hub they post to, how they check tokens, and their limits.
+struct GatewayContext {
+    Hub* hub = nullptr;
+    std::string token_secret;
+    Hub::Clock clock;
+    std::size_t ws_message_limit = 64 * 1024;  // larger volunteer frames: FRAME_TOO_LARGE, then close
+    std::function<std::string()> render_metrics;  // Prometheus text for /metrics
+    std::function<bool()> ready;                  // /readyz
+    std::atomic<std::uint64_t> next_session{1};
+};
+
+}  // namespace yihu::api

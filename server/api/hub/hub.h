@@ -1,0 +1,189 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "api/alert_extras.h"
+#include "api/auth/token.h"
+#include "api/hub/hub_metrics.h"
+#include "api/name_table.h"
+#include "api/persist/alert_snapshot.h"
+#include "api/skill_catalog.h"
+#include "core/alert/alert_engine.h"
+#include "net/http_message.h"
+#include "net/ws_connection.h"
+#include "store/store.h"
+#include "yihu/v1/dispatcher.pb.h"
+#include "yihu/v1/volunteer.pb.h"
+
+namespace yihu::api {
+
+struct HubOptions {
+    std::string node_id = "node-1";
+    std::string city = "dongguan";
+    core::Duration ack_timeout = std::chrono::seconds(10);
+    int max_retries = 5;
+    core::Duration history_retention = std::chrono::hours(72);
+    core::Duration heartbeat_interval = std::chrono::seconds(25);
+    core::Duration position_interval = std::chrono::seconds(10);
+    std::size_t replay_limit = 2000;  // more missed pushes than this: the phone gets the current state instead
+    core::EngineOptions engine;
+};
+
+// A reply to an HTTP request, given once, after the writes it reports are durable.
+using HttpReply = std::function<void(net::HttpResponse)>;
+
+// The node's one owner of alert state. Everything that reads or changes the engine, the delivery sequences or the
+// store runs on the hub's own thread, in the order posted, so none of it needs a lock; network threads decode and
+// authenticate, then post. Work is taken in batches: the writes of a whole batch are committed in one store
+// transaction, and only then are replies and pushes sent, so nothing a dispatcher or a phone was told is lost by a
+// crash (and one fsync serves many requests).
+class Hub {
+  public:
+    using Clock = std::function<core::Time()>;
+
+    Hub(HubOptions options, std::unique_ptr<store::Store> store, Clock clock, HubMetrics* metrics = nullptr);
+    ~Hub();
+    Hub(const Hub&) = delete;
+    Hub& operator=(const Hub&) = delete;
+
+    // Loads devices and alerts from the store, then starts the hub thread.
+    core::Status start(const std::vector<core::Device>& configured_devices);
+    // Finishes what was posted, commits, and joins the thread. Idempotent.
+    void stop();
+    bool ready() const { return ready_.load(); }
+
+    // Runs `task` on the hub thread (from any thread). Tasks posted after stop() are dropped.
+    void post(std::function<void()> task);
+
+    // --- Volunteers (called on the hub thread, from tasks posted by the volunteer sessions) ---
+    struct Session {
+        std::shared_ptr<net::WsConnection> connection;
+        bool binary = true;  // the encoding of the phone's Hello: replies and pushes use the same
+        std::uint64_t id = 0;
+    };
+    void volunteer_hello(const Session& session, const Claims& claims, const v1::Hello& hello,
+                         std::uint64_t request_id);
+    void volunteer_message(const Session& session, const std::string& subject, const v1::ClientMessage& message);
+    void volunteer_closed(const std::string& subject, std::uint64_t session_id);
+
+    // --- Dispatchers (hub thread) ---
+    void http_request(const net::HttpRequest& request, const Claims& caller, HttpReply reply);
+    void device_trigger(const std::string& device_id, const v1::DeviceTrigger& trigger, HttpReply reply);
+    void feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
+                   const v1::LiveFeedSubscribe& subscribe);
+    void feed_subscribe(std::uint64_t feed_id, const v1::LiveFeedSubscribe& subscribe);
+    void feed_closed(std::uint64_t feed_id);
+
+    // Sends `message` on a volunteer connection in its encoding (any thread).
+    static void send(const Session& session, const v1::ServerMessage& message);
+
+  private:
+    struct Unacked {
+        std::uint64_t seq;
+        core::AlertNumber alert;
+        v1::DeliveryKind kind;
+        std::shared_ptr<const std::string> payload;  // serialized ServerMessage
+        core::Time sent_at;
+        int attempts;
+    };
+    struct VolunteerState {
+        store::VolunteerCursor cursor;
+        std::optional<Session> session;
+        std::deque<Unacked> unacked;
+        core::SkillSet granted_skills = 0;  // from the token; SkillsUpdate may offer a subset
+        core::VolunteerProfile profile;
+        bool known = false;  // has a profile in the engine
+    };
+    struct Feed {
+        std::shared_ptr<net::WsConnection> connection;
+        std::set<std::string> alert_ids;  // empty: every alert
+        bool responder_positions = false;
+    };
+    struct PendingSend {
+        core::VolunteerId volunteer;
+        Unacked push;
+    };
+
+    void run();
+    void commit();
+    void after_commit(std::function<void(bool durable)> action) { after_commit_.push_back(std::move(action)); }
+    core::Time now() const { return clock_(); }
+
+    // Engine effects -> pushes, feed events and store writes (hub_effects.cpp).
+    void apply(core::Effects& fx, core::Time now);
+    void push_notice(const core::Notice& notice, core::Time now);
+    std::uint64_t enqueue_push(core::VolunteerId v, core::AlertNumber alert, v1::DeliveryKind kind,
+                               v1::ServerMessage message, core::Time now);
+    void persist_alert(core::AlertNumber number, const std::set<core::VolunteerId>& recipients);
+    void send_push(core::VolunteerId v, Unacked push);
+    void retry_unacked(core::Time now);
+    void publish_feed(const core::FeedEvent& event);
+    void publish_feed(const std::string& alert_id, v1::LiveFeedEvent event);
+
+    // Volunteers (hub_volunteers.cpp).
+    VolunteerState& volunteer(core::VolunteerId v);
+    void reply(const Session& s, std::uint64_t request_id, v1::ServerMessage message);
+    void reply_error(const Session& s, std::uint64_t request_id, v1::ErrorCode code, std::string message,
+                     bool fatal = false);
+    void reply_error(const Session& s, std::uint64_t request_id, const core::Error& error);
+    void resume(core::VolunteerId v, const v1::Hello& hello, bool& recovered);
+    void acknowledge(core::VolunteerId v, const Session& s, std::uint64_t request_id, std::uint64_t seq);
+
+    // Dispatcher API (hub_dispatch.cpp).
+    net::HttpResponse create_alert(const net::HttpRequest& request, const Claims& caller, bool& deferred,
+                                   HttpReply& reply);
+    net::HttpResponse alert_detail(const core::Alert& alert) const;
+    void fill_detail(const core::Alert& alert, v1::AlertDetail* out) const;
+    void fill_alert(const core::Alert& alert, bool for_volunteer, v1::Alert* out) const;
+    const AlertExtras& extras(core::AlertNumber number) const;
+
+    // Restart (hub_restore.cpp).
+    core::Status restore();
+
+    HubOptions options_;
+    std::unique_ptr<store::Store> store_;
+    Clock clock_;
+    HubMetrics* metrics_;
+    HubMetrics own_metrics_;
+
+    // Hub thread state.
+    core::AlertEngine engine_;
+    SkillCatalog skills_;
+    NameTable teams_;
+    NameTable volunteers_;
+    std::unordered_map<core::AlertNumber, AlertExtras> extras_;
+    std::unordered_map<core::AlertNumber, std::map<core::VolunteerId, DeliveryMarks>> marks_;
+    std::unordered_map<core::AlertNumber, std::size_t> audit_saved_;
+    std::unordered_map<core::VolunteerId, VolunteerState> volunteers_state_;
+    std::unordered_set<core::VolunteerId> with_unacked_;
+    std::map<std::uint64_t, Feed> feeds_;
+    store::WriteBatch batch_;
+    std::vector<std::function<void(bool)>> after_commit_;
+    std::vector<PendingSend> pending_sends_;
+    std::map<std::string, core::AlertNumber> idempotency_pending_;
+    std::vector<std::string> device_ids_;  // registered devices, in order of registration
+    core::Time next_retry_check_{};
+    core::Time next_trim_{};
+
+    // Cross-thread.
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void()>> tasks_;
+    bool stopping_ = false;
+    std::atomic<bool> ready_{false};
+    std::thread thread_;
+};
+
+}  // namespace yihu::api

@@ -1,0 +1,40 @@
+#include "app/node_metrics.h"
+
+namespace yihu::app {
+
+NodeMetrics::NodeMetrics(api::HubMetrics& m, const net::HttpServer& server, const api::Hub&) {
+    auto& r = registry_;
+    auto counter = [&r](const char* name, const char* help, std::atomic<std::uint64_t>& value) {
+        r.gauge_callback(name, help, [&value] { return static_cast<double>(value.load()); });
+    };
+    counter("yihu_position_updates_total", "Position updates applied to the index.", m.position_updates);
+    counter("yihu_pushes_total", "Pushes sequenced for volunteers (alert, update, stand-down, closed).", m.pushes);
+    counter("yihu_pushes_sent_total", "Push frames written to connected phones, retries included.", m.pushes_sent);
+    counter("yihu_push_retries_total", "Pushes written again after no acknowledgement.", m.push_retries);
+    counter("yihu_acks_total", "Acknowledgements received from phones.", m.acks);
+    counter("yihu_pushes_replayed_total", "Pushes replayed to phones resuming a session.", m.replayed);
+    counter("yihu_protocol_errors_total", "Protocol errors sent to phones.", m.protocol_errors);
+    counter("yihu_store_failures_total", "Store transactions that failed.", m.store_failures);
+    r.gauge_callback("yihu_volunteers_connected", "Volunteer sessions open.",
+                     [&m] { return static_cast<double>(m.volunteers_connected.load()); });
+    r.gauge_callback("yihu_feeds_connected", "Dispatcher live feeds open.",
+                     [&m] { return static_cast<double>(m.feeds_connected.load()); });
+    r.gauge_callback("yihu_alerts", "Alerts by state.", [&m] { return static_cast<double>(m.alerts_active.load()); },
+                     {{"state", "active"}});
+    r.gauge_callback("yihu_alerts", "Alerts by state.", [&m] { return static_cast<double>(m.alerts_closed.load()); },
+                     {{"state", "closed"}});
+    r.gauge_callback("yihu_connections", "Open connections by kind.",
+                     [&server] { return static_cast<double>(server.http_connections()); }, {{"kind", "http"}});
+    r.gauge_callback("yihu_connections", "Open connections by kind.",
+                     [&server] { return static_cast<double>(server.websocket_connections()); },
+                     {{"kind", "websocket"}});
+    ops::Histogram& ack = r.histogram("yihu_ack_latency_seconds", "From writing a push to its acknowledgement.",
+                                      {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
+    ops::Histogram& match = r.histogram("yihu_match_latency_seconds",
+                                        "Matching work per position update or alert creation.",
+                                        {1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 1e-2, 5e-2});
+    m.observe_ack_latency = [&ack](double s) { ack.observe(s); };
+    m.observe_match_latency = [&match](double s) { match.observe(s); };
+}
+
+}  // namespace yihu::app

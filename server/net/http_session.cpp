@@ -1,0 +1,247 @@
+#include "net/http_session.h"
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <spdlog/spdlog.h>
+
+#include "net/ws_session.h"
+
+namespace yihu::net::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kDrainChunk = 16 * 1024;
+constexpr std::chrono::seconds kLingerTime{2};
+// Above this many sockets being refused at once (a flood), further ones are closed without an answer.
+constexpr std::size_t kMaxRefusing = 64;
+
+std::string endpoint_string(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    auto endpoint = socket.remote_endpoint(ec);
+    if (ec) return "?";
+    return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+bool is_parse_error(const boost::system::error_code& error) {
+    return error.category() == http::make_error_code(http::error::bad_target).category();
+}
+
+}  // namespace
+
+void HttpSession::create(std::shared_ptr<ServerState> state, tcp::socket socket, bool refuse) {
+    if (refuse && state->refusing_count.load() >= kMaxRefusing) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        return;
+    }
+    std::make_shared<HttpSession>(std::move(state), std::move(socket), refuse)->start();
+}
+
+HttpSession::HttpSession(std::shared_ptr<ServerState> state, tcp::socket socket, bool refuse)
+    : state_(std::move(state)),
+      stream_(std::move(socket)),
+      remote_(endpoint_string(stream_.socket())),
+      slot_(refuse ? state_->refusing_count : state_->http_count),
+      refuse_(refuse) {}
+
+HttpSession::~HttpSession() {
+    if (registry_id_ != 0) state_->registry.remove(registry_id_);
+}
+
+void HttpSession::start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        if (self->refuse_) {
+            spdlog::warn("http {}: refused, {} connections open", self->remote_, self->state_->open_connections());
+            self->fail(503, "UNAVAILABLE", "the server is at its connection limit");
+            return;
+        }
+        spdlog::debug("http {}: open", self->remote_);
+        std::optional<ConnectionRegistry::Closing> closing;
+        self->registry_id_ = self->state_->registry.add(self, closing);
+        self->shutting_down_ = closing.has_value();  // the server is going away: one request, then close
+        self->read_request();
+    });
+}
+
+void HttpSession::shutdown(std::uint16_t /*code*/, const std::string& /*reason*/) {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+        self->shutting_down_ = true;
+        // Waiting for a request on an idle connection: stop now. Otherwise the response in progress goes out first.
+        if (self->phase_ == Phase::kReading) self->stream_.cancel();
+    });
+}
+
+void HttpSession::read_request() {
+    phase_ = Phase::kReading;
+    parser_.emplace();
+    parser_->body_limit(state_->options.http_body_limit);
+    parser_->header_limit(kHeaderLimit);
+    stream_.expires_after(state_->options.http_idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+                         self->on_read(error);
+                     });
+}
+
+void HttpSession::on_read(const boost::system::error_code& error) {
+    if (!error) {
+        handle_request();
+        return;
+    }
+    if (error == http::error::body_limit) {
+        fail(413, "FRAME_TOO_LARGE",
+             "the request body is larger than " + std::to_string(state_->options.http_body_limit) + " bytes");
+    } else if (error == http::error::header_limit) {
+        fail(431, "FRAME_TOO_LARGE", "the request header is larger than " + std::to_string(kHeaderLimit) + " bytes");
+    } else if (error != http::error::end_of_stream && error != http::error::partial_message && is_parse_error(error)) {
+        fail(400, "MALFORMED_MESSAGE", "malformed HTTP request: " + error.message());
+    } else {
+        // End of stream, idle timeout, close_all, a reset: nothing to answer.
+        spdlog::debug("http {}: {}", remote_, error.message());
+        close();
+    }
+}
+
+void HttpSession::handle_request() {
+    BeastRequest request = parser_->release();
+    parser_.reset();
+    request_version_ = request.version();
+    request_keep_alive_ = request.keep_alive();
+    if (beast::websocket::is_upgrade(request)) {
+        upgrade(std::move(request));
+        return;
+    }
+    auto converted = to_http_request(request, remote_, true);
+    if (!converted) {
+        fail(400, "MALFORMED_MESSAGE", "the request target is not a valid origin-form URL");
+        return;
+    }
+    if (!state_->routes.http) {
+        write(state_->error_response(404, "NOT_FOUND", "no such resource"), request_keep_alive_);
+        return;
+    }
+    phase_ = Phase::kHandling;
+    auto called = std::make_shared<std::atomic<bool>>(false);
+    Respond respond = [self = shared_from_this(), called](HttpResponse response) {
+        if (called->exchange(true)) {
+            spdlog::warn("http {}: a response was sent twice; the second is dropped", self->remote_);
+            return;
+        }
+        asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+            self->write(std::move(response), self->request_keep_alive_);
+        });
+    };
+    std::string method = converted->method;
+    std::string path = converted->path;
+    try {
+        state_->routes.http(std::move(*converted), respond);
+    } catch (const std::exception& e) {
+        spdlog::warn("http {}: {} {}: handler threw: {}", remote_, method, path, e.what());
+        if (!called->load()) respond(state_->error_response(500, "INTERNAL", "internal error"));
+    }
+}
+
+void HttpSession::upgrade(BeastRequest request) {
+    auto converted = to_http_request(request, remote_, false);
+    if (!converted) {
+        fail(400, "MALFORMED_MESSAGE", "the request target is not a valid origin-form URL");
+        return;
+    }
+    std::variant<std::unique_ptr<WsHandler>, HttpResponse> decision =
+        state_->error_response(404, "NOT_FOUND", "no WebSocket here");
+    if (state_->routes.websocket) {
+        try {
+            decision = state_->routes.websocket(*converted);
+        } catch (const std::exception& e) {
+            spdlog::warn("http {}: upgrade handler for {} threw: {}", remote_, converted->path, e.what());
+            decision = state_->error_response(500, "INTERNAL", "internal error");
+        }
+    }
+    if (auto* refusal = std::get_if<HttpResponse>(&decision)) {
+        // The client expected to leave HTTP behind: do not keep the connection for another request.
+        write(std::move(*refusal), false);
+        return;
+    }
+    auto& handler = std::get<std::unique_ptr<WsHandler>>(decision);
+    if (!handler) {
+        write(state_->error_response(500, "INTERNAL", "internal error"), false);
+        return;
+    }
+    // From here the socket belongs to the WebSocket session, which counts and registers itself.
+    phase_ = Phase::kClosing;
+    slot_.release();
+    state_->registry.remove(registry_id_);
+    registry_id_ = 0;
+    auto session = std::make_shared<WsSession>(state_, std::move(stream_), remote_);
+    session->start(std::move(request), std::move(handler));
+}
+
+void HttpSession::write(HttpResponse response, bool keep_alive) {
+    keep_alive = keep_alive && !shutting_down_;
+    phase_ = Phase::kWriting;
+    response_.emplace(to_beast_response(std::move(response), request_version_, keep_alive));
+    stream_.expires_after(state_->options.http_idle_timeout);
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this(), keep_alive](const boost::system::error_code& error, std::size_t) {
+                          self->on_write(error, keep_alive);
+                      });
+}
+
+void HttpSession::on_write(const boost::system::error_code& error, bool keep_alive) {
+    response_.reset();
+    if (error) {
+        spdlog::debug("http {}: write: {}", remote_, error.message());
+        close();
+    } else if (!keep_alive || shutting_down_) {
+        linger();
+    } else {
+        read_request();
+    }
+}
+
+void HttpSession::fail(unsigned status, std::string_view code, std::string message) {
+    spdlog::debug("http {}: {} {}", remote_, status, message);
+    request_keep_alive_ = false;
+    write(state_->error_response(status, code, std::move(message)), false);
+}
+
+void HttpSession::linger() {
+    phase_ = Phase::kClosing;
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);  // bounds the whole drain, not each read
+    buffer_.clear();
+    struct Drain {
+        std::shared_ptr<HttpSession> self;
+        void operator()(const boost::system::error_code& error = {}, std::size_t bytes = 0) {
+            if (error) {
+                self->close();
+                return;
+            }
+            self->buffer_.commit(bytes);
+            self->buffer_.clear();
+            auto& stream = self->stream_;
+            auto buffer = self->buffer_.prepare(kDrainChunk);
+            stream.async_read_some(buffer, std::move(*this));
+        }
+    };
+    Drain{shared_from_this()}();
+}
+
+void HttpSession::close() {
+    phase_ = Phase::kClosing;
+    stream_.close();
+    slot_.release();
+}
+
+}  // namespace yihu::net::detail

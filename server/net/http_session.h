@@ -1,0 +1,60 @@
+#pragma once
+
+// Internal to server/net: one plain HTTP/1.1 connection (keep-alive), until it closes or is upgraded.
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "net/http_convert.h"
+#include "net/server_state.h"
+
+namespace yihu::net::detail {
+
+class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {
+  public:
+    // `refuse`: the server is full; answer 503 without reading and close.
+    static void create(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket, bool refuse);
+
+    HttpSession(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket, bool refuse);
+    ~HttpSession() override;
+
+    void shutdown(std::uint16_t code, const std::string& reason) override;
+
+  private:
+    enum class Phase { kReading, kHandling, kWriting, kClosing };
+
+    void start();
+    void read_request();
+    void on_read(const boost::system::error_code& error);
+    void handle_request();
+    void upgrade(BeastRequest request);
+    void write(HttpResponse response, bool keep_alive);
+    void on_write(const boost::system::error_code& error, bool keep_alive);
+    // Answers with an error the listener produces itself, then lingers and closes.
+    void fail(unsigned status, std::string_view code, std::string message);
+    // Half-closes, then reads and discards what the client still sends (the rest of an oversize body) until it
+    // closes or a short deadline passes, so the client reads our response instead of a reset.
+    void linger();
+    void close();
+
+    std::shared_ptr<ServerState> state_;
+    boost::beast::tcp_stream stream_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+    std::optional<BeastResponse> response_;  // the one being written
+    std::string remote_;
+    ConnectionSlot slot_;
+    std::uint64_t registry_id_ = 0;
+    Phase phase_ = Phase::kReading;
+    bool refuse_;
+    bool shutting_down_ = false;  // close_all: no more keep-alive
+    unsigned request_version_ = 11;
+    bool request_keep_alive_ = true;
+};
+
+}  // namespace yihu::net::detail

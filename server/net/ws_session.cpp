@@ -1,0 +1,270 @@
+#include "net/ws_session.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/field.hpp>
+#include <spdlog/spdlog.h>
+
+namespace yihu::net::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+namespace {
+
+// RFC 6455 section 5.5: a control frame's payload is at most 125 bytes, two of them the code.
+constexpr std::size_t kMaxCloseReason = 123;
+// A read buffer that grew for one big message is given back, so idle sockets stay small.
+constexpr std::size_t kKeptReadBuffer = 64 * 1024;
+
+// The handle the application holds: refers to the session weakly (see ws_session.h).
+class WsConnectionHandle final : public WsConnection {
+  public:
+    WsConnectionHandle(std::weak_ptr<WsSession> session, std::string remote)
+        : session_(std::move(session)), remote_(std::move(remote)) {}
+
+    bool send(Frame frame) override {
+        auto session = session_.lock();
+        return session && session->send(std::move(frame));
+    }
+    void close(std::uint16_t code, std::string reason) override {
+        if (auto session = session_.lock()) session->close(code, std::move(reason));
+    }
+    std::size_t queued_bytes() const override {
+        auto session = session_.lock();
+        return session ? session->queued_bytes() : 0;
+    }
+    const std::string& remote() const override { return remote_; }
+
+  private:
+    std::weak_ptr<WsSession> session_;
+    std::string remote_;
+};
+
+bool is_routine_end(const boost::system::error_code& error) {
+    return error == websocket::error::closed || error == beast::error::timeout || error == asio::error::eof ||
+           error == asio::error::connection_reset || error == asio::error::operation_aborted ||
+           error == asio::error::broken_pipe || error == websocket::error::message_too_big;
+}
+
+}  // namespace
+
+WsSession::WsSession(std::shared_ptr<ServerState> state, beast::tcp_stream stream, std::string remote)
+    : state_(std::move(state)),
+      ws_(TcpLayer(std::move(stream))),
+      close_timer_(ws_.get_executor()),
+      remote_(std::move(remote)),
+      slot_(state_->ws_count) {}
+
+WsSession::~WsSession() {
+    if (registry_id_ != 0) state_->registry.remove(registry_id_);
+}
+
+void WsSession::start(BeastRequest upgrade, std::unique_ptr<WsHandler> handler) {
+    handler_ = std::move(handler);
+    upgrade_request_.emplace(std::move(upgrade));
+    std::optional<ConnectionRegistry::Closing> closing;
+    registry_id_ = state_->registry.add(shared_from_this(), closing);
+    if (closing) close(closing->code, std::move(closing->reason));  // answered, opened, then closed at once
+
+    // Beast's own timers from here on, not the tcp_stream expiry (which would cut an idle but healthy socket).
+    beast::get_lowest_layer(ws_).expires_never();
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.handshake_timeout = state_->options.handshake_timeout;
+    timeouts.idle_timeout = state_->options.ws_idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& response) { response.set(beast::http::field::server, kServerName); }));
+    websocket::permessage_deflate deflate;  // off: it costs memory per socket (DESIGN.md)
+    deflate.server_enable = false;
+    ws_.set_option(deflate);
+    ws_.read_message_max(state_->options.ws_message_limit);
+    ws_.auto_fragment(false);
+
+    ws_.async_accept(*upgrade_request_,
+                     [self = shared_from_this()](const boost::system::error_code& error) { self->on_accept(error); });
+}
+
+bool WsSession::send(Frame frame) {
+    if (closing_.load(std::memory_order_acquire)) return false;
+    std::size_t bytes = frame.data ? frame.data->size() : 0;
+    std::size_t before = queued_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+    if (before + bytes > state_->options.ws_send_queue_limit) {
+        queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+        if (!closing_.exchange(true)) {
+            spdlog::info("ws {}: {} bytes queued, closing (slow reader)", remote_, before);
+            asio::post(ws_.get_executor(), [self = shared_from_this()] {
+                self->begin_close(close_code::kPolicyViolation, "backpressure", true);
+            });
+        }
+        return false;
+    }
+    // Always post, even from the strand: a dispatch could overtake frames this thread posted earlier.
+    asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame), bytes]() mutable {
+        self->enqueue(std::move(frame), bytes);
+    });
+    return true;
+}
+
+void WsSession::close(std::uint16_t code, std::string reason) {
+    if (closing_.exchange(true)) return;
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+        self->begin_close(code, std::move(reason), false);
+    });
+}
+
+void WsSession::on_accept(const boost::system::error_code& error) {
+    upgrade_request_.reset();
+    if (error) {
+        spdlog::debug("ws {}: upgrade failed: {}", remote_, error.message());
+        finish(error);
+        return;
+    }
+    spdlog::debug("ws {}: open", remote_);
+    open_ = true;
+    try {
+        handler_->on_open(std::make_shared<WsConnectionHandle>(weak_from_this(), remote_));
+    } catch (const std::exception& e) {
+        spdlog::warn("ws {}: on_open threw: {}", remote_, e.what());
+        close(close_code::kInternalError, "internal error");
+    }
+    read_next();
+    write_next();  // frames sent from on_open, or a close requested during the handshake
+}
+
+void WsSession::read_next() {
+    ws_.async_read(read_buffer_, [self = shared_from_this()](const boost::system::error_code& error,
+                                                             std::size_t bytes) { self->on_read(error, bytes); });
+}
+
+void WsSession::on_read(const boost::system::error_code& error, std::size_t bytes) {
+    if (error) {
+        finish(error);
+        return;
+    }
+    // After close() the application considers the socket gone: what still arrives is read (to see the peer's close
+    // frame) but not delivered.
+    if (!close_requested_ && !closing_.load(std::memory_order_relaxed)) {
+        const auto data = read_buffer_.cdata();
+        try {
+            handler_->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()),
+                                 ws_.got_binary());
+        } catch (const std::exception& e) {
+            spdlog::warn("ws {}: on_message threw: {}", remote_, e.what());
+            close(close_code::kInternalError, "internal error");
+        }
+    }
+    read_buffer_.consume(bytes);
+    if (read_buffer_.capacity() > kKeptReadBuffer) read_buffer_.shrink_to_fit();
+    read_next();
+}
+
+void WsSession::enqueue(Frame frame, std::size_t bytes) {
+    if (finished_ || close_requested_) {
+        queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed);  // raced with close(): dropped
+        return;
+    }
+    queue_.push_back(std::move(frame));
+    write_next();
+}
+
+void WsSession::begin_close(std::uint16_t code, std::string reason, bool drop_queued) {
+    if (finished_ || close_requested_) return;
+    close_requested_ = true;
+    close_code_ = code;
+    if (reason.size() > kMaxCloseReason) reason.resize(kMaxCloseReason);
+    close_reason_ = std::move(reason);
+    if (drop_queued) this->drop_queued();
+    close_timer_.expires_after(state_->options.handshake_timeout);
+    close_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+        if (error || self->finished_) return;
+        spdlog::debug("ws {}: close did not complete in time; dropping the connection", self->remote_);
+        self->abort_socket();
+    });
+    write_next();
+}
+
+void WsSession::write_next() {
+    if (writing_ || finished_ || !open_) return;
+    if (!queue_.empty()) {
+        writing_ = true;
+        frame_in_flight_ = true;
+        const Frame& frame = queue_.front();
+        ws_.binary(frame.binary);
+        auto buffer = frame.data ? asio::buffer(*frame.data) : asio::const_buffer();
+        ws_.async_write(buffer, [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+            self->on_write(error);
+        });
+    } else if (close_requested_ && !close_sent_) {
+        writing_ = true;
+        close_sent_ = true;
+        ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_),
+                        [self = shared_from_this()](const boost::system::error_code& error) {
+                            self->on_close_sent(error);
+                        });
+    }
+}
+
+void WsSession::on_write(const boost::system::error_code& error) {
+    writing_ = false;
+    frame_in_flight_ = false;
+    const Frame& frame = queue_.front();
+    queued_bytes_.fetch_sub(frame.data ? frame.data->size() : 0, std::memory_order_relaxed);
+    queue_.pop_front();
+    if (error) {
+        if (!finished_) spdlog::debug("ws {}: write: {}", remote_, error.message());
+        abort_socket();  // the read then ends too, and finish() runs once
+        return;
+    }
+    write_next();
+}
+
+void WsSession::on_close_sent(const boost::system::error_code& error) {
+    writing_ = false;
+    if (error && !finished_) spdlog::debug("ws {}: close: {}", remote_, error.message());
+    abort_socket();  // the close handshake is over either way; make sure the read loop ends
+}
+
+void WsSession::drop_queued() {
+    // A frame in flight stays: Beast still refers to its bytes until its write completes.
+    std::size_t keep = frame_in_flight_ ? 1 : 0;
+    std::size_t dropped = 0;
+    while (queue_.size() > keep) {
+        dropped += queue_.back().data ? queue_.back().data->size() : 0;
+        queue_.pop_back();
+    }
+    queued_bytes_.fetch_sub(dropped, std::memory_order_relaxed);
+}
+
+void WsSession::abort_socket() { beast::get_lowest_layer(ws_).close(); }
+
+void WsSession::finish(const boost::system::error_code& error) {
+    if (finished_) return;
+    finished_ = true;
+    closing_.store(true, std::memory_order_release);
+    close_timer_.cancel();
+    if (error == websocket::error::closed) {
+        spdlog::debug("ws {}: closed, code {}", remote_, static_cast<unsigned>(ws_.reason().code));
+    } else if (is_routine_end(error)) {
+        spdlog::debug("ws {}: closed: {}", remote_, error.message());
+    } else {
+        spdlog::warn("ws {}: closed: {}", remote_, error.message());
+    }
+    abort_socket();
+    drop_queued();
+    state_->registry.remove(registry_id_);
+    registry_id_ = 0;
+    slot_.release();
+    if (open_) {
+        try {
+            handler_->on_closed();
+        } catch (const std::exception& e) {
+            spdlog::warn("ws {}: on_closed threw: {}", remote_, e.what());
+        }
+    }
+    handler_.reset();
+}
+
+}  // namespace yihu::net::detail

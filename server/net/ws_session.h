@@ -1,0 +1,79 @@
+#pragma once
+
+// Internal to server/net: one WebSocket, from the upgrade to the closed socket. Owns the application's handler; the
+// application holds only a WsConnection handle that refers back weakly, so no reference cycle keeps a closed
+// session (or its handler) alive.
+
+#include <atomic>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "net/http_convert.h"
+#include "net/server_state.h"
+#include "net/tcp_layer.h"
+#include "net/ws_connection.h"
+
+namespace yihu::net::detail {
+
+class WsSession : public Closable, public std::enable_shared_from_this<WsSession> {
+  public:
+    WsSession(std::shared_ptr<ServerState> state, boost::beast::tcp_stream stream, std::string remote);
+    ~WsSession() override;
+
+    // On the connection's strand: answers the upgrade, then on_open and the read loop.
+    void start(BeastRequest upgrade, std::unique_ptr<WsHandler> handler);
+
+    // Any thread (see WsConnection).
+    bool send(Frame frame);
+    void close(std::uint16_t code, std::string reason);
+    std::size_t queued_bytes() const { return queued_bytes_.load(std::memory_order_relaxed); }
+    const std::string& remote() const { return remote_; }
+
+    void shutdown(std::uint16_t code, const std::string& reason) override { close(code, reason); }
+
+  private:
+    // Everything below runs on the strand.
+    void on_accept(const boost::system::error_code& error);
+    void read_next();
+    void on_read(const boost::system::error_code& error, std::size_t bytes);
+    void enqueue(Frame frame, std::size_t bytes);
+    void begin_close(std::uint16_t code, std::string reason, bool drop_queued);
+    void write_next();
+    void on_write(const boost::system::error_code& error);
+    void on_close_sent(const boost::system::error_code& error);
+    void drop_queued();
+    void abort_socket();
+    void finish(const boost::system::error_code& error);
+
+    std::shared_ptr<ServerState> state_;
+    boost::beast::websocket::stream<TcpLayer> ws_;
+    boost::asio::steady_timer close_timer_;  // bounds a close stuck behind a write the peer does not read
+    boost::beast::flat_buffer read_buffer_;
+    std::optional<BeastRequest> upgrade_request_;  // kept until the accept completes
+    std::unique_ptr<WsHandler> handler_;
+    std::deque<Frame> queue_;  // front is in flight when frame_in_flight_
+    std::string remote_;
+    ConnectionSlot slot_;
+    std::uint64_t registry_id_ = 0;
+
+    // Read from any thread.
+    std::atomic<std::size_t> queued_bytes_{0};
+    std::atomic<bool> closing_{false};  // close requested or finished: send() refuses
+
+    bool open_ = false;             // upgrade answered and on_open called
+    bool writing_ = false;          // a frame or the close frame is in flight (Beast allows one write at a time)
+    bool frame_in_flight_ = false;  // queue_.front() is being written
+    bool close_requested_ = false;
+    bool close_sent_ = false;
+    bool finished_ = false;  // on_closed has been called (or will never be, the upgrade having failed)
+    std::uint16_t close_code_ = 0;
+    std::string close_reason_;
+};
+
+}  // namespace yihu::net::detail

@@ -1,0 +1,84 @@
+// The SQL of every statement the SQLite store runs, in one place next to the schema it relies on
+// (sqlite_schema.cpp).
+
+#include "store/sqlite_store.h"
+
+namespace yihu::store {
+
+using sqlite::Statement;
+
+Result<SqliteStore::Statements> SqliteStore::prepare_statements(sqlite::Database& db) {
+    Statements s;
+    struct Definition {
+        Statement* target;
+        const char* name;
+        std::string sql;
+    };
+    const std::string alert_columns = kAlertColumns;
+    const Definition definitions[] = {
+        {&s.begin, "begin", "BEGIN IMMEDIATE"},
+        {&s.commit, "commit", "COMMIT"},
+        {&s.rollback, "roll back", "ROLLBACK"},
+
+        {&s.upsert_alert, "upsert alert",
+         "INSERT INTO alerts (" + alert_columns +
+             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (number) DO UPDATE SET id = excluded.id, "
+             "active = excluded.active, created_at = excluded.created_at, updated_at = excluded.updated_at, "
+             "snapshot = excluded.snapshot"},
+        {&s.upsert_recipient, "upsert recipient",
+         "INSERT INTO recipients (alert_number, volunteer, snapshot) VALUES (?1, ?2, ?3) "
+         "ON CONFLICT (alert_number, volunteer) DO UPDATE SET snapshot = excluded.snapshot"},
+        {&s.insert_audit, "insert audit entry",
+         "INSERT INTO audit (alert_number, idx, at, entry) VALUES (?1, ?2, ?3, ?4) "
+         "ON CONFLICT (alert_number, idx) DO NOTHING"},
+        {&s.insert_delivery, "insert delivery",
+         "INSERT INTO deliveries (volunteer, seq, alert_id, kind, payload, created_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+        {&s.raise_last_seq, "raise last seq",
+         "INSERT INTO cursors (volunteer, last_seq) VALUES (?1, ?2) "
+         "ON CONFLICT (volunteer) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)"},
+        {&s.raise_acked_seq, "raise acked seq",
+         "INSERT INTO cursors (volunteer, acked_seq) VALUES (?1, ?2) "
+         "ON CONFLICT (volunteer) DO UPDATE SET acked_seq = max(acked_seq, excluded.acked_seq)"},
+        {&s.upsert_device, "upsert device",
+         "INSERT INTO devices (id, snapshot) VALUES (?1, ?2) "
+         "ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot"},
+        {&s.insert_idempotency, "insert idempotency key",
+         "INSERT INTO idempotency (idempotency_key, request_digest, alert_id, created_at) VALUES (?1, ?2, ?3, ?4) "
+         "ON CONFLICT (idempotency_key) DO NOTHING"},
+
+        {&s.load_alerts, "load alerts",
+         "SELECT " + alert_columns + " FROM alerts WHERE ?1 = 0 OR active = 1 ORDER BY number"},
+        {&s.find_alert, "find alert", "SELECT " + alert_columns + " FROM alerts WHERE id = ?1"},
+        {&s.load_recipients, "load recipients",
+         "SELECT alert_number, volunteer, snapshot FROM recipients WHERE alert_number = ?1 ORDER BY volunteer"},
+        {&s.load_audit, "load audit",
+         "SELECT alert_number, idx, at, entry FROM audit WHERE alert_number = ?1 AND idx >= ?2 ORDER BY idx "
+         "LIMIT ?3"},
+        {&s.load_devices, "load devices", "SELECT id, snapshot FROM devices ORDER BY id"},
+        {&s.find_idempotency, "find idempotency key",
+         "SELECT idempotency_key, request_digest, alert_id, created_at FROM idempotency WHERE idempotency_key = ?1"},
+        {&s.cursor, "read cursor", "SELECT last_seq, acked_seq, trimmed_seq FROM cursors WHERE volunteer = ?1"},
+        {&s.load_cursors, "load cursors",
+         "SELECT volunteer, last_seq, acked_seq, trimmed_seq FROM cursors ORDER BY volunteer"},
+        {&s.deliveries_after, "load deliveries",
+         "SELECT volunteer, seq, alert_id, kind, payload, created_at FROM deliveries "
+         "WHERE volunteer = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"},
+
+        // Before the rows go: what is about to be removed sets trimmed_seq.
+        {&s.raise_trimmed_seq, "raise trimmed seq",
+         "UPDATE cursors SET trimmed_seq = max(trimmed_seq, trimmed.top) FROM "
+         "(SELECT volunteer, max(seq) AS top FROM deliveries WHERE created_at < ?1 GROUP BY volunteer) AS trimmed "
+         "WHERE cursors.volunteer = trimmed.volunteer"},
+        {&s.trim_deliveries, "delete old deliveries", "DELETE FROM deliveries WHERE created_at < ?1"},
+        {&s.trim_idempotency, "delete old idempotency keys", "DELETE FROM idempotency WHERE created_at < ?1"},
+    };
+    for (const Definition& definition : definitions) {
+        Result<Statement> statement = db.prepare(definition.name, definition.sql);
+        if (!statement) return statement.error();
+        *definition.target = std::move(*statement);
+    }
+    return s;
+}
+
+}  // namespace yihu::store

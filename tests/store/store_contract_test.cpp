@@ -1,0 +1,433 @@
+// The Store contract (see store_contract.h): the semantics of store/store.h, checked the same way for every
+// implementation. Nothing here knows which store it runs against.
+
+#include "store/store_contract.h"
+
+#include <string_view>
+
+namespace yihu::store {
+namespace {
+
+using core::ErrorCode;
+using core::time_from_ms;
+using namespace std::string_literals;
+
+// One of everything, as the hub would write after creating an alert and pushing it.
+WriteBatch full_batch() {
+    WriteBatch batch;
+    batch.alerts = {make_alert(1, "a-1"), make_alert(2, "a-2", false)};
+    batch.recipients = {make_recipient(1, "v1"), make_recipient(1, "v2")};
+    batch.audit = {make_audit(1, 0), make_audit(1, 1)};
+    batch.deliveries = {make_delivery("v1", 1), make_delivery("v1", 2), make_delivery("v2", 1)};
+    batch.acks = {{"v1", 1}};
+    batch.devices = {make_device("d1")};
+    batch.idempotency = {make_key("k1", "a-1")};
+    return batch;
+}
+
+std::vector<DeviceRecord> sorted_by_id(std::vector<DeviceRecord> devices) {
+    std::sort(devices.begin(), devices.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    return devices;
+}
+
+// Bytes no text API would keep: NULs (leading, inner, trailing), 0xff, invalid UTF-8.
+const std::string kAwkwardBytes = "\0head\0\xff\xfe\x80mid\0\0tail\0"s;
+
+std::string megabyte_of_bytes() {
+    std::string bytes(1 << 20, '\0');
+    std::uint32_t state = 12345;
+    for (char& c : bytes) {
+        state = state * 1'103'515'245u + 12'345u;
+        c = static_cast<char>(state >> 24);  // every byte value, NUL included
+    }
+    return bytes;
+}
+
+TEST_P(StoreContractTest, EmptyBatchIsOkAndChangesNothing) {
+    EXPECT_TRUE(store().apply(WriteBatch{}).ok());
+    apply_ok(full_batch());
+    EXPECT_TRUE(store().apply(WriteBatch{}).ok());
+    EXPECT_EQ(expect_ok(store().load_alerts(false)).size(), 2u);
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{2, 1, 0}));
+}
+
+TEST_P(StoreContractTest, NewStoreIsEmpty) {
+    EXPECT_TRUE(expect_ok(store().load_alerts(false)).empty());
+    EXPECT_TRUE(expect_ok(store().load_recipients(1)).empty());
+    EXPECT_TRUE(expect_ok(store().load_audit(1, 0, 100)).empty());
+    EXPECT_TRUE(expect_ok(store().load_devices()).empty());
+    EXPECT_TRUE(expect_ok(store().load_cursors()).empty());
+    EXPECT_TRUE(expect_ok(store().deliveries_after("v1", 0, 100)).empty());
+    EXPECT_FALSE(expect_ok(store().find_alert("a-1")).has_value());
+    EXPECT_FALSE(expect_ok(store().find_idempotency("k1")).has_value());
+    EXPECT_FALSE(store().epoch().empty());
+}
+
+TEST_P(StoreContractTest, AlertsAreUpsertedByNumber) {
+    apply_ok({.alerts = {make_alert(1, "a-1"), make_alert(2, "a-2")}});
+    AlertRecord changed = make_alert(1, "a-1", false, 9'000);
+    changed.snapshot = "closed";
+    apply_ok({.alerts = {changed}});
+
+    EXPECT_EQ(fields(expect_ok(store().load_alerts(false))), fields(std::vector{changed, make_alert(2, "a-2")}));
+    EXPECT_EQ(fields(expect_ok(store().find_alert("a-1"))), fields(std::optional(changed)));
+}
+
+TEST_P(StoreContractTest, LaterWriteOfTheSameAlertInOneBatchWins) {
+    AlertRecord second = make_alert(4, "a-4", false, 5'000);
+    apply_ok({.alerts = {make_alert(4, "a-4"), second}});
+    EXPECT_EQ(fields(expect_ok(store().load_alerts(false))), fields(std::vector{second}));
+}
+
+TEST_P(StoreContractTest, LoadAlertsOrdersByNumberAndFiltersActive) {
+    apply_ok({.alerts = {make_alert(5, "a-5"), make_alert(1, "a-1"), make_alert(3, "a-3", false)}});
+    apply_ok({.alerts = {make_alert(2, "a-2", false), make_alert(40, "a-40")}});
+
+    std::vector<std::uint64_t> all;
+    for (const AlertRecord& a : expect_ok(store().load_alerts(false))) all.push_back(a.number);
+    EXPECT_EQ(all, (std::vector<std::uint64_t>{1, 2, 3, 5, 40}));
+
+    std::vector<std::uint64_t> active;
+    for (const AlertRecord& a : expect_ok(store().load_alerts(true))) active.push_back(a.number);
+    EXPECT_EQ(active, (std::vector<std::uint64_t>{1, 5, 40}));
+}
+
+TEST_P(StoreContractTest, FindAlertHitsAndMisses) {
+    apply_ok({.alerts = {make_alert(7, "a-7", false)}});
+    EXPECT_EQ(fields(expect_ok(store().find_alert("a-7"))), fields(std::optional(make_alert(7, "a-7", false))));
+    EXPECT_FALSE(expect_ok(store().find_alert("a-8")).has_value());
+    EXPECT_FALSE(expect_ok(store().find_alert("")).has_value());
+    EXPECT_FALSE(expect_ok(store().find_alert("a-")).has_value());  // a prefix is not a match
+}
+
+TEST_P(StoreContractTest, AlertIdUsedByAnotherNumberFailsTheWholeBatch) {
+    apply_ok({.alerts = {make_alert(1, "a-1")}});
+    const Status status =
+        store().apply({.alerts = {make_alert(2, "a-2"), make_alert(3, "a-1")}, .devices = {make_device("d1")}});
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().code, ErrorCode::kConflict) << status.error().message;
+    EXPECT_FALSE(status.error().message.empty());
+    EXPECT_EQ(fields(expect_ok(store().load_alerts(false))), fields(std::vector{make_alert(1, "a-1")}));
+    EXPECT_TRUE(expect_ok(store().load_devices()).empty());
+}
+
+TEST_P(StoreContractTest, RecipientsAreUpsertedByAlertAndVolunteerAndOrderedByVolunteer) {
+    apply_ok({.recipients = {make_recipient(1, "v3"), make_recipient(1, "v1"), make_recipient(2, "v1")}});
+    apply_ok({.recipients = {make_recipient(1, "v3", "accepted"), make_recipient(1, "v2")}});
+
+    EXPECT_EQ(
+        fields(expect_ok(store().load_recipients(1))),
+        fields(std::vector{make_recipient(1, "v1"), make_recipient(1, "v2"), make_recipient(1, "v3", "accepted")}));
+    EXPECT_EQ(fields(expect_ok(store().load_recipients(2))), fields(std::vector{make_recipient(2, "v1")}));
+    EXPECT_TRUE(expect_ok(store().load_recipients(3)).empty());
+}
+
+TEST_P(StoreContractTest, AuditKeepsTheFirstEntryAtAnIndex) {
+    apply_ok({.audit = {make_audit(1, 0), make_audit(1, 1)}});
+    apply_ok({.audit = {make_audit(1, 1, "rewritten"), make_audit(1, 2)}});
+
+    EXPECT_EQ(fields(expect_ok(store().load_audit(1, 0, 100))),
+              fields(std::vector{make_audit(1, 0), make_audit(1, 1), make_audit(1, 2)}));
+}
+
+TEST_P(StoreContractTest, LoadAuditFromIndexWithLimit) {
+    WriteBatch batch;
+    for (std::uint64_t i : {4, 0, 3, 1, 2}) batch.audit.push_back(make_audit(9, i));
+    batch.audit.push_back(make_audit(8, 0));
+    apply_ok(batch);
+
+    EXPECT_EQ(
+        fields(expect_ok(store().load_audit(9, 0, 100))),
+        fields(std::vector{make_audit(9, 0), make_audit(9, 1), make_audit(9, 2), make_audit(9, 3), make_audit(9, 4)}));
+    EXPECT_EQ(fields(expect_ok(store().load_audit(9, 2, 100))),
+              fields(std::vector{make_audit(9, 2), make_audit(9, 3), make_audit(9, 4)}));
+    EXPECT_EQ(fields(expect_ok(store().load_audit(9, 1, 2))), fields(std::vector{make_audit(9, 1), make_audit(9, 2)}));
+    EXPECT_TRUE(expect_ok(store().load_audit(9, 5, 100)).empty());
+    EXPECT_TRUE(expect_ok(store().load_audit(9, 0, 0)).empty());
+    EXPECT_EQ(fields(expect_ok(store().load_audit(8, 0, 100))), fields(std::vector{make_audit(8, 0)}));
+}
+
+TEST_P(StoreContractTest, UnknownVolunteerHasTheZeroCursor) {
+    apply_ok(full_batch());
+    EXPECT_EQ(fields(expect_ok(store().cursor("nobody"))), fields(VolunteerCursor{}));
+    EXPECT_EQ(fields(expect_ok(store().cursor(""))), fields(VolunteerCursor{}));
+    EXPECT_TRUE(expect_ok(store().deliveries_after("nobody", 0, 100)).empty());
+}
+
+TEST_P(StoreContractTest, DeliveriesRaiseLastSeq) {
+    apply_ok({.deliveries = {make_delivery("v1", 1), make_delivery("v1", 2)}});
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{2, 0, 0}));
+    apply_ok({.deliveries = {make_delivery("v1", 7), make_delivery("v2", 3)}});
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{7, 0, 0}));
+    EXPECT_EQ(fields(expect_ok(store().cursor("v2"))), fields(VolunteerCursor{3, 0, 0}));
+    // A lower seq filling a gap is stored but does not lower the counter.
+    apply_ok({.deliveries = {make_delivery("v1", 5)}});
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{7, 0, 0}));
+}
+
+TEST_P(StoreContractTest, DeliveriesAfterOrdersBySeqFromAfterSeqWithLimit) {
+    WriteBatch batch;
+    for (std::uint64_t seq : {3, 1, 5, 2, 4}) batch.deliveries.push_back(make_delivery("v1", seq));
+    batch.deliveries.push_back(make_delivery("v2", 2));
+    batch.deliveries.push_back(make_delivery("v10", 1));  // shares a prefix with v1
+    apply_ok(batch);
+
+    auto seqs = [&](std::string_view volunteer, std::uint64_t after_seq, std::size_t limit) {
+        std::vector<std::uint64_t> out;
+        for (const DeliveryRecord& d : expect_ok(store().deliveries_after(volunteer, after_seq, limit))) {
+            EXPECT_EQ(d.volunteer, volunteer);
+            out.push_back(d.seq);
+        }
+        return out;
+    };
+    EXPECT_EQ(seqs("v1", 0, 100), (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+    EXPECT_EQ(seqs("v1", 2, 100), (std::vector<std::uint64_t>{3, 4, 5}));
+    EXPECT_EQ(seqs("v1", 1, 2), (std::vector<std::uint64_t>{2, 3}));
+    EXPECT_EQ(seqs("v1", 5, 100), (std::vector<std::uint64_t>{}));
+    EXPECT_EQ(seqs("v1", 0, 0), (std::vector<std::uint64_t>{}));
+    EXPECT_EQ(seqs("v2", 0, 100), (std::vector<std::uint64_t>{2}));
+    EXPECT_EQ(seqs("v10", 0, 100), (std::vector<std::uint64_t>{1}));
+
+    EXPECT_EQ(fields(expect_ok(store().deliveries_after("v1", 3, 1))), fields(std::vector{make_delivery("v1", 4)}));
+}
+
+TEST_P(StoreContractTest, DuplicateDeliverySeqFailsTheWholeBatch) {
+    apply_ok({.deliveries = {make_delivery("v1", 1)}});
+
+    // Against a stored delivery.
+    Status status = store().apply({.deliveries = {make_delivery("v1", 2), make_delivery("v1", 1)}});
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().code, ErrorCode::kConflict) << status.error().message;
+    // Twice in one batch.
+    status = store().apply({.deliveries = {make_delivery("v2", 1), make_delivery("v2", 1)}});
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.error().code, ErrorCode::kConflict) << status.error().message;
+
+    EXPECT_EQ(fields(expect_ok(store().deliveries_after("v1", 0, 100))), fields(std::vector{make_delivery("v1", 1)}));
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{1, 0, 0}));
+    EXPECT_TRUE(expect_ok(store().deliveries_after("v2", 0, 100)).empty());
+    EXPECT_EQ(fields(expect_ok(store().cursor("v2"))), fields(VolunteerCursor{}));
+    // The same seq for another volunteer is no duplicate.
+    apply_ok({.deliveries = {make_delivery("v3", 1)}});
+}
+
+TEST_P(StoreContractTest, AcksRaiseAckedSeqAndNeverLowerIt) {
+    apply_ok({.deliveries = {make_delivery("v1", 1), make_delivery("v1", 2), make_delivery("v1", 3),
+                             make_delivery("v1", 4), make_delivery("v1", 5)}});
+    apply_ok({.acks = {{"v1", 3}}});
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{5, 3, 0}));
+    apply_ok({.acks = {{"v1", 2}}});  // a late, older ack
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{5, 3, 0}));
+    apply_ok({.acks = {{"v1", 4}, {"v1", 5}, {"v1", 1}}});
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{5, 5, 0}));
+}
+
+TEST_P(StoreContractTest, LoadCursorsOrdersByVolunteer) {
+    apply_ok(
+        {.deliveries = {make_delivery("v3", 1), make_delivery("v1", 4), make_delivery("v2", 2)}, .acks = {{"v1", 4}}});
+    EXPECT_EQ(fields(expect_ok(store().load_cursors())), fields(std::vector<std::pair<std::string, VolunteerCursor>>{
+                                                             {"v1", {4, 4, 0}}, {"v2", {2, 0, 0}}, {"v3", {1, 0, 0}}}));
+}
+
+TEST_P(StoreContractTest, DevicesAreUpsertedById) {
+    apply_ok({.devices = {make_device("d2"), make_device("d1")}});
+    apply_ok({.devices = {make_device("d2", "moved"), make_device("d3")}});
+    EXPECT_EQ(fields(sorted_by_id(expect_ok(store().load_devices()))),
+              fields(std::vector{make_device("d1"), make_device("d2", "moved"), make_device("d3")}));
+}
+
+TEST_P(StoreContractTest, IdempotencyKeepsTheFirstRecordForAKey) {
+    apply_ok({.idempotency = {make_key("k1", "a-1", 1'000)}});
+    apply_ok({.idempotency = {make_key("k1", "a-other", 2'000), make_key("k2", "a-2")}});
+
+    EXPECT_EQ(fields(expect_ok(store().find_idempotency("k1"))), fields(std::optional(make_key("k1", "a-1", 1'000))));
+    EXPECT_EQ(fields(expect_ok(store().find_idempotency("k2"))), fields(std::optional(make_key("k2", "a-2"))));
+    EXPECT_FALSE(expect_ok(store().find_idempotency("k3")).has_value());
+    EXPECT_FALSE(expect_ok(store().find_idempotency("k")).has_value());
+}
+
+// Each variant fails late, after writes of every kind; none of them may remain.
+TEST_P(StoreContractTest, FailedBatchLeavesNothing) {
+    apply_ok({.alerts = {make_alert(7, "taken")}, .deliveries = {make_delivery("v9", 1)}});
+
+    WriteBatch duplicate_stored_seq = full_batch();
+    duplicate_stored_seq.deliveries.push_back(make_delivery("v9", 1));
+    WriteBatch duplicate_seq_in_batch = full_batch();
+    duplicate_seq_in_batch.deliveries.push_back(make_delivery("v1", 1));
+    WriteBatch taken_alert_id = full_batch();
+    taken_alert_id.alerts.push_back(make_alert(8, "taken"));
+
+    for (const WriteBatch* batch : {&duplicate_stored_seq, &duplicate_seq_in_batch, &taken_alert_id}) {
+        ASSERT_FALSE(store().apply(*batch).ok());
+
+        EXPECT_EQ(fields(expect_ok(store().load_alerts(false))), fields(std::vector{make_alert(7, "taken")}));
+        EXPECT_FALSE(expect_ok(store().find_alert("a-1")).has_value());
+        EXPECT_TRUE(expect_ok(store().load_recipients(1)).empty());
+        EXPECT_TRUE(expect_ok(store().load_audit(1, 0, 100)).empty());
+        EXPECT_TRUE(expect_ok(store().deliveries_after("v1", 0, 100)).empty());
+        EXPECT_TRUE(expect_ok(store().deliveries_after("v2", 0, 100)).empty());
+        EXPECT_EQ(fields(expect_ok(store().load_cursors())),
+                  fields(std::vector<std::pair<std::string, VolunteerCursor>>{{"v9", {1, 0, 0}}}));
+        EXPECT_TRUE(expect_ok(store().load_devices()).empty());
+        EXPECT_FALSE(expect_ok(store().find_idempotency("k1")).has_value());
+    }
+
+    // The store still takes writes after failed ones.
+    apply_ok(full_batch());
+    EXPECT_EQ(expect_ok(store().load_alerts(false)).size(), 3u);
+}
+
+TEST_P(StoreContractTest, TrimRemovesOldDeliveriesAndKeysAndRaisesTrimmedSeq) {
+    apply_ok({.alerts = {make_alert(1, "a-1")},
+              .audit = {make_audit(1, 0)},
+              .deliveries = {make_delivery("v1", 1, 100), make_delivery("v1", 2, 200), make_delivery("v1", 3, 300),
+                             make_delivery("v2", 1, 100), make_delivery("v3", 1, 900)},
+              .acks = {{"v1", 2}},
+              .devices = {make_device("d1")},
+              .idempotency = {make_key("old", "a-1", 100), make_key("edge", "a-1", 200), make_key("new", "a-1", 300)}});
+
+    // Strictly before: the delivery at 300 and the key at 200 stay.
+    EXPECT_EQ(expect_ok(store().trim(time_from_ms(300), time_from_ms(200))), 4u);  // 3 deliveries + 1 key
+
+    EXPECT_EQ(fields(expect_ok(store().deliveries_after("v1", 0, 100))),
+              fields(std::vector{make_delivery("v1", 3, 300)}));
+    EXPECT_TRUE(expect_ok(store().deliveries_after("v2", 0, 100)).empty());
+    EXPECT_EQ(fields(expect_ok(store().deliveries_after("v3", 0, 100))),
+              fields(std::vector{make_delivery("v3", 1, 900)}));
+    // Cursors stay, with what was trimmed.
+    EXPECT_EQ(fields(expect_ok(store().load_cursors())), fields(std::vector<std::pair<std::string, VolunteerCursor>>{
+                                                             {"v1", {3, 2, 2}}, {"v2", {1, 0, 1}}, {"v3", {1, 0, 0}}}));
+    EXPECT_FALSE(expect_ok(store().find_idempotency("old")).has_value());
+    EXPECT_TRUE(expect_ok(store().find_idempotency("edge")).has_value());
+    EXPECT_TRUE(expect_ok(store().find_idempotency("new")).has_value());
+    // Alerts, audit and devices are not housekeeping's business.
+    EXPECT_EQ(expect_ok(store().load_alerts(false)).size(), 1u);
+    EXPECT_EQ(expect_ok(store().load_audit(1, 0, 100)).size(), 1u);
+    EXPECT_EQ(expect_ok(store().load_devices()).size(), 1u);
+
+    // Nothing left to trim: nothing removed, nothing changed.
+    EXPECT_EQ(expect_ok(store().trim(time_from_ms(300), time_from_ms(200))), 0u);
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{3, 2, 2}));
+}
+
+TEST_P(StoreContractTest, TrimNeverLowersTrimmedSeq) {
+    apply_ok({.deliveries = {make_delivery("v1", 5, 100)}});
+    EXPECT_EQ(expect_ok(store().trim(time_from_ms(200), time_from_ms(0))), 1u);
+    // A lower seq stored later with an old time: trimming it leaves trimmed_seq at 5.
+    apply_ok({.deliveries = {make_delivery("v1", 3, 100), make_delivery("v1", 6, 500)}});
+    EXPECT_EQ(expect_ok(store().trim(time_from_ms(200), time_from_ms(0))), 1u);
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{6, 0, 5}));
+    EXPECT_EQ(fields(expect_ok(store().deliveries_after("v1", 0, 100))),
+              fields(std::vector{make_delivery("v1", 6, 500)}));
+}
+
+TEST_P(StoreContractTest, EverythingSurvivesReopening) {
+    const WriteBatch batch = full_batch();
+    apply_ok(batch);
+    apply_ok({.acks = {{"v2", 1}}});
+    ASSERT_EQ(expect_ok(store().trim(time_from_ms(1'000), time_from_ms(0))), 0u);
+    const std::string epoch = store().epoch();
+
+    ASSERT_NO_FATAL_FAILURE(reopen());
+
+    EXPECT_EQ(store().epoch(), epoch);
+    EXPECT_EQ(fields(expect_ok(store().load_alerts(false))), fields(batch.alerts));
+    EXPECT_EQ(fields(expect_ok(store().load_alerts(true))), fields(std::vector{batch.alerts[0]}));
+    EXPECT_EQ(fields(expect_ok(store().find_alert("a-2"))), fields(std::optional(batch.alerts[1])));
+    EXPECT_EQ(fields(expect_ok(store().load_recipients(1))), fields(batch.recipients));
+    EXPECT_EQ(fields(expect_ok(store().load_audit(1, 0, 100))), fields(batch.audit));
+    EXPECT_EQ(fields(expect_ok(store().deliveries_after("v1", 0, 100))),
+              fields(std::vector{batch.deliveries[0], batch.deliveries[1]}));
+    EXPECT_EQ(fields(expect_ok(store().deliveries_after("v2", 0, 100))), fields(std::vector{batch.deliveries[2]}));
+    EXPECT_EQ(fields(expect_ok(store().load_cursors())),
+              fields(std::vector<std::pair<std::string, VolunteerCursor>>{{"v1", {2, 1, 0}}, {"v2", {1, 1, 0}}}));
+    EXPECT_EQ(fields(expect_ok(store().load_devices())), fields(batch.devices));
+    EXPECT_EQ(fields(expect_ok(store().find_idempotency("k1"))), fields(std::optional(batch.idempotency[0])));
+
+    // And it keeps working: the counters continue where they were.
+    apply_ok({.deliveries = {make_delivery("v1", 3)}});
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{3, 1, 0}));
+}
+
+TEST_P(StoreContractTest, TrimSurvivesReopening) {
+    apply_ok({.deliveries = {make_delivery("v1", 1, 100), make_delivery("v1", 2, 500)},
+              .idempotency = {make_key("old", "a-1", 100)}});
+    ASSERT_EQ(expect_ok(store().trim(time_from_ms(200), time_from_ms(200))), 2u);
+    ASSERT_NO_FATAL_FAILURE(reopen());
+    EXPECT_EQ(fields(expect_ok(store().cursor("v1"))), fields(VolunteerCursor{2, 0, 1}));
+    EXPECT_EQ(fields(expect_ok(store().deliveries_after("v1", 0, 100))),
+              fields(std::vector{make_delivery("v1", 2, 500)}));
+    EXPECT_FALSE(expect_ok(store().find_idempotency("old")).has_value());
+}
+
+TEST_P(StoreContractTest, EpochIsStableAcrossReopeningAndDiffersBetweenDirectories) {
+    const std::string epoch = store().epoch();
+    ASSERT_FALSE(epoch.empty());
+    ASSERT_NO_FATAL_FAILURE(reopen());
+    EXPECT_EQ(store().epoch(), epoch);
+
+    TempDir other_dir;
+    std::unique_ptr<Store> other = GetParam().open(other_dir.path());
+    ASSERT_NE(other, nullptr);
+    EXPECT_FALSE(other->epoch().empty());
+    EXPECT_NE(other->epoch(), epoch);
+    // Two stores in two directories are independent.
+    apply_ok({.alerts = {make_alert(1, "a-1")}});
+    EXPECT_TRUE(expect_ok(other->load_alerts(false)).empty());
+}
+
+TEST_P(StoreContractTest, BytesWithNulsRoundTrip) {
+    WriteBatch batch;
+    batch.alerts = {make_alert(1, "a-1")};
+    batch.alerts[0].snapshot = kAwkwardBytes;
+    batch.recipients = {make_recipient(1, "v1", kAwkwardBytes)};
+    batch.audit = {make_audit(1, 0, kAwkwardBytes)};
+    batch.deliveries = {make_delivery("v1", 1)};
+    batch.deliveries[0].payload = kAwkwardBytes;
+    batch.deliveries[0].kind = 255;
+    batch.devices = {make_device("d1", kAwkwardBytes)};
+    batch.idempotency = {make_key("k1", "a-1")};
+    batch.idempotency[0].request_digest = kAwkwardBytes;
+    // Empty bytes are a value too, not a missing one.
+    batch.alerts.push_back(make_alert(2, "a-2"));
+    batch.alerts[1].snapshot.clear();
+    batch.devices.push_back(DeviceRecord{.id = "d2", .snapshot = {}});
+    apply_ok(batch);
+
+    for (int pass = 0; pass < 2; ++pass) {
+        SCOPED_TRACE(pass == 0 ? "before reopening" : "after reopening");
+        EXPECT_EQ(fields(expect_ok(store().load_alerts(false))), fields(batch.alerts));
+        EXPECT_EQ(fields(expect_ok(store().load_recipients(1))), fields(batch.recipients));
+        EXPECT_EQ(fields(expect_ok(store().load_audit(1, 0, 10))), fields(batch.audit));
+        EXPECT_EQ(fields(expect_ok(store().deliveries_after("v1", 0, 10))), fields(batch.deliveries));
+        EXPECT_EQ(fields(sorted_by_id(expect_ok(store().load_devices()))), fields(batch.devices));
+        EXPECT_EQ(fields(expect_ok(store().find_idempotency("k1"))), fields(std::optional(batch.idempotency[0])));
+        if (pass == 0) {
+            ASSERT_NO_FATAL_FAILURE(reopen());
+        }
+    }
+}
+
+TEST_P(StoreContractTest, MegabytePayloadsRoundTrip) {
+    const std::string big = megabyte_of_bytes();
+    WriteBatch batch;
+    batch.alerts = {make_alert(1, "a-1")};
+    batch.alerts[0].snapshot = big;
+    batch.deliveries = {make_delivery("v1", 1)};
+    batch.deliveries[0].payload = big;
+    apply_ok(batch);
+    ASSERT_NO_FATAL_FAILURE(reopen());
+
+    // Compared without fields(): a mismatch would print two megabytes.
+    const std::vector<AlertRecord> alerts = expect_ok(store().load_alerts(false));
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_EQ(alerts[0].snapshot.size(), big.size());
+    EXPECT_TRUE(alerts[0].snapshot == big);
+    const std::vector<DeliveryRecord> deliveries = expect_ok(store().deliveries_after("v1", 0, 10));
+    ASSERT_EQ(deliveries.size(), 1u);
+    EXPECT_EQ(deliveries[0].payload.size(), big.size());
+    EXPECT_TRUE(deliveries[0].payload == big);
+}
+
+}  // namespace
+}  // namespace yihu::store
