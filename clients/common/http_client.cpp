@@ -50,7 +50,8 @@ struct HttpClient::Impl {
                                    endpoints = std::move(results);
                                    done = true;
                                });
-        if (!detail::run_or_cancel(io, deadline, [&] { return done; }, [&] { resolver.cancel(); })) {
+        if (!detail::run_or_cancel(
+                io, deadline, [&] { return done; }, [&] { resolver.cancel(); })) {
             throw std::runtime_error("resolve " + host + ": timed out");
         }
         if (error) throw std::runtime_error("resolve " + host + ": " + error.message());
@@ -59,7 +60,8 @@ struct HttpClient::Impl {
             error = e;
             done = true;
         });
-        if (!detail::run_or_cancel(io, deadline, [&] { return done; }, [&] { stream.close(); })) {
+        if (!detail::run_or_cancel(
+                io, deadline, [&] { return done; }, [&] { stream.close(); })) {
             disconnect();
             throw std::runtime_error("connect to " + where() + ": timed out");
         }
@@ -120,7 +122,8 @@ HttpClient::Reply HttpClient::request(std::string_view method, std::string_view 
             error = e;
             done = true;
         });
-        if (!detail::run_or_cancel(impl.io, deadline, [&] { return done; }, [&] { impl.stream.close(); })) {
+        if (!detail::run_or_cancel(
+                impl.io, deadline, [&] { return done; }, [&] { impl.stream.close(); })) {
             impl.disconnect();
             throw std::runtime_error(what + ": timed out sending after " + std::to_string(timeout.count()) + " ms");
         }
@@ -138,7 +141,8 @@ HttpClient::Reply HttpClient::request(std::string_view method, std::string_view 
             error = e;
             done = true;
         });
-        if (!detail::run_or_cancel(impl.io, deadline, [&] { return done; }, [&] { impl.stream.close(); })) {
+        if (!detail::run_or_cancel(
+                impl.io, deadline, [&] { return done; }, [&] { impl.stream.close(); })) {
             impl.disconnect();
             throw std::runtime_error(what + ": no reply within " + std::to_string(timeout.count()) + " ms");
         }

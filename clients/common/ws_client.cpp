@@ -101,7 +101,8 @@ std::unique_ptr<WsClient> WsClient::connect(std::string_view host, std::uint16_t
                                endpoints = std::move(results);
                                done = true;
                            });
-    if (!detail::run_or_cancel(impl->io, deadline, [&] { return done; }, [&] { resolver.cancel(); })) {
+    if (!detail::run_or_cancel(
+            impl->io, deadline, [&] { return done; }, [&] { resolver.cancel(); })) {
         throw std::runtime_error("resolve " + std::string(host) + ": timed out");
     }
     if (error) throw std::runtime_error("resolve " + std::string(host) + ": " + error.message());
@@ -112,7 +113,8 @@ std::unique_ptr<WsClient> WsClient::connect(std::string_view host, std::uint16_t
                                                         error = e;
                                                         done = true;
                                                     });
-    if (!detail::run_or_cancel(impl->io, deadline, [&] { return done; }, [&] { impl->drop_socket(); })) {
+    if (!detail::run_or_cancel(
+            impl->io, deadline, [&] { return done; }, [&] { impl->drop_socket(); })) {
         throw std::runtime_error("connect to " + where + ": timed out");
     }
     if (error) throw std::runtime_error("connect to " + where + ": " + error.message());
@@ -120,11 +122,11 @@ std::unique_ptr<WsClient> WsClient::connect(std::string_view host, std::uint16_t
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::client);
     timeouts.handshake_timeout = timeout;
     impl->ws.set_option(timeouts);
-    impl->ws.set_option(websocket::stream_base::decorator([headers = std::move(extra_headers)](
-                                                              websocket::request_type& request) {
-        request.set(beast::http::field::user_agent, "yihu-client");
-        for (const auto& [name, value] : headers) request.set(name, value);
-    }));
+    impl->ws.set_option(
+        websocket::stream_base::decorator([headers = std::move(extra_headers)](websocket::request_type& request) {
+            request.set(beast::http::field::user_agent, "yihu-client");
+            for (const auto& [name, value] : headers) request.set(name, value);
+        }));
     impl->ws.read_message_max(kMaxMessage);
     impl->ws.auto_fragment(false);
 
@@ -134,7 +136,8 @@ std::unique_ptr<WsClient> WsClient::connect(std::string_view host, std::uint16_t
         error = e;
         done = true;
     });
-    if (!detail::run_or_cancel(impl->io, deadline, [&] { return done; }, [&] { impl->drop_socket(); })) {
+    if (!detail::run_or_cancel(
+            impl->io, deadline, [&] { return done; }, [&] { impl->drop_socket(); })) {
         throw std::runtime_error("WebSocket upgrade at " + where + ": timed out");
     }
     if (error == websocket::error::upgrade_declined) {
@@ -158,8 +161,8 @@ void WsClient::send(std::string_view data, bool binary, std::chrono::millisecond
         error = e;
         done = true;
     });
-    if (!detail::run_or_cancel(impl.io, Clock::now() + timeout, [&] { return done; },
-                               [&] { impl.drop_socket(); })) {
+    if (!detail::run_or_cancel(
+            impl.io, Clock::now() + timeout, [&] { return done; }, [&] { impl.drop_socket(); })) {
         impl.mark_closed(beast::error::timeout);
         throw std::runtime_error("WebSocket send: timed out after " + std::to_string(timeout.count()) + " ms");
     }
@@ -183,11 +186,17 @@ std::optional<WsClient::Received> WsClient::receive(std::chrono::milliseconds ti
     return next;
 }
 
-bool WsClient::closed() const { return impl_->closed && impl_->inbox.empty(); }
+bool WsClient::closed() const {
+    return impl_->closed && impl_->inbox.empty();
+}
 
-std::uint16_t WsClient::close_code() const { return impl_->code; }
+std::uint16_t WsClient::close_code() const {
+    return impl_->code;
+}
 
-std::string WsClient::close_reason() const { return impl_->reason; }
+std::string WsClient::close_reason() const {
+    return impl_->reason;
+}
 
 void WsClient::close(std::uint16_t code, std::chrono::milliseconds timeout) {
     Impl& impl = *impl_;
@@ -201,12 +210,14 @@ void WsClient::close(std::uint16_t code, std::chrono::milliseconds timeout) {
                             done = true;
                         });
     const auto deadline = Clock::now() + timeout;
-    if (!detail::run_or_cancel(impl.io, deadline, [&] { return done; }, [&] { impl.drop_socket(); })) {
+    if (!detail::run_or_cancel(
+            impl.io, deadline, [&] { return done; }, [&] { impl.drop_socket(); })) {
         impl.mark_closed(beast::error::timeout);
         return;
     }
     // A pending read sees the end of the handshake too; let it finish so its handler runs while impl is whole.
-    detail::run_or_cancel(impl.io, deadline, [&] { return !impl.reading; }, [&] { impl.drop_socket(); });
+    detail::run_or_cancel(
+        impl.io, deadline, [&] { return !impl.reading; }, [&] { impl.drop_socket(); });
     if (error) {
         impl.drop_socket();
         impl.mark_closed(error);

@@ -49,8 +49,7 @@ class WsClient {
 
     // Sends one message (a binary or a text frame). Throws std::runtime_error when the socket is closed, the write
     // fails, or the timeout passes (the connection is dropped then).
-    void send(std::string_view data, bool binary,
-              std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+    void send(std::string_view data, bool binary, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
     // The next message; nullopt when none arrived within the timeout, or when the connection is closed (then
     // closed() is true). Messages received before the close are all returned first.
     std::optional<Received> receive(std::chrono::milliseconds timeout);

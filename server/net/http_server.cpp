@@ -12,16 +12,28 @@ HttpServer::HttpServer(boost::asio::io_context& io, ServerOptions options, Route
       state_(std::make_shared<detail::ServerState>(std::move(options), std::move(routes))),
       listener_(std::make_shared<detail::Listener>(io_, state_)) {}
 
-HttpServer::~HttpServer() { listener_->stop(); }
+HttpServer::~HttpServer() {
+    listener_->stop();
+}
 
-core::Result<std::uint16_t> HttpServer::listen() { return listener_->open(); }
+core::Result<std::uint16_t> HttpServer::listen() {
+    return listener_->open();
+}
 
-void HttpServer::stop_accepting() { listener_->stop(); }
+void HttpServer::stop_accepting() {
+    listener_->stop();
+}
 
-void HttpServer::close_all(std::uint16_t code, std::string reason) { state_->registry.close_all(code, reason); }
+void HttpServer::close_all(std::uint16_t code, std::string reason) {
+    state_->registry.close_all(code, reason);
+}
 
-std::size_t HttpServer::http_connections() const { return state_->http_count.load(); }
+std::size_t HttpServer::http_connections() const {
+    return state_->http_count.load();
+}
 
-std::size_t HttpServer::websocket_connections() const { return state_->ws_count.load(); }
+std::size_t HttpServer::websocket_connections() const {
+    return state_->ws_count.load();
+}
 
 }  // namespace yihu::net

@@ -21,10 +21,10 @@ namespace yihu::net {
 
 struct ServerOptions {
     std::string address = "127.0.0.1";
-    std::uint16_t port = 8080;                  // 0: an ephemeral port (tests)
-    std::size_t http_body_limit = 4 << 20;      // larger request bodies: 413, then the connection is closed
-    std::size_t ws_message_limit = 1 << 20;     // hard limit (Beast read_message_max): above it Beast closes with 1009
-    std::size_t ws_send_queue_limit = 1 << 20;  // bytes queued per socket before it is closed (slow reader)
+    std::uint16_t port = 8080;                   // 0: an ephemeral port (tests)
+    std::size_t http_body_limit = 4 << 20;       // larger request bodies: 413, then the connection is closed
+    std::size_t ws_message_limit = 1 << 20;      // hard limit (Beast read_message_max): above it Beast closes with 1009
+    std::size_t ws_send_queue_limit = 1 << 20;   // bytes queued per socket before it is closed (slow reader)
     std::chrono::seconds http_idle_timeout{30};  // reading a request, writing a response, keep-alive idle
     std::chrono::seconds handshake_timeout{10};  // WebSocket upgrade response and close handshake
     std::chrono::seconds ws_idle_timeout{60};    // a ping after half of it without traffic, closed after all of it
@@ -36,7 +36,8 @@ struct ServerOptions {
 using Respond = std::function<void(HttpResponse)>;
 using HttpHandler = std::function<void(HttpRequest request, Respond respond)>;
 // Decides about an upgrade request (any path): return a handler to accept it, or a response to refuse it (e.g.
-// 401/404). Called on the connection's strand; it must not block.
+// 401/404). Called on the connection's strand; it must not block. An accepted handler gets on_open once the 101
+// response is written; if that fails (the client left), the handler is destroyed without on_open or on_closed.
 using WsUpgrade = std::function<std::variant<std::unique_ptr<WsHandler>, HttpResponse>(const HttpRequest& request)>;
 // The body of errors the listener produces itself (400 bad request, 413 too large, 431 headers too large, 503 when
 // full): the app supplies its format. Arguments: HTTP status, a short machine code ("FRAME_TOO_LARGE",
@@ -44,6 +45,7 @@ using WsUpgrade = std::function<std::variant<std::unique_ptr<WsHandler>, HttpRes
 using ErrorBody = std::function<HttpResponse(unsigned status, std::string_view code, std::string message)>;
 
 // Empty members fall back to: 404 for every request, every upgrade refused with 404, a small JSON error body.
+// The routes are called on many connections' strands at once: they must be safe to call concurrently.
 struct Routes {
     HttpHandler http;
     WsUpgrade websocket;

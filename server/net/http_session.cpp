@@ -1,12 +1,13 @@
 #include "net/http_session.h"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <spdlog/spdlog.h>
 
 #include "net/ws_session.h"
 
@@ -87,10 +88,9 @@ void HttpSession::read_request() {
     parser_->body_limit(state_->options.http_body_limit);
     parser_->header_limit(kHeaderLimit);
     stream_.expires_after(state_->options.http_idle_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
-                         self->on_read(error);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) { self->on_read(error); });
 }
 
 void HttpSession::on_read(const boost::system::error_code& error) {

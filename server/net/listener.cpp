@@ -1,7 +1,8 @@
 #include "net/listener.h"
 
-#include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/strand.hpp>
 
 #include "net/http_session.h"
 
@@ -33,9 +34,9 @@ core::Result<std::uint16_t> Listener::open() {
     auto fail = [&](const char* what) -> core::Result<std::uint16_t> {
         boost::system::error_code ignored;
         acceptor_.close(ignored);
-        return core::make_error(core::ErrorCode::kUnavailable, std::string(what) + " " + endpoint.address().to_string() +
-                                                                   ":" + std::to_string(endpoint.port()) + ": " +
-                                                                   ec.message());
+        return core::make_error(core::ErrorCode::kUnavailable,
+                                std::string(what) + " " + endpoint.address().to_string() + ":" +
+                                    std::to_string(endpoint.port()) + ": " + ec.message());
     };
     if (acceptor_.open(endpoint.protocol(), ec)) return fail("open");
     if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec)) return fail("reuse_address");

@@ -1,9 +1,10 @@
 #include "net/ws_session.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/field.hpp>
-#include <spdlog/spdlog.h>
 
 namespace yihu::net::detail {
 
@@ -200,10 +201,9 @@ void WsSession::write_next() {
     } else if (close_requested_ && !close_sent_) {
         writing_ = true;
         close_sent_ = true;
-        ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_),
-                        [self = shared_from_this()](const boost::system::error_code& error) {
-                            self->on_close_sent(error);
-                        });
+        ws_.async_close(
+            websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_),
+            [self = shared_from_this()](const boost::system::error_code& error) { self->on_close_sent(error); });
     }
 }
 
@@ -238,7 +238,9 @@ void WsSession::drop_queued() {
     queued_bytes_.fetch_sub(dropped, std::memory_order_relaxed);
 }
 
-void WsSession::abort_socket() { beast::get_lowest_layer(ws_).close(); }
+void WsSession::abort_socket() {
+    beast::get_lowest_layer(ws_).close();
+}
 
 void WsSession::finish(const boost::system::error_code& error) {
     if (finished_) return;

@@ -108,7 +108,8 @@ class ServerTest : public ::testing::Test {
 
     // A WebSocket route that accepts every upgrade with a RecordingHandler on `record`.
     void accept_websockets(std::shared_ptr<WsRecord> record, bool echo, RecordingHandler::OnOpen on_open = {}) {
-        websocket_ = [record, echo, on_open](const HttpRequest&) -> std::variant<std::unique_ptr<WsHandler>, HttpResponse> {
+        websocket_ = [record, echo,
+                      on_open](const HttpRequest&) -> std::variant<std::unique_ptr<WsHandler>, HttpResponse> {
             return std::make_unique<RecordingHandler>(record, echo, on_open);
         };
     }
@@ -129,7 +130,8 @@ class ServerTest : public ::testing::Test {
             // Every test closes what it opened: the counters must come back to zero.
             EXPECT_TRUE(eventually([&] {
                 return server_->http_connections() == 0 && server_->websocket_connections() == 0;
-            })) << "http " << server_->http_connections() << ", ws " << server_->websocket_connections();
+            })) << "http "
+                << server_->http_connections() << ", ws " << server_->websocket_connections();
             server_->stop_accepting();
         }
         work_.reset();

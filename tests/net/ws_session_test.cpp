@@ -13,7 +13,9 @@ namespace {
 using client::WsClient;
 using client::WsUpgradeRefused;
 
-std::shared_ptr<const std::string> text(std::string value) { return std::make_shared<const std::string>(std::move(value)); }
+std::shared_ptr<const std::string> text(std::string value) {
+    return std::make_shared<const std::string>(std::move(value));
+}
 
 // Reads until the server closes (each read bounded); returns the messages that came before the close.
 std::vector<WsClient::Received> drain_until_closed(WsClient& client, std::size_t max_messages = 100000) {
@@ -53,8 +55,8 @@ TEST_F(ServerTest, UpgradeSeesPathQueryAndHeaders) {
         return std::make_unique<RecordingHandler>(record, true);
     };
     start();
-    auto client = WsClient::connect("127.0.0.1", port_, "/v1/volunteer?resume=42", 5000ms,
-                                    {{"Authorization", "Bearer abc.def"}});
+    auto client =
+        WsClient::connect("127.0.0.1", port_, "/v1/volunteer?resume=42", 5000ms, {{"Authorization", "Bearer abc.def"}});
     {
         std::lock_guard lock(mutex);
         EXPECT_EQ(seen, "/v1/volunteer|42|abc.def");

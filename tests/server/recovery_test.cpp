@@ -1,0 +1,154 @@
+// Sequenced delivery: acks, retries, resume after a reconnect, and a restart of the node itself.
+
+#include "node_harness.h"
+
+namespace yihu::testing {
+namespace {
+
+TEST_F(NodeTest, ReconnectingPhoneGetsWhatItMissedInOrderThenLivePushes) {
+    const auto at = near_lake(300, 10);
+    auto p = phone("v-1", at);
+    const v1::Alert a = create(drowning_json(1));
+    auto push = p->next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(push);
+    ASSERT_EQ(push->alert().seq(), 1u);
+    p->ack(1);
+    const std::string epoch = [&] {
+        // The Welcome of this session named the epoch; a second phone object re-reads it below.
+        auto probe = std::make_unique<Phone>(node_->port(), false);
+        return probe->hello(volunteer_token("v-probe"), std::nullopt).epoch();
+    }();
+    p->ws().abort();  // the phone loses its connection
+    p.reset();
+
+    // While it is away: two updates and a stand-down-free close would be too much; one update and one more update.
+    ASSERT_EQ(call("PATCH", "/v1/alerts/" + a.id(), R"({"description":"near the boat house"})").status, 200u);
+    ASSERT_EQ(call("PATCH", "/v1/alerts/" + a.id(), R"({"description":"at the boat house"})").status, 200u);
+
+    auto back = std::make_unique<Phone>(node_->port(), true);  // reconnects speaking JSON this time
+    const v1::Welcome w = back->hello(volunteer_token("v-1"), at, 1, epoch);
+    EXPECT_TRUE(w.recovered());
+    EXPECT_EQ(w.current_seq(), 3u);
+    // The first update was superseded by the second inside the replay: only the latest one still matters.
+    auto replayed = back->next();
+    ASSERT_TRUE(replayed && replayed->has_alert_update()) << (replayed ? replayed->DebugString() : "none");
+    EXPECT_EQ(replayed->alert_update().seq(), 3u);
+    EXPECT_EQ(replayed->alert_update().alert().description(), "at the boat house");
+    back->ack(3);
+
+    // Then live pushes continue the sequence.
+    ASSERT_EQ(call("POST", "/v1/alerts/" + a.id() + ":resolve", R"({"found":true})").status, 200u);
+    auto closed = back->next_of(v1::ServerMessage::kAlertClosed);
+    ASSERT_TRUE(closed);
+    EXPECT_EQ(closed->alert_closed().seq(), 4u);
+}
+
+TEST_F(NodeTest, FreshInstallOrWrongEpochGetsTheCurrentStateNotAReplay) {
+    const auto at = near_lake(300, 10);
+    auto p = phone("v-1", at);
+    const v1::Alert a = create(drowning_json(1));
+    ASSERT_TRUE(p->next_of(v1::ServerMessage::kAlert));
+    p->ws().abort();
+    p.reset();
+
+    auto again = std::make_unique<Phone>(node_->port(), false);
+    const v1::Welcome w = again->hello(volunteer_token("v-1"), at, 1, "some-other-epoch");
+    EXPECT_FALSE(w.recovered());
+    auto push = again->next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(push) << "the still-active alert is pushed again";
+    EXPECT_EQ(push->alert().alert_id(), a.id());
+    EXPECT_GT(push->alert().seq(), w.current_seq());
+}
+
+TEST_F(NodeTest, UnacknowledgedPushIsRetriedWithTheSameSeq) {
+    auto p = phone("v-1", near_lake(200, 0));
+    create(drowning_json(1));
+    auto first = p->next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(first);
+    // No ack: after ack_timeout (700 ms in tests) the same push comes again.
+    auto again = p->next_of(v1::ServerMessage::kAlert, 3s);
+    ASSERT_TRUE(again) << "not retried";
+    EXPECT_EQ(again->alert().seq(), first->alert().seq());
+    p->ack(again->alert().seq());
+    EXPECT_FALSE(p->next_of(v1::ServerMessage::kAlert, 1500ms)) << "an acknowledged push is not retried";
+    // Acking beyond what was sent is an error that leaves the session open.
+    v1::ClientMessage bad;
+    bad.mutable_ack()->set_seq(99);
+    auto err = p->request(bad);
+    ASSERT_TRUE(err && err->has_error());
+    EXPECT_EQ(err->error().code(), v1::ERROR_CODE_INVALID_ARGUMENT);
+    EXPECT_FALSE(p->ws().closed());
+}
+
+TEST_F(NodeTest, RestartKeepsAlertsDeliveriesAndTheAuditTrail) {
+    const auto at = near_lake(250, 20);
+    auto p = phone("v-1", at);
+    const v1::Alert a = create(drowning_json(2));
+    auto push = p->next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(push);
+    p->ack(push->alert().seq());
+    auto accepted = p->respond(a.id(), v1::RESPONSE_KIND_ACCEPT);
+    ASSERT_TRUE(accepted && accepted->has_ok());
+    // Accepting hands out a role, which comes as an update of the alert.
+    auto role = p->next_of(v1::ServerMessage::kAlertUpdate);
+    ASSERT_TRUE(role);
+    EXPECT_EQ(role->alert_update().role(), "rescue");
+    const std::uint64_t last_seen = role->alert_update().seq();
+    p->ack(last_seen);
+    const std::string epoch = [&] {
+        auto probe = std::make_unique<Phone>(node_->port(), false);
+        return probe->hello(volunteer_token("v-probe"), std::nullopt).epoch();
+    }();
+    auto before = call("GET", "/v1/alerts/" + a.id() + "/audit?pageSize=200");
+    p.reset();
+
+    restart();
+
+    auto r = call("GET", "/v1/alerts/" + a.id());
+    ASSERT_EQ(r.status, 200u) << r.body;
+    v1::AlertDetail detail;
+    ASSERT_TRUE(api::parse_json(r.body, detail));
+    EXPECT_EQ(detail.alert().state(), v1::ALERT_STATE_ACTIVE);
+    EXPECT_EQ(detail.counts().notified(), 1u);
+    EXPECT_EQ(detail.counts().accepted(), 1u);
+    EXPECT_EQ(detail.counts().acked(), 1u);
+    EXPECT_EQ(call("GET", "/v1/alerts/" + a.id() + "/audit?pageSize=200").body, before.body);
+
+    // The phone resumes on the new process: same epoch, nothing missed, then the close notice arrives live.
+    auto back = std::make_unique<Phone>(node_->port(), false);
+    const v1::Welcome w = back->hello(volunteer_token("v-1"), at, last_seen, epoch);
+    EXPECT_EQ(w.epoch(), epoch);
+    EXPECT_TRUE(w.recovered());
+    EXPECT_EQ(w.current_seq(), last_seen);
+    ASSERT_EQ(call("POST", "/v1/alerts/" + a.id() + ":resolve", R"({"found":true,"message":"safe"})").status, 200u);
+    auto closed = back->next_of(v1::ServerMessage::kAlertClosed);
+    ASSERT_TRUE(closed);
+    EXPECT_EQ(closed->alert_closed().seq(), last_seen + 1);
+
+    // Alert numbering continues; ids are never reused.
+    const v1::Alert next = create(drowning_json(1));
+    EXPECT_NE(next.id(), a.id());
+}
+
+TEST_F(NodeTest, PushesToAnOfflineVolunteerWaitSurviveARestartAndArriveOnResume) {
+    const auto at = near_lake(250, 20);
+    auto p = phone("v-1", at);
+    const std::string epoch = [&] {
+        auto probe = std::make_unique<Phone>(node_->port(), false);
+        return probe->hello(volunteer_token("v-probe"), std::nullopt).epoch();
+    }();
+    p->ws().abort();
+    p.reset();
+    // The position is still fresh: the phone is offline but the volunteer is still by the lake.
+    const v1::Alert a = create(drowning_json(1));
+    restart();
+    auto back = std::make_unique<Phone>(node_->port(), false);
+    const v1::Welcome w = back->hello(volunteer_token("v-1"), at, 0, epoch);
+    EXPECT_FALSE(w.recovered()) << "last_seq 0 is a fresh start";
+    auto push = back->next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(push);
+    EXPECT_EQ(push->alert().alert_id(), a.id());
+}
+
+}  // namespace
+}  // namespace yihu::testing
