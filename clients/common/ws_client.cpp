@@ -33,7 +33,7 @@ WsUpgradeRefused::WsUpgradeRefused(unsigned status, std::string body)
 
 struct WsClient::Impl {
     asio::io_context io;
-    websocket::stream<beast::tcp_stream> ws{io};
+    websocket::stream<beast::tcp_stream, false> ws{io};  // no permessage-deflate, like the server
     beast::flat_buffer read_buffer;
     std::deque<Received> inbox;
     // One read stays outstanding from the first receive() on and is never cancelled: cancelling a Beast read can

@@ -30,6 +30,7 @@ struct PhoneSettings {
     std::chrono::milliseconds position_interval{5000};
     const Placement* area = nullptr;      // walkers stay inside it
     bool quiet = false;                   // no per-event lines (errors are still printed)
+    bool connection_lines = true;         // a line per phone per disconnect/reconnect (off for big crowds)
     std::size_t id_width = 0;             // ids are padded to this, so event lines align
     std::atomic<int>* online = nullptr;   // phones with an open session (Welcome received)
 };
@@ -43,7 +44,8 @@ struct Tally {
     std::uint64_t stood_down = 0;  // StandDown pushes
     std::uint64_t closed = 0;      // AlertClosed pushes
     std::uint64_t reconnects = 0;  // sessions opened after the first
-    std::uint64_t errors = 0;      // Error messages and failed connections
+    std::uint64_t disconnects = 0;  // connections lost or refused
+    std::uint64_t errors = 0;       // Error messages from the server
 
     Tally& operator+=(const Tally& other);
 };
@@ -67,7 +69,7 @@ class Phone {
     // True once the server said not to reconnect (session replaced elsewhere, bad token, unsupported version).
     bool gave_up() const { return gave_up_; }
     const Tally& tally() const { return tally_; }
-    const std::string& id() const { return claims_.subject; }
+    const api::Claims& claims() const { return claims_; }
 
   private:
     struct AlertMemory {

@@ -86,7 +86,8 @@ core::Status Node::start() {
     server.max_connections = c.limits.max_connections;
     api::Gateway* gateway = p.gateway.get();
     net::Routes routes{
-        .http = [gateway](net::HttpRequest r, net::Respond respond) { gateway->http(std::move(r), std::move(respond)); },
+        .http = [gateway](net::HttpRequest r,
+                          net::Respond respond) { gateway->http(std::move(r), std::move(respond)); },
         .websocket = [gateway](const net::HttpRequest& r) { return gateway->upgrade(r); },
         .error = api::listener_error_reply,
     };
@@ -149,9 +150,8 @@ int run_until_signalled(ops::Config config) {
     }
     asio::io_context signals_io;
     asio::signal_set signals(signals_io, SIGTERM, SIGINT);
-    signals.async_wait([](const boost::system::error_code&, int signal) {
-        spdlog::info("signal {}: stopping", signal);
-    });
+    signals.async_wait(
+        [](const boost::system::error_code&, int signal) { spdlog::info("signal {}: stopping", signal); });
     signals_io.run();
     node.stop();
     return 0;

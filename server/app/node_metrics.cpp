@@ -30,9 +30,9 @@ NodeMetrics::NodeMetrics(api::HubMetrics& m, const net::HttpServer& server, cons
                      {{"kind", "websocket"}});
     ops::Histogram& ack = r.histogram("yihu_ack_latency_seconds", "From writing a push to its acknowledgement.",
                                       {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
-    ops::Histogram& match = r.histogram("yihu_match_latency_seconds",
-                                        "Matching work per position update or alert creation.",
-                                        {1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 1e-2, 5e-2});
+    ops::Histogram& match =
+        r.histogram("yihu_match_latency_seconds", "Matching work per position update or alert creation.",
+                    {1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 1e-2, 5e-2});
     m.observe_ack_latency = [&ack](double s) { ack.observe(s); };
     m.observe_match_latency = [&match](double s) { match.observe(s); };
 }

@@ -10,11 +10,11 @@ namespace yihu::net {
 // An HTTP request as the application sees it: parsed, bounded (the listener enforces the body limit), and free of
 // Beast types so that the API layer compiles without Asio/Beast headers.
 struct HttpRequest {
-    std::string method;  // "GET", "POST", "PATCH", ...
-    std::string target;  // as sent: "/v1/alerts?pageSize=10"
-    std::string path;    // percent-decoded path without the query: "/v1/alerts"
-    std::multimap<std::string, std::string> query;    // percent-decoded query parameters
-    std::map<std::string, std::string> headers;       // field names lower-cased
+    std::string method;                             // "GET", "POST", "PATCH", ...
+    std::string target;                             // as sent: "/v1/alerts?pageSize=10"
+    std::string path;                               // percent-decoded path without the query: "/v1/alerts"
+    std::multimap<std::string, std::string> query;  // percent-decoded query parameters
+    std::map<std::string, std::string> headers;     // field names lower-cased
     std::string body;
     std::string remote;  // "127.0.0.1:53122", for logs
 

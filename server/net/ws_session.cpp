@@ -78,9 +78,6 @@ void WsSession::start(BeastRequest upgrade, std::unique_ptr<WsHandler> handler) 
     ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& response) { response.set(beast::http::field::server, kServerName); }));
-    websocket::permessage_deflate deflate;  // off: it costs memory per socket (DESIGN.md)
-    deflate.server_enable = false;
-    ws_.set_option(deflate);
     ws_.read_message_max(state_->options.ws_message_limit);
     ws_.auto_fragment(false);
 

@@ -52,7 +52,8 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     void finish(const boost::system::error_code& error);
 
     std::shared_ptr<ServerState> state_;
-    boost::beast::websocket::stream<TcpLayer> ws_;
+    // deflateSupported = false: permessage-deflate is compiled out; it costs memory per socket (DESIGN.md).
+    boost::beast::websocket::stream<TcpLayer, false> ws_;
     boost::asio::steady_timer close_timer_;  // bounds a close stuck behind a write the peer does not read
     boost::beast::flat_buffer read_buffer_;
     std::optional<BeastRequest> upgrade_request_;  // kept until the accept completes

@@ -29,8 +29,8 @@ void populate(AlertEngine& e, Effects& fx) {
 
 std::vector<std::tuple<int, VolunteerId, AlertNumber, std::uint64_t, std::string>> summary(const Effects& fx) {
     std::vector<std::tuple<int, VolunteerId, AlertNumber, std::uint64_t, std::string>> out;
-    for (const Notice& n : fx.notices) out.emplace_back(static_cast<int>(n.kind), n.volunteer, n.alert,
-                                                        n.alert_version, n.role);
+    for (const Notice& n : fx.notices)
+        out.emplace_back(static_cast<int>(n.kind), n.volunteer, n.alert, n.alert_version, n.role);
     return out;
 }
 
@@ -71,7 +71,8 @@ TEST(AlertEngineRestore, RebuiltEngineContinuesExactlyLikeTheOriginal) {
         EXPECT_EQ(a.feed.size(), b.feed.size());
     };
     both([&](AlertEngine& e, Effects& f) { e.tick(kT0 + 60s, f); });  // drowning widens
-    both([&](AlertEngine& e, Effects& f) { ASSERT_TRUE(e.respond(*drowning, 1, ResponseKind::kAccept, kT0 + 70s, f)); });
+    both(
+        [&](AlertEngine& e, Effects& f) { ASSERT_TRUE(e.respond(*drowning, 1, ResponseKind::kAccept, kT0 + 70s, f)); });
     both([&](AlertEngine& e, Effects& f) { e.tick(kT0 + 120s, f); });
     both([&](AlertEngine& e, Effects& f) {  // merged into the open hut alert in both
         auto n = e.trigger_device("hut-1", kT0 + 5min, f);
@@ -79,7 +80,7 @@ TEST(AlertEngineRestore, RebuiltEngineContinuesExactlyLikeTheOriginal) {
         EXPECT_EQ(*n, *hut);
     });
     both([&](AlertEngine& e, Effects& f) { e.tick(kT0 + 31min, f); });  // missing-person ring grows
-    both([&](AlertEngine& e, Effects& f) {  // a responder's move reaches the feed in both
+    both([&](AlertEngine& e, Effects& f) {                              // a responder's move reaches the feed in both
         ASSERT_TRUE(e.update_position(2, kLake, 5, kT0 + 32min, f));
     });
     both([&](AlertEngine& e, Effects& f) {
@@ -87,7 +88,9 @@ TEST(AlertEngineRestore, RebuiltEngineContinuesExactlyLikeTheOriginal) {
         ASSERT_TRUE(n);
         EXPECT_GT(*n, *hut) << "numbers continue after the restored ones";
     });
-    both([&](AlertEngine& e, Effects& f) { ASSERT_TRUE(e.close(*drowning, AlertState::kResolvedFound, "ok", kT0 + 41min, f)); });
+    both([&](AlertEngine& e, Effects& f) {
+        ASSERT_TRUE(e.close(*drowning, AlertState::kResolvedFound, "ok", kT0 + 41min, f));
+    });
     for (const auto& [number, alert] : original.alerts()) {
         const Alert* r = rebuilt.find(number);
         ASSERT_NE(r, nullptr);

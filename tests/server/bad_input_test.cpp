@@ -99,7 +99,8 @@ TEST_F(NodeTest, VolunteerAuthenticationErrorsAreFatal) {
     {
         Phone p(node_->port(), false);
         v1::ClientMessage hello;
-        hello.mutable_hello()->set_token(mint(node_->token_secret(), api::Role::kVolunteer, "v-1", {}, core::Tier::kPublic, -60));
+        hello.mutable_hello()->set_token(
+            mint(node_->token_secret(), api::Role::kVolunteer, "v-1", {}, core::Tier::kPublic, -60));
         p.send(hello);
         expect_error(p, v1::ERROR_CODE_TOKEN_EXPIRED, true);
     }
@@ -144,16 +145,21 @@ TEST_F(NodeTest, DispatcherHttpErrors) {
     expect(call("POST", "/v1/alerts", "{not json"), 400, "ERROR_CODE_MALFORMED_MESSAGE");
     expect(call("POST", "/v1/alerts", R"({"kind":"ALERT_KIND_DROWNING","titel":"typo"})"), 400,
            "ERROR_CODE_MALFORMED_MESSAGE");
-    expect(call("POST", "/v1/alerts", R"({"kind":"ALERT_KIND_DROWNING","center":{"latitude":95,"longitude":113},"title":"x"})"),
+    expect(call("POST", "/v1/alerts",
+                R"({"kind":"ALERT_KIND_DROWNING","center":{"latitude":95,"longitude":113},"title":"x"})"),
            400, "ERROR_CODE_INVALID_COORDINATES");
     expect(call("POST", "/v1/alerts", R"({"center":{"latitude":22.9,"longitude":113.9},"title":"x"})"), 400,
            "ERROR_CODE_INVALID_ARGUMENT");
-    expect(call("POST", "/v1/alerts",
-                R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.9,"longitude":113.9},"title":"x","area":{"circle":{"center":{"latitude":22.9,"longitude":113.9},"radiusM":-1}}})"),
-           400, "ERROR_CODE_INVALID_COORDINATES");
-    expect(call("POST", "/v1/alerts",
-                R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.9,"longitude":113.9},"title":"x","photoUrl":"http://insecure"})"),
-           400, "ERROR_CODE_INVALID_ARGUMENT");
+    expect(
+        call(
+            "POST", "/v1/alerts",
+            R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.9,"longitude":113.9},"title":"x","area":{"circle":{"center":{"latitude":22.9,"longitude":113.9},"radiusM":-1}}})"),
+        400, "ERROR_CODE_INVALID_COORDINATES");
+    expect(
+        call(
+            "POST", "/v1/alerts",
+            R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.9,"longitude":113.9},"title":"x","photoUrl":"http://insecure"})"),
+        400, "ERROR_CODE_INVALID_ARGUMENT");
     expect(call("GET", "/v1/alerts/nope-1"), 404, "ERROR_CODE_NOT_FOUND");
     expect(call("GET", "/v1/nowhere"), 404, "ERROR_CODE_NOT_FOUND");
     expect(call("POST", "/v1/alerts", std::string(5 << 20, ' ')), 413, "ERROR_CODE_FRAME_TOO_LARGE");
@@ -166,7 +172,8 @@ TEST_F(NodeTest, DispatcherHttpErrors) {
     expect(call("PATCH", "/v1/alerts/" + a.id(), R"({})"), 400, "ERROR_CODE_INVALID_ARGUMENT");
 
     // Idempotent creation: the same key and body give the same alert; another body with the key is a conflict.
-    const std::string body = R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.9,"longitude":113.9},"title":"Flood","idempotencyKey":"k-1"})";
+    const std::string body =
+        R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.9,"longitude":113.9},"title":"Flood","idempotencyKey":"k-1"})";
     auto first = call("POST", "/v1/alerts", body);
     ASSERT_EQ(first.status, 201u) << first.body;
     auto again = call("POST", "/v1/alerts", body);
@@ -175,9 +182,11 @@ TEST_F(NodeTest, DispatcherHttpErrors) {
     ASSERT_TRUE(api::parse_json(first.body, x));
     ASSERT_TRUE(api::parse_json(again.body, y));
     EXPECT_EQ(x.id(), y.id());
-    expect(call("POST", "/v1/alerts",
-                R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.9,"longitude":113.9},"title":"Other","idempotencyKey":"k-1"})"),
-           409, "ERROR_CODE_CONFLICT");
+    expect(
+        call(
+            "POST", "/v1/alerts",
+            R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.9,"longitude":113.9},"title":"Other","idempotencyKey":"k-1"})"),
+        409, "ERROR_CODE_CONFLICT");
 
     // The feed needs a dispatcher token too.
     try {
@@ -198,7 +207,8 @@ TEST_F(NodeTest, DeviceTriggerRaisesOneMergedAlert) {
     });
     auto p = phone("v-1", near_lake(300, 0));
     const std::string token = mint(node_->token_secret(), api::Role::kDevice, "hut-12");
-    auto first = http_->request("POST", "/v1/devices/hut-12/trigger", R"({"kind":"DEVICE_TRIGGER_KIND_DOOR_OPENED"})", token);
+    auto first =
+        http_->request("POST", "/v1/devices/hut-12/trigger", R"({"kind":"DEVICE_TRIGGER_KIND_DOOR_OPENED"})", token);
     ASSERT_EQ(first.status, 201u) << first.body;
     v1::Alert a;
     ASSERT_TRUE(api::parse_json(first.body, a));
@@ -236,9 +246,9 @@ TEST_F(NodeTest, HealthReadinessAndMetrics) {
     auto metrics = http_->request("GET", "/metrics");
     ASSERT_EQ(metrics.status, 200u);
     EXPECT_NE(metrics.headers["content-type"].find("text/plain"), std::string::npos);
-    for (const char* line : {"yihu_alerts{state=\"active\"} 1", "yihu_volunteers_connected 1",
-                             "yihu_connections{kind=\"websocket\"} 1", "yihu_pushes_total 1",
-                             "yihu_ack_latency_seconds_count 1", "# TYPE yihu_match_latency_seconds histogram"}) {
+    for (const char* line :
+         {"yihu_alerts{state=\"active\"} 1", "yihu_volunteers_connected 1", "yihu_connections{kind=\"websocket\"} 1",
+          "yihu_pushes_total 1", "yihu_ack_latency_seconds_count 1", "# TYPE yihu_match_latency_seconds histogram"}) {
         EXPECT_NE(metrics.body.find(line), std::string::npos) << "missing: " << line << "\n" << metrics.body;
     }
 }

@@ -13,9 +13,9 @@
 #include "api/auth/token.h"
 #include "api/codec/json_codec.h"
 #include "app/node.h"
-#include "core/geo/sphere.h"
 #include "common/http_client.h"
 #include "common/ws_client.h"
+#include "core/geo/sphere.h"
 #include "store/temp_dir.h"
 #include "yihu/v1/dispatcher.pb.h"
 #include "yihu/v1/volunteer.pb.h"
@@ -45,9 +45,8 @@ inline std::string mint(const std::string& secret, api::Role role, const std::st
     c.role = role;
     c.skills = std::move(skills);
     c.tier = tier;
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     c.issued_at = now;
     c.expires_at = now + ttl_s;
     return api::sign_token(c, secret);
@@ -87,7 +86,8 @@ class Phone {
     std::optional<v1::ServerMessage> next_of(v1::ServerMessage::BodyCase body, std::chrono::milliseconds timeout = 3s) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (std::chrono::steady_clock::now() < deadline) {
-            auto m = next(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+            auto m = next(
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
             if (!m) return std::nullopt;
             if (m->body_case() == body) return m;
             skipped.push_back(*m);

@@ -102,12 +102,13 @@ core::Result<CreateParams> to_spec(const v1::CreateAlertRequest& r, SkillCatalog
         if (r.teams(0).empty()) return make_error(ErrorCode::kInvalidArgument, "teams: empty name");
         spec.team = teams.intern(r.teams(0));
     }
-    spec.responders_wanted = r.responders_wanted() > 0 ? r.responders_wanted()
+    spec.responders_wanted = r.responders_wanted() > 0                 ? r.responders_wanted()
                              : spec.kind == core::AlertKind::kDrowning ? 3
                                                                        : 1;
     if (r.has_expires_in()) {
         const core::Duration lifetime = from_proto(r.expires_in());
-        if (lifetime <= core::Duration::zero()) return make_error(ErrorCode::kInvalidArgument, "expires_in: must be > 0");
+        if (lifetime <= core::Duration::zero())
+            return make_error(ErrorCode::kInvalidArgument, "expires_in: must be > 0");
         policy.lifetime = lifetime;
     }
     if (r.has_policy()) {
@@ -132,8 +133,9 @@ core::Result<ChangeParams> to_change(const v1::UpdateAlertRequest& r) {
     core::AlertChange& c = out.change;
     if (r.expected_version() != 0) c.expected_version = r.expected_version();
     if (r.clear_area() || r.has_expires_at() || r.has_policy()) {
-        return make_error(ErrorCode::kInvalidArgument,
-                          "clear_area, expires_at and policy cannot be changed on an open alert (cancel and re-create)");
+        return make_error(
+            ErrorCode::kInvalidArgument,
+            "clear_area, expires_at and policy cannot be changed on an open alert (cancel and re-create)");
     }
     if (r.has_center()) {
         auto center = from_proto(r.center());
@@ -159,7 +161,8 @@ core::Result<ChangeParams> to_change(const v1::UpdateAlertRequest& r) {
         c.photo_url = r.photo_url();
     }
     if (r.has_responders_wanted()) {
-        if (r.responders_wanted() == 0) return make_error(ErrorCode::kInvalidArgument, "responders_wanted: must be >= 1");
+        if (r.responders_wanted() == 0)
+            return make_error(ErrorCode::kInvalidArgument, "responders_wanted: must be >= 1");
         c.responders_wanted = r.responders_wanted();
     }
     out.engine_change = c.center || c.area || c.title || c.description || c.photo_url || c.responders_wanted;

@@ -46,7 +46,8 @@ core::Result<Area> from_proto(const v1::Area& area) {
             if (!polygon) return polygon.error();
             return Area(std::move(*polygon));
         }
-        default: return core::make_error(core::ErrorCode::kInvalidArgument, "area has no shape (circle or polygon)");
+        default:
+            return core::make_error(core::ErrorCode::kInvalidArgument, "area has no shape (circle or polygon)");
     }
 }
 

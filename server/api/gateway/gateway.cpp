@@ -11,14 +11,14 @@ std::variant<Claims, net::HttpResponse> Gateway::authenticate(const std::string&
     if (token.empty()) return error_reply(v1::ERROR_CODE_UNAUTHENTICATED, "missing bearer token");
     VerifiedToken verified = verify_token(token, context_.token_secret, context_.clock());
     if (!verified.ok()) {
-        return error_reply(verified.error == TokenError::kExpired ? v1::ERROR_CODE_TOKEN_EXPIRED
-                                                                 : v1::ERROR_CODE_UNAUTHENTICATED,
-                           std::string("token: ") + std::string(to_string(verified.error)));
+        return error_reply(
+            verified.error == TokenError::kExpired ? v1::ERROR_CODE_TOKEN_EXPIRED : v1::ERROR_CODE_UNAUTHENTICATED,
+            std::string("token: ") + std::string(to_string(verified.error)));
     }
     if (verified.claims.role != role) {
-        return error_reply(v1::ERROR_CODE_FORBIDDEN_ROLE,
-                           "this needs a " + std::string(to_string(role)) + " token, not " +
-                               std::string(to_string(verified.claims.role)));
+        return error_reply(v1::ERROR_CODE_FORBIDDEN_ROLE, "this needs a " + std::string(to_string(role)) +
+                                                              " token, not " +
+                                                              std::string(to_string(verified.claims.role)));
     }
     return std::move(verified.claims);
 }
@@ -51,8 +51,7 @@ void Gateway::http(net::HttpRequest request, std::function<void(net::HttpRespons
     constexpr std::string_view kTrigger = "/trigger";
     if (request.method == "POST" && path.rfind(kDevices, 0) == 0 && path.size() > kDevices.size() + kTrigger.size() &&
         path.compare(path.size() - kTrigger.size(), kTrigger.size(), kTrigger) == 0) {
-        const std::string device_id =
-            path.substr(kDevices.size(), path.size() - kDevices.size() - kTrigger.size());
+        const std::string device_id = path.substr(kDevices.size(), path.size() - kDevices.size() - kTrigger.size());
         auto who = authenticate(request.bearer_token(), Role::kDevice);
         if (auto* error = std::get_if<net::HttpResponse>(&who)) return respond(std::move(*error));
         if (std::get<Claims>(who).subject != device_id) {

@@ -13,7 +13,7 @@ struct GatewayContext {
     Hub* hub = nullptr;
     std::string token_secret;
     Hub::Clock clock;
-    std::size_t ws_message_limit = 64 * 1024;  // larger volunteer frames: FRAME_TOO_LARGE, then close
+    std::size_t ws_message_limit = 64 * 1024;     // larger volunteer frames: FRAME_TOO_LARGE, then close
     std::function<std::string()> render_metrics;  // Prometheus text for /metrics
     std::function<bool()> ready;                  // /readyz
     std::atomic<std::uint64_t> next_session{1};

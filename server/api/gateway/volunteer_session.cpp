@@ -29,8 +29,8 @@ void VolunteerSession::fail(std::uint64_t request_id, v1::ErrorCode code, std::s
     Hub::send(s, m);
     if (fatal) {
         closing_ = true;
-        const std::uint16_t close = code == v1::ERROR_CODE_FRAME_TOO_LARGE ? net::close_code::kTooBig
-                                                                           : net::close_code::kPolicyViolation;
+        const std::uint16_t close =
+            code == v1::ERROR_CODE_FRAME_TOO_LARGE ? net::close_code::kTooBig : net::close_code::kPolicyViolation;
         session_.connection->close(close, v1::ErrorCode_Name(code));
     }
 }

@@ -221,12 +221,12 @@ void Hub::http_request(const net::HttpRequest& request, const Claims& caller, Ht
             }
             auto position = from_proto(body.position().location());
             if (!position) return answer(error_reply(position.error()));
-            core::Device d{.id = parts[2],
-                           .name = body.name().empty() ? parts[2] : body.name(),
-                           .position = *position,
-                           .kind = from_proto(body.policy().alert_kind()).value_or(core::AlertKind::kDrowning),
-                           .responders_wanted = body.policy().responders_wanted() ? body.policy().responders_wanted()
-                                                                                 : 3};
+            core::Device d{
+                .id = parts[2],
+                .name = body.name().empty() ? parts[2] : body.name(),
+                .position = *position,
+                .kind = from_proto(body.policy().alert_kind()).value_or(core::AlertKind::kDrowning),
+                .responders_wanted = body.policy().responders_wanted() ? body.policy().responders_wanted() : 3};
             if (auto s = engine_.register_device(d); !s) return answer(error_reply(s.error()));
             if (std::find(device_ids_.begin(), device_ids_.end(), d.id) == device_ids_.end()) {
                 device_ids_.push_back(d.id);
@@ -381,7 +381,8 @@ void Hub::http_request(const net::HttpRequest& request, const Claims& caller, Ht
                 o->set_distance_m(r.distance_m);
                 if (marks != marks_.end()) {
                     if (auto m = marks->second.find(v); m != marks->second.end()) {
-                        if (m->second.delivered_at != core::Time{}) to_proto(m->second.delivered_at, o->mutable_delivered_at());
+                        if (m->second.delivered_at != core::Time{})
+                            to_proto(m->second.delivered_at, o->mutable_delivered_at());
                         if (m->second.acked_at != core::Time{}) to_proto(m->second.acked_at, o->mutable_acked_at());
                     }
                 }

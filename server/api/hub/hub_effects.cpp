@@ -135,11 +135,20 @@ std::uint64_t Hub::enqueue_push(core::VolunteerId v, core::AlertNumber alert, v1
     VolunteerState& state = volunteer(v);
     const std::uint64_t seq = ++state.cursor.last_seq;
     switch (m.body_case()) {
-        case v1::ServerMessage::kAlert: m.mutable_alert()->set_seq(seq); break;
-        case v1::ServerMessage::kAlertUpdate: m.mutable_alert_update()->set_seq(seq); break;
-        case v1::ServerMessage::kStandDown: m.mutable_stand_down()->set_seq(seq); break;
-        case v1::ServerMessage::kAlertClosed: m.mutable_alert_closed()->set_seq(seq); break;
-        default: break;
+        case v1::ServerMessage::kAlert:
+            m.mutable_alert()->set_seq(seq);
+            break;
+        case v1::ServerMessage::kAlertUpdate:
+            m.mutable_alert_update()->set_seq(seq);
+            break;
+        case v1::ServerMessage::kStandDown:
+            m.mutable_stand_down()->set_seq(seq);
+            break;
+        case v1::ServerMessage::kAlertClosed:
+            m.mutable_alert_closed()->set_seq(seq);
+            break;
+        default:
+            break;
     }
     auto payload = std::make_shared<const std::string>(m.SerializeAsString());
     const core::Alert* a = engine_.find(alert);

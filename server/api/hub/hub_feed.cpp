@@ -87,7 +87,9 @@ void Hub::publish_feed(const core::FeedEvent& e) {
             s->set_message(a->closing_message);
             break;
         }
-        case core::FeedEvent::Kind::kUpdated: fill_alert(*a, false, out.mutable_alert_updated()); break;
+        case core::FeedEvent::Kind::kUpdated:
+            fill_alert(*a, false, out.mutable_alert_updated());
+            break;
     }
     to_proto(e.at, out.mutable_at());
     publish_feed(a->id, std::move(out));

@@ -10,11 +10,11 @@ namespace yihu::api {
 // layer does not depend on the metrics registry; the app layer exposes them (app/node_metrics.cpp).
 struct HubMetrics {
     std::atomic<std::uint64_t> position_updates{0};
-    std::atomic<std::uint64_t> pushes{0};         // pushes sequenced (alert, update, stand-down, closed)
-    std::atomic<std::uint64_t> pushes_sent{0};    // frames written to a connected phone, retries included
+    std::atomic<std::uint64_t> pushes{0};       // pushes sequenced (alert, update, stand-down, closed)
+    std::atomic<std::uint64_t> pushes_sent{0};  // frames written to a connected phone, retries included
     std::atomic<std::uint64_t> push_retries{0};
     std::atomic<std::uint64_t> acks{0};
-    std::atomic<std::uint64_t> replayed{0};       // pushes replayed to resuming phones
+    std::atomic<std::uint64_t> replayed{0};  // pushes replayed to resuming phones
     std::atomic<std::uint64_t> protocol_errors{0};
     std::atomic<std::uint64_t> store_failures{0};
     std::atomic<std::int64_t> volunteers_connected{0};

@@ -32,8 +32,7 @@ void Hub::reply(const Session& s, std::uint64_t request_id, v1::ServerMessage me
     });
 }
 
-void Hub::reply_error(const Session& s, std::uint64_t request_id, v1::ErrorCode code, std::string message,
-                      bool fatal) {
+void Hub::reply_error(const Session& s, std::uint64_t request_id, v1::ErrorCode code, std::string message, bool fatal) {
     metrics_->protocol_errors++;
     v1::ServerMessage m;
     m.set_request_id(request_id);
@@ -88,12 +87,15 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
             profile.availability = core::Availability::kOnDuty;
             engine_.set_quiet_hours(v, std::nullopt);
             break;
-        case v1::AVAILABILITY_OFF_DUTY: profile.availability = core::Availability::kOffDuty; break;
+        case v1::AVAILABILITY_OFF_DUTY:
+            profile.availability = core::Availability::kOffDuty;
+            break;
         case v1::AVAILABILITY_QUIET_HOURS:
             profile.availability = core::Availability::kOnDuty;
             engine_.set_quiet_hours(v, core::QuietHours{0, 1440, 0});
             break;
-        default: break;
+        default:
+            break;
     }
     if (hello.has_position()) {
         auto p = from_proto(hello.position().location());
@@ -153,8 +155,8 @@ void Hub::resume(core::VolunteerId v, const v1::Hello& hello, bool& recovered) {
                 if (const core::Alert* a = engine_.find(r.alert_id)) number = a->number;
                 metrics_->replayed++;
                 pending_sends_.push_back(PendingSend{
-                    v, Unacked{r.seq, number, kind, std::make_shared<const std::string>(std::move(r.payload)),
-                               now(), 0}});
+                    v,
+                    Unacked{r.seq, number, kind, std::make_shared<const std::string>(std::move(r.payload)), now(), 0}});
             }
         }
     }
@@ -164,17 +166,20 @@ void Hub::resume(core::VolunteerId v, const v1::Hello& hello, bool& recovered) {
         const core::Alert* a = engine_.find(n);
         auto it = a->recipients.find(v);
         if (it == a->recipients.end()) continue;
-        enqueue_push(v, n, v1::DELIVERY_KIND_ALERT, [&] {
-            v1::ServerMessage m;
-            auto* push = m.mutable_alert();
-            push->set_alert_id(a->id);
-            push->set_alert_version(a->version);
-            fill_alert(*a, true, push->mutable_alert());
-            push->set_distance_m(it->second.distance_m);
-            push->set_response_requested(a->policy.ask_to_respond && !it->second.stood_down);
-            for (const auto& role : a->policy.roles) push->add_roles(role);
-            return m;
-        }(), t);
+        enqueue_push(
+            v, n, v1::DELIVERY_KIND_ALERT,
+            [&] {
+                v1::ServerMessage m;
+                auto* push = m.mutable_alert();
+                push->set_alert_id(a->id);
+                push->set_alert_version(a->version);
+                fill_alert(*a, true, push->mutable_alert());
+                push->set_distance_m(it->second.distance_m);
+                push->set_response_requested(a->policy.ask_to_respond && !it->second.stood_down);
+                for (const auto& role : a->policy.roles) push->add_roles(role);
+                return m;
+            }(),
+            t);
         persist_alert(n, {v});
     }
 }
@@ -182,9 +187,9 @@ void Hub::resume(core::VolunteerId v, const v1::Hello& hello, bool& recovered) {
 void Hub::acknowledge(core::VolunteerId v, const Session& s, std::uint64_t request_id, std::uint64_t seq) {
     VolunteerState& state = volunteer(v);
     if (seq > state.cursor.last_seq) {
-        reply_error(s, request_id, v1::ERROR_CODE_INVALID_ARGUMENT,
-                    "ack of seq " + std::to_string(seq) + " beyond the last sent " +
-                        std::to_string(state.cursor.last_seq));
+        reply_error(
+            s, request_id, v1::ERROR_CODE_INVALID_ARGUMENT,
+            "ack of seq " + std::to_string(seq) + " beyond the last sent " + std::to_string(state.cursor.last_seq));
         return;
     }
     const core::Time t = now();
@@ -286,7 +291,9 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
                     engine_.set_quiet_hours(v, std::nullopt);
                     engine_.set_availability(v, core::Availability::kOnDuty, t, fx);
                     break;
-                case v1::AVAILABILITY_OFF_DUTY: engine_.set_availability(v, core::Availability::kOffDuty, t, fx); break;
+                case v1::AVAILABILITY_OFF_DUTY:
+                    engine_.set_availability(v, core::Availability::kOffDuty, t, fx);
+                    break;
                 case v1::AVAILABILITY_QUIET_HOURS:
                     engine_.set_quiet_hours(v, core::QuietHours{0, 1440, 0});
                     engine_.set_availability(v, core::Availability::kOnDuty, t, fx);
@@ -319,7 +326,9 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
             ok();
             break;
         }
-        case v1::ClientMessage::kAck: acknowledge(v, s, rid, m.ack().seq()); return;
+        case v1::ClientMessage::kAck:
+            acknowledge(v, s, rid, m.ack().seq());
+            return;
         case v1::ClientMessage::kRespond: {
             const core::Alert* a = engine_.find(m.respond().alert_id());
             if (!a || !a->recipients.count(v)) {

@@ -73,8 +73,8 @@ core::Status decode_policy(const v1::StoredPolicy& in, SkillCatalog& skills, cor
 
 }  // namespace
 
-std::string encode_alert(const core::Alert& a, const AlertExtras& x, const SkillCatalog& skills,
-                         const NameTable& teams, const NameTable& volunteers) {
+std::string encode_alert(const core::Alert& a, const AlertExtras& x, const SkillCatalog& skills, const NameTable& teams,
+                         const NameTable& volunteers) {
     v1::StoredAlert s;
     s.set_number(a.number);
     s.set_id(a.id);
