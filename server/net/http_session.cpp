@@ -117,6 +117,7 @@ void HttpSession::handle_request() {
     parser_.reset();
     request_version_ = request.version();
     request_keep_alive_ = request.keep_alive();
+    request_is_head_ = request.method() == http::verb::head;
     if (beast::websocket::is_upgrade(request)) {
         upgrade(std::move(request));
         return;
@@ -190,6 +191,7 @@ void HttpSession::write(HttpResponse response, bool keep_alive) {
     keep_alive = keep_alive && !shutting_down_;
     phase_ = Phase::kWriting;
     response_.emplace(to_beast_response(std::move(response), request_version_, keep_alive));
+    if (request_is_head_) response_->body().clear();  // Content-Length stays: it describes the GET
     stream_.expires_after(state_->options.http_idle_timeout);
     http::async_write(stream_, *response_,
                       [self = shared_from_this(), keep_alive](const boost::system::error_code& error, std::size_t) {
@@ -212,6 +214,7 @@ void HttpSession::on_write(const boost::system::error_code& error, bool keep_ali
 void HttpSession::fail(unsigned status, std::string_view code, std::string message) {
     spdlog::debug("http {}: {} {}", remote_, status, message);
     request_keep_alive_ = false;
+    request_is_head_ = false;
     write(state_->error_response(status, code, std::move(message)), false);
 }
 

@@ -55,6 +55,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     bool shutting_down_ = false;  // close_all: no more keep-alive
     unsigned request_version_ = 11;
     bool request_keep_alive_ = true;
+    bool request_is_head_ = false;  // the response to HEAD carries the length but not the body
 };
 
 }  // namespace yihu::net::detail

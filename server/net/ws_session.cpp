@@ -129,7 +129,7 @@ void WsSession::on_accept(const boost::system::error_code& error) {
         close(close_code::kInternalError, "internal error");
     }
     read_next();
-    write_next();  // frames sent from on_open, or a close requested during the handshake
+    write_next();  // a close requested during the handshake (close_all) goes out now
 }
 
 void WsSession::read_next() {

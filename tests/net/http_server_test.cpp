@@ -64,6 +64,18 @@ TEST_F(ServerTest, EchoesPostBody) {
     EXPECT_EQ(reply.body, R"(POST|/v1/alerts||yihu-client|application/json||{"kind":"drowning"})");
 }
 
+TEST_F(ServerTest, HeadGetsTheLengthWithoutTheBody) {
+    http_ = [](HttpRequest request, Respond respond) { respond(echo(request)); };
+    start();
+    HttpClient client("127.0.0.1", port_);
+    auto head = client.request("HEAD", "/h");
+    EXPECT_EQ(head.status, 200u);
+    EXPECT_EQ(head.body, "");
+    EXPECT_EQ(head.headers["content-length"], std::to_string(std::string("HEAD|/h||yihu-client|||").size()));
+    // The connection is still in step: the next reply is read whole.
+    EXPECT_EQ(client.request("GET", "/g").body, "GET|/g||yihu-client|||");
+}
+
 TEST_F(ServerTest, KeepsTheConnectionAliveAcrossRequests) {
     http_ = [](HttpRequest request, Respond respond) { respond(echo(request)); };
     start();
