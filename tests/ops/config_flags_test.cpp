@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ops/config.h"
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace yihu::ops {
 namespace {

@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace yihu::ops {
 namespace {

@@ -16,7 +16,7 @@
 #include "common/http_client.h"
 #include "common/ws_client.h"
 #include "core/geo/sphere.h"
-#include "store/temp_dir.h"
+#include "support/temp_dir.h"
 #include "yihu/v1/dispatcher.pb.h"
 #include "yihu/v1/volunteer.pb.h"
 
@@ -196,7 +196,7 @@ class NodeTest : public ::testing::Test {
         return mint(node_->token_secret(), api::Role::kVolunteer, id, {"swimmer"});
     }
 
-    store::TempDir dir_;
+    testing::TempDir dir_;
     std::unique_ptr<app::Node> node_;
     std::unique_ptr<client::HttpClient> http_;
     std::string dispatcher_;

@@ -34,7 +34,7 @@ TEST(ServerProcess, HelpDescribesEveryOptionAndExitsZero) {
 }
 
 TEST(ServerProcess, SigtermClosesSocketsWithGoingAwayAndExitsZero) {
-    store::TempDir dir;
+    testing::TempDir dir;
     const std::uint16_t port = free_port();
     const std::string port_text = std::to_string(port);
     const std::string log_path = (dir.path() / "server.log").string();

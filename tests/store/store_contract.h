@@ -25,9 +25,11 @@
 #include <vector>
 
 #include "store/store.h"
-#include "store/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace yihu::store {
+
+using testing::TempDir;
 
 // Returns nullptr (after reporting a test failure) when the store cannot be opened.
 using StoreFactory = std::function<std::unique_ptr<Store>(const std::filesystem::path& dir)>;

@@ -3,13 +3,16 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
+#include <string_view>
 #include <system_error>
 
-namespace yihu::store {
+namespace yihu::testing {
 
 // A fresh directory under the system's temporary directory, removed with everything in it when this goes away.
+// Shared by every suite that needs files (store, ops, whole nodes).
 class TempDir {
   public:
     TempDir() {
@@ -18,7 +21,7 @@ class TempDir {
         for (;;) {
             const std::uint64_t value = (static_cast<std::uint64_t>(random()) << 32) ^ random();
             char name[40];
-            std::snprintf(name, sizeof name, "yihu-store-test-%016llx", static_cast<unsigned long long>(value));
+            std::snprintf(name, sizeof name, "yihu-test-%016llx", static_cast<unsigned long long>(value));
             path_ = std::filesystem::temp_directory_path() / name;
             if (std::filesystem::create_directory(path_)) break;
         }
@@ -32,8 +35,15 @@ class TempDir {
 
     const std::filesystem::path& path() const { return path_; }
 
+    // Writes `content` to a file in the directory and returns its path.
+    std::filesystem::path write(const std::string& name, std::string_view content) const {
+        const std::filesystem::path file = path_ / name;
+        std::ofstream(file, std::ios::binary) << content;
+        return file;
+    }
+
   private:
     std::filesystem::path path_;
 };
 
-}  // namespace yihu::store
+}  // namespace yihu::testing
