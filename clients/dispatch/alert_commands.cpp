@@ -121,7 +121,8 @@ int run_create(CommandContext& c) {
     if (vm.count("team")) r.add_teams(vm["team"].as<std::string>());
     if (vm.count("photo-url")) r.set_photo_url(vm["photo-url"].as<std::string>());
     if (vm.count("expires-in")) {
-        const auto lifetime = value_or_throw(tools::parse_duration_flag("expires-in", vm["expires-in"].as<std::string>()));
+        const auto lifetime =
+            value_or_throw(tools::parse_duration_flag("expires-in", vm["expires-in"].as<std::string>()));
         *r.mutable_expires_in() = google::protobuf::util::TimeUtil::MillisecondsToDuration(lifetime.count());
     }
     r.set_exercise(vm.count("exercise") > 0);

@@ -22,10 +22,13 @@ std::string coordinates(const v1::LatLng& p) {
     return text;
 }
 
+// current_radius_m is the ring in force; 0 means the alert has a fixed area (the server also fills `area` with the
+// current ring's circle when there is none, so `area` alone does not tell).
 std::string reach(const v1::Alert& a) {
+    if (a.current_radius_m() > 0) return metres(a.current_radius_m());
     if (a.has_area() && a.area().has_polygon()) return "polygon area";
     if (a.has_area() && a.area().has_circle()) return metres(a.area().circle().radius_m()) + " (fixed area)";
-    return metres(a.current_radius_m());
+    return "-";
 }
 
 std::string counts_text(const v1::AlertCounts& c) {
@@ -61,8 +64,8 @@ std::string alert_block(const v1::AlertDetail& d) {
     const v1::Alert& a = d.alert();
     std::string s = a.id() + "  " + short_name(a.state()) + "  " + tools::kind_flag_name(a.kind()) + "  " +
                     quoted(a.title()) + "  version " + std::to_string(a.version()) + (a.exercise() ? "  EXERCISE" : "");
-    s += "\n  center " + coordinates(a.center()) + ", reach " + reach(a) +
-         ", wanted " + std::to_string(a.responders_wanted());
+    s += "\n  center " + coordinates(a.center()) + ", reach " + reach(a) + ", wanted " +
+         std::to_string(a.responders_wanted());
     if (a.required_skills_size() > 0) {
         s += ", skills " + join(a.required_skills(), a.skill_match() == v1::SKILL_MATCH_ALL ? "+" : "|");
     }
@@ -97,7 +100,8 @@ std::string recipients_table(const std::vector<v1::Recipient>& recipients) {
                     pad("ACKED", 12) + "  " + pad("RESPONSE", 9) + "  " + pad("ROLE", role_width) + "  STOOD DOWN";
     for (const auto& r : recipients) {
         const std::string response = r.response() == v1::RESPONSE_KIND_UNSPECIFIED ? "-" : short_name(r.response());
-        s += "\n" + pad(r.volunteer_id(), id_width) + "  " + pad(metres(r.distance_m()), 9) + "  " +
+        s += '\n';
+        s += pad(r.volunteer_id(), id_width) + "  " + pad(metres(r.distance_m()), 9) + "  " +
              pad(clock_time(r.delivered_at()), 12) + "  " + pad(clock_time(r.acked_at()), 12) + "  " +
              pad(response, 9) + "  " + pad(r.role().empty() ? "-" : r.role(), role_width) + "  " +
              (r.stood_down() ? "yes" : "-");
@@ -118,7 +122,21 @@ std::string audit_line(const v1::AuditEvent& e) {
     return s;
 }
 
+std::string feed_created_line(const v1::LiveFeedEvent& e, const v1::Alert& a) {
+    std::string detail = tools::kind_flag_name(a.kind()) + " " + quoted(a.title()) + " at " + coordinates(a.center()) +
+                         ", reach " + reach(a) + ", wanted " + std::to_string(a.responders_wanted());
+    if (a.required_skills_size() > 0) {
+        detail += ", skills " + join(a.required_skills(), a.skill_match() == v1::SKILL_MATCH_ALL ? "+" : "|");
+    }
+    if (!a.created_by().empty()) detail += ", by " + a.created_by();
+    return clock_time(e.at()) + "  " + e.alert_id() + "  " + pad("CREATED", 10) + "  " + detail;
+}
+
 std::string feed_line(const v1::LiveFeedEvent& e) {
+    // Some events come without `at` (deliveries); their own times say when.
+    google::protobuf::Timestamp at = e.at();
+    if (!e.has_at() && e.has_delivery())
+        at = e.delivery().has_acked_at() ? e.delivery().acked_at() : e.delivery().sent_at();
     std::string what;
     std::string detail;
     switch (e.event_case()) {
@@ -175,9 +193,11 @@ std::string feed_line(const v1::LiveFeedEvent& e) {
                      ", reach " + reach(a);
             break;
         }
-        default: what = "EVENT"; break;  // a kind newer than this tool
+        default:
+            what = "EVENT";
+            break;  // a kind newer than this tool
     }
-    return clock_time(e.at()) + "  " + e.alert_id() + "  " + pad(what, 10) + "  " + detail;
+    return clock_time(at) + "  " + e.alert_id() + "  " + pad(what, 10) + "  " + detail;
 }
 
 }  // namespace yihu::dispatch

@@ -24,5 +24,7 @@ std::string audit_line(const v1::AuditEvent& event);
 
 // "14:03:27.412  dongguan-3  RESPONSE    v-17 ACCEPT role=rescue"
 std::string feed_line(const v1::LiveFeedEvent& event);
+// The creation of an alert (its first state change, to ACTIVE), with what the alert is about.
+std::string feed_created_line(const v1::LiveFeedEvent& event, const v1::Alert& alert);
 
 }  // namespace yihu::dispatch

@@ -21,7 +21,8 @@ std::string failure_text(unsigned status, const std::string& body) {
         // Not an ErrorBody (a proxy's page, an empty 502): show what came, briefly.
         return text + (body.empty() ? "" : ": " + body.substr(0, 300));
     }
-    text += " " + tools::short_name(error.code()) + ": " + error.message();
+    text += ' ';
+    text += tools::short_name(error.code()) + ": " + error.message();
     if (!error.details().empty()) {
         std::string details;
         for (const auto& [key, value] : error.details()) details += (details.empty() ? "" : ", ") + key + "=" + value;

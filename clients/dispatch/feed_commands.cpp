@@ -61,6 +61,21 @@ std::unique_ptr<client::WsClient> open_feed(const CommandContext& c, const FeedR
 
 // Prints events until Ctrl-C, the duration, or (watch) the alert's close; reconnects after the first connection
 // with backoff (events in between are lost: the feed is best effort, as the API says).
+// The feed says only "-> ACTIVE" when an alert is created; a dispatcher wants to know what it is about.
+std::string describe(const CommandContext& c, const v1::LiveFeedEvent& event) {
+    if (event.has_state_change() && event.state_change().from() == v1::ALERT_STATE_UNSPECIFIED &&
+        event.state_change().to() == v1::ALERT_STATE_ACTIVE) {
+        try {
+            v1::AlertDetail detail;
+            c.api.call("GET", "/v1/alerts/" + url_encode(event.alert_id()), nullptr, &detail);
+            return feed_created_line(event, detail.alert());
+        } catch (const std::exception&) {
+            // The plain line below still says that it happened.
+        }
+    }
+    return feed_line(event);
+}
+
 // `first_connected` runs once the feed is open; false ends the command there.
 int run_feed(const CommandContext& c, const FeedRequest& f, const std::function<bool()>& first_connected) {
     tools::install_stop_handlers();
@@ -106,7 +121,7 @@ int run_feed(const CommandContext& c, const FeedRequest& f, const std::function<
             tools::print_error("feed: " + received->data.substr(0, 500));  // e.g. an ErrorBody
             continue;
         }
-        tools::print_line(c.json ? api::to_json(event) : feed_line(event));
+        tools::print_line(c.json ? api::to_json(event) : describe(c, event));
         if (f.until_closed && event.has_state_change() && event.state_change().to() != v1::ALERT_STATE_ACTIVE) {
             break;
         }
@@ -145,8 +160,8 @@ int run_follow(CommandContext& c) {
         }
     }
     return run_feed(c, f, [&] {
-        tools::print_line("following " + (f.alert_ids.empty() ? std::string("every alert") : feed_target(f)) +
-                          " at " + c.api.host() + ":" + std::to_string(c.api.port()) +
+        tools::print_line("following " + (f.alert_ids.empty() ? std::string("every alert") : feed_target(f)) + " at " +
+                          c.api.host() + ":" + std::to_string(c.api.port()) +
                           (f.duration.count() > 0 ? "" : " (Ctrl-C to stop)"));
         return true;
     });

@@ -42,8 +42,8 @@ po::options_description common_options() {
 
 std::vector<CommandSpec> all_commands() {
     std::vector<CommandSpec> all;
-    for (auto group : {yihu::dispatch::alert_commands(), yihu::dispatch::query_commands(),
-                       yihu::dispatch::feed_commands()}) {
+    for (auto group :
+         {yihu::dispatch::alert_commands(), yihu::dispatch::query_commands(), yihu::dispatch::feed_commands()}) {
         all.insert(all.end(), group.begin(), group.end());
     }
     return all;
@@ -126,7 +126,8 @@ int run(int argc, char** argv) {
     po::store(po::command_line_parser(args).options(everything).positional(positional).style(style).run(), vm);
     po::notify(vm);
     if (vm.count("help")) {
-        std::cout << "Usage: yihu-dispatch " << spec->name << " " << spec->usage << "\n" << spec->summary << "\n\n"
+        std::cout << "Usage: yihu-dispatch " << spec->name << " " << spec->usage << "\n"
+                  << spec->summary << "\n\n"
                   << desc;
         return 0;
     }

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "ops/units.h"
@@ -22,6 +23,13 @@ std::string trim(std::string_view text) {
 
 core::Error flag_error(std::string_view flag, const std::string& message) {
     return make_error(ErrorCode::kInvalidArgument, "--" + std::string(flag) + ": " + message);
+}
+
+// 90 rather than std::to_string's 90.000000.
+std::string shortest(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
 }
 
 }  // namespace
@@ -51,7 +59,7 @@ core::Result<double> parse_number(std::string_view flag, std::string_view text, 
         return flag_error(flag, "\"" + s + "\" is not a number");
     }
     if (value < min || value > max) {
-        return flag_error(flag, s + " is outside [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+        return flag_error(flag, s + " is outside [" + shortest(min) + ", " + shortest(max) + "]");
     }
     return value;
 }

@@ -79,6 +79,13 @@ std::string quoted(std::string_view text) {
     return out;
 }
 
+std::string optional_part(std::string_view prefix, std::string_view text) {
+    if (text.empty()) return {};
+    std::string out(prefix);
+    out.append(text);
+    return out;
+}
+
 std::string pretty_json(const google::protobuf::Message& message) {
     google::protobuf::util::JsonPrintOptions options;
     options.add_whitespace = true;

@@ -68,6 +68,10 @@ std::vector<std::unique_ptr<Phone>> make_phones(const SimOptions& o, const yihu:
     return phones;
 }
 
+std::string volunteers(std::size_t n) {
+    return std::to_string(n) + (n == 1 ? " volunteer" : " volunteers");
+}
+
 void drive(const std::vector<Phone*>& phones, Clock::time_point end) {
     const auto wait = std::max<std::chrono::milliseconds>(1ms, kRound / static_cast<long>(phones.size()));
     while (!yihu::tools::stop_requested() && Clock::now() < end) {
@@ -121,8 +125,8 @@ void print_summary(const std::vector<std::unique_ptr<Phone>>& phones, Clock::dur
         gave_up += p->gave_up() ? 1 : 0;
     }
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(ran).count();
-    std::string s = "summary: " + std::to_string(phones.size()) + " volunteers, " + std::to_string(seconds) + " s\n";
-    s += "  alerts received " + std::to_string(total.alerts) + " (by " + std::to_string(alerted) + " volunteers)\n";
+    std::string s = "summary: " + volunteers(phones.size()) + ", " + std::to_string(seconds) + " s\n";
+    s += "  alerts received " + std::to_string(total.alerts) + " (by " + volunteers(alerted) + ")\n";
     s += "  accepted        " + std::to_string(total.accepted) + "\n";
     s += "  declined        " + std::to_string(total.declined) + "\n";
     s += "  stood down      " + std::to_string(total.stood_down) + "\n";
@@ -166,9 +170,9 @@ int main(int argc, char** argv) {
     settings.online = &online;
     auto phones = make_phones(o, settings);
 
-    const int threads = o.threads > 0 ? std::min(o.threads, o.count)
-                                      : std::clamp((o.count + kPhonesPerThread - 1) / kPhonesPerThread, 1,
-                                                   kMaxAutoThreads);
+    const int threads = o.threads > 0
+                            ? std::min(o.threads, o.count)
+                            : std::clamp((o.count + kPhonesPerThread - 1) / kPhonesPerThread, 1, kMaxAutoThreads);
     std::map<std::string, int> skill_counts;
     for (const auto& p : phones) {
         for (const auto& skill : p->claims().skills) ++skill_counts[skill];
@@ -177,12 +181,11 @@ int main(int argc, char** argv) {
     for (const auto& [skill, n] : skill_counts) {
         skills_text += (skills_text.empty() ? "" : ", ") + skill + " " + std::to_string(n);
     }
-    yihu::tools::print_line("yihu-volunteer: " + std::to_string(o.count) + " volunteers " + o.id_prefix + "-" +
-                            std::to_string(o.first) + ".." + o.id_prefix + "-" + std::to_string(o.first + o.count - 1) +
-                            " " + o.placement_text + ", accept probability " +
-                            std::to_string(o.accept_probability).substr(0, 4) + ", " +
-                            (o.json ? "JSON" : "protobuf") + " frames, " + std::to_string(threads) +
-                            " thread(s), server " + o.host + ":" + std::to_string(o.port));
+    yihu::tools::print_line(
+        "yihu-volunteer: " + volunteers(o.count) + " " + o.id_prefix + "-" + std::to_string(o.first) + ".." +
+        o.id_prefix + "-" + std::to_string(o.first + o.count - 1) + " " + o.placement_text + ", accept probability " +
+        std::to_string(o.accept_probability).substr(0, 4) + ", " + (o.json ? "JSON" : "protobuf") + " frames, " +
+        std::to_string(threads) + " thread(s), server " + o.host + ":" + std::to_string(o.port));
     yihu::tools::print_line("skills: " + (skills_text.empty() ? std::string("none") : skills_text));
 
     yihu::tools::install_stop_handlers();

@@ -22,8 +22,9 @@ constexpr std::chrono::milliseconds kSendTimeout = 3s;
 constexpr std::chrono::milliseconds kFirstBackoff = 500ms;
 constexpr std::chrono::milliseconds kMaxBackoff = 30s;
 constexpr std::chrono::hours kTokenLifetime{12};
-constexpr int kMaxMessagesPerStep = 16;   // so one busy phone cannot starve the others on its thread
-constexpr double kReportedAccuracyM = 10;  // what a phone's GPS typically claims outdoors
+constexpr int kMaxMessagesPerStep = 16;  // so one busy phone cannot starve the others on its thread
+constexpr double kReportedAccuracyM = 10;
+constexpr std::chrono::milliseconds kStillRefresh = 60s;  // what a phone's GPS typically claims outdoors
 
 // Codes after which the protocol says not to reconnect; UNAUTHENTICATED joins them here because a token this tool
 // signed with a wrong secret will not become right by retrying.
@@ -115,7 +116,7 @@ void Phone::step(Clock::time_point now, std::chrono::milliseconds wait) {
     if (!ws_) return;
     if (ws_->closed()) {
         on_lost(now, "closed by the server (" + std::to_string(ws_->close_code()) +
-                         (ws_->close_reason().empty() ? "" : " " + ws_->close_reason()) + ")");
+                         tools::optional_part(" ", ws_->close_reason()) + ")");
         return;
     }
     if (need_ack_ && welcomed_) {
@@ -189,10 +190,17 @@ void Phone::send_due(Clock::time_point now) {
         send(m, now);
     }
     if (!ws_) return;
-    if (settings_.walk_m_per_s > 0 && now >= next_move_) {
-        next_move_ = now + settings_.position_interval;
-        const double seconds = std::chrono::duration<double>(settings_.position_interval).count();
-        position_ = walk_.step(position_, settings_.walk_m_per_s * seconds, *settings_.area, rng_);
+    if (now >= next_move_) {
+        // Walkers report every interval; a phone standing still still reports now and then, because the server
+        // forgets positions older than its position_max_age (10 min by default) and would stop matching it.
+        const bool walking = settings_.walk_m_per_s > 0;
+        const auto interval =
+            walking ? settings_.position_interval : std::max(settings_.position_interval, kStillRefresh);
+        next_move_ = now + interval;
+        if (walking) {
+            const double seconds = std::chrono::duration<double>(interval).count();
+            position_ = walk_.step(position_, settings_.walk_m_per_s * seconds, *settings_.area, rng_);
+        }
         v1::ClientMessage m;  // request_id 0: no reply wanted, as phones send positions
         set_location(position_, m.mutable_position()->mutable_position());
         send(m, now);
@@ -236,7 +244,9 @@ void Phone::handle(const v1::ServerMessage& message, Clock::time_point now) {
             set_online(true);
             break;
         }
-        case v1::ServerMessage::kAlert: handle_push(message.alert().seq(), message.alert().alert_id(), message, now); break;
+        case v1::ServerMessage::kAlert:
+            handle_push(message.alert().seq(), message.alert().alert_id(), message, now);
+            break;
         case v1::ServerMessage::kAlertUpdate:
             handle_push(message.alert_update().seq(), message.alert_update().alert_id(), message, now);
             break;
@@ -277,7 +287,8 @@ void Phone::handle(const v1::ServerMessage& message, Clock::time_point now) {
             answers_in_flight_.erase(it);
             break;
         }
-        default: break;  // Pong, and bodies newer than this tool
+        default:
+            break;  // Pong, and bodies newer than this tool
     }
 }
 
@@ -298,8 +309,7 @@ void Phone::handle_push(std::uint64_t seq, const std::string& alert_id, const v1
                 " (seq " + std::to_string(seq) + replay + (p.response_requested() ? "" : ", observe only") + ")");
             if (p.response_requested() && !memory.answered && !memory.finished) {
                 memory.answered = true;
-                const bool accept =
-                    std::bernoulli_distribution(settings_.accept_probability)(rng_);
+                const bool accept = std::bernoulli_distribution(settings_.accept_probability)(rng_);
                 // People take a moment to read and decide; declining is no faster than accepting.
                 answers_due_.push_back(PendingAnswer{now + random_delay(settings_.reaction / 6, settings_.reaction),
                                                      alert_id,
@@ -318,19 +328,21 @@ void Phone::handle_push(std::uint64_t seq, const std::string& alert_id, const v1
         case v1::ServerMessage::kStandDown:
             ++tally_.stood_down;
             memory.finished = true;
-            say("STAND DOWN " + alert_id + (message.stand_down().reason().empty()
-                                                ? ""
-                                                : " " + tools::quoted(message.stand_down().reason())));
+            say("STAND DOWN " + alert_id +
+                (message.stand_down().reason().empty()
+                     ? std::string()
+                     : tools::optional_part(" ", tools::quoted(message.stand_down().reason()))));
             break;
         case v1::ServerMessage::kAlertClosed: {
             const v1::AlertClosed& c = message.alert_closed();
             ++tally_.closed;
             memory.finished = true;
             say("CLOSED " + alert_id + " " + tools::short_name(c.final_state()) +
-                (c.message().empty() ? "" : " " + tools::quoted(c.message())));
+                (c.message().empty() ? std::string() : tools::optional_part(" ", tools::quoted(c.message()))));
             break;
         }
-        default: break;
+        default:
+            break;
     }
 }
 

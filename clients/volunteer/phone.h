@@ -22,28 +22,28 @@ using Clock = std::chrono::steady_clock;
 struct PhoneSettings {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
-    std::string secret;                   // signs each connection's fresh token
-    bool json = false;                    // text frames (protobuf JSON) instead of binary protobuf
-    double accept_probability = 0.3;      // per AlertPush that asks for an answer
+    std::string secret;                        // signs each connection's fresh token
+    bool json = false;                         // text frames (protobuf JSON) instead of binary protobuf
+    double accept_probability = 0.3;           // per AlertPush that asks for an answer
     std::chrono::milliseconds reaction{3000};  // answers come after a random delay of up to this
-    double walk_m_per_s = 0;              // 0: stand still, send no position updates
+    double walk_m_per_s = 0;                   // 0: stand still (the position is still refreshed every minute)
     std::chrono::milliseconds position_interval{5000};
-    const Placement* area = nullptr;      // walkers stay inside it
-    bool quiet = false;                   // no per-event lines (errors are still printed)
-    bool connection_lines = true;         // a line per phone per disconnect/reconnect (off for big crowds)
-    std::size_t id_width = 0;             // ids are padded to this, so event lines align
-    std::atomic<int>* online = nullptr;   // phones with an open session (Welcome received)
+    const Placement* area = nullptr;     // walkers stay inside it
+    bool quiet = false;                  // no per-event lines (errors are still printed)
+    bool connection_lines = true;        // a line per phone per disconnect/reconnect (off for big crowds)
+    std::size_t id_width = 0;            // ids are padded to this, so event lines align
+    std::atomic<int>* online = nullptr;  // phones with an open session (Welcome received)
 };
 
 // What one phone saw, summed over phones for the final summary.
 struct Tally {
-    std::uint64_t alerts = 0;      // distinct alerts pushed (a re-push after reconnecting is not counted again)
-    std::uint64_t accepted = 0;    // accepts the server confirmed
-    std::uint64_t declined = 0;    // declines the server confirmed
-    std::uint64_t updates = 0;     // AlertUpdate pushes
-    std::uint64_t stood_down = 0;  // StandDown pushes
-    std::uint64_t closed = 0;      // AlertClosed pushes
-    std::uint64_t reconnects = 0;  // sessions opened after the first
+    std::uint64_t alerts = 0;       // distinct alerts pushed (a re-push after reconnecting is not counted again)
+    std::uint64_t accepted = 0;     // accepts the server confirmed
+    std::uint64_t declined = 0;     // declines the server confirmed
+    std::uint64_t updates = 0;      // AlertUpdate pushes
+    std::uint64_t stood_down = 0;   // StandDown pushes
+    std::uint64_t closed = 0;       // AlertClosed pushes
+    std::uint64_t reconnects = 0;   // sessions opened after the first
     std::uint64_t disconnects = 0;  // connections lost or refused
     std::uint64_t errors = 0;       // Error messages from the server
 
@@ -90,8 +90,8 @@ class Phone {
                      Clock::time_point now);
     void on_lost(Clock::time_point now, const std::string& why);
     void set_online(bool online);
-    void say(const std::string& text) const;     // an event line, unless quiet
-    void warn(const std::string& text) const;    // an error line, always
+    void say(const std::string& text) const;   // an event line, unless quiet
+    void warn(const std::string& text) const;  // an error line, always
     std::chrono::milliseconds random_delay(std::chrono::milliseconds low, std::chrono::milliseconds high);
 
     const PhoneSettings& settings_;

@@ -23,8 +23,8 @@ LatLon destination(LatLon from, double bearing_rad, double distance) {
     const double lat1 = from.latitude * kDegree;
     const double lon1 = from.longitude * kDegree;
     const double angular = distance / kEarthRadiusM;
-    const double lat2 = std::asin(std::sin(lat1) * std::cos(angular) +
-                                  std::cos(lat1) * std::sin(angular) * std::cos(bearing_rad));
+    const double lat2 =
+        std::asin(std::sin(lat1) * std::cos(angular) + std::cos(lat1) * std::sin(angular) * std::cos(bearing_rad));
     const double lon2 = lon1 + std::atan2(std::sin(bearing_rad) * std::sin(angular) * std::cos(lat1),
                                           std::cos(angular) - std::sin(lat1) * std::sin(lat2));
     double lon = lon2 / kDegree;
@@ -37,8 +37,8 @@ double distance_m(LatLon a, LatLon b) {
     const double dlat = (b.latitude - a.latitude) * kDegree;
     const double dlon = (b.longitude - a.longitude) * kDegree;
     const double h = std::sin(dlat / 2) * std::sin(dlat / 2) + std::cos(a.latitude * kDegree) *
-                                                                   std::cos(b.latitude * kDegree) *
-                                                                   std::sin(dlon / 2) * std::sin(dlon / 2);
+                                                                   std::cos(b.latitude * kDegree) * std::sin(dlon / 2) *
+                                                                   std::sin(dlon / 2);
     return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
@@ -52,18 +52,21 @@ LatLon Placement::start(std::size_t index, std::mt19937_64& rng) const {
         case Kind::kBox:
             return LatLon{uniform(rng, south_west.latitude, north_east.latitude),
                           uniform(rng, south_west.longitude, north_east.longitude)};
-        case Kind::kList: break;
+        case Kind::kList:
+            break;
     }
     return points[index % points.size()];
 }
 
 bool Placement::contains(LatLon p) const {
     switch (kind) {
-        case Kind::kDisc: return distance_m(center, p) <= radius_m;
+        case Kind::kDisc:
+            return distance_m(center, p) <= radius_m;
         case Kind::kBox:
             return p.latitude >= south_west.latitude && p.latitude <= north_east.latitude &&
                    p.longitude >= south_west.longitude && p.longitude <= north_east.longitude;
-        case Kind::kList: break;
+        case Kind::kList:
+            break;
     }
     return true;
 }
@@ -95,7 +98,8 @@ core::Result<std::vector<LatLon>> read_positions(const std::filesystem::path& pa
         points.push_back(*point);
     }
     if (points.empty()) {
-        return core::make_error(core::ErrorCode::kInvalidArgument, "--positions: no \"lat,lon\" line in " + path.string());
+        return core::make_error(core::ErrorCode::kInvalidArgument,
+                                "--positions: no \"lat,lon\" line in " + path.string());
     }
     return points;
 }

@@ -15,10 +15,10 @@ using tools::LatLon;
 struct Placement {
     enum class Kind { kDisc, kBox, kList };
     Kind kind = Kind::kDisc;
-    LatLon center;        // kDisc
-    double radius_m = 0;  // kDisc
-    LatLon south_west;    // kBox
-    LatLon north_east;    // kBox
+    LatLon center;               // kDisc
+    double radius_m = 0;         // kDisc
+    LatLon south_west;           // kBox
+    LatLon north_east;           // kBox
     std::vector<LatLon> points;  // kList
 
     // The starting point of volunteer number `index` (0-based): uniform over the disc's area or the box, or the

@@ -110,8 +110,8 @@ core::Status read_placement(const po::variables_map& vm, SimOptions& o) {
         if (!points) return points.error();
         o.placement.kind = Placement::Kind::kList;
         o.placement.points = std::move(*points);
-        o.placement_text = "at " + std::to_string(o.placement.points.size()) + " points from " +
-                           vm["positions"].as<std::string>();
+        o.placement_text =
+            "at " + std::to_string(o.placement.points.size()) + " points from " + vm["positions"].as<std::string>();
         return core::Status::Ok();
     }
     const std::string center = vm.count("center") ? vm["center"].as<std::string>() : "22.93,113.89";

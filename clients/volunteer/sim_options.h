@@ -19,10 +19,10 @@ struct SimOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
     int count = 1;
-    int first = 1;                 // ids are <prefix>-<first> .. <prefix>-<first+count-1>
+    int first = 1;  // ids are <prefix>-<first> .. <prefix>-<first+count-1>
     std::string id_prefix = "v";
     tools::SecretFlags secret;
-    std::vector<std::string> skills;                         // everyone has these
+    std::vector<std::string> skills;                        // everyone has these
     std::vector<std::pair<std::string, double>> skill_mix;  // each volunteer gets each with its probability
     core::Tier tier = core::Tier::kPublic;
     std::vector<std::string> teams;

@@ -16,7 +16,8 @@ struct AlertExtras {
     std::string instruction;
     bool shared = false;
     bool exercise = false;
-    std::string origin;  // the city that created it
+    std::string origin;     // the city that created it
+    std::string closed_by;  // the dispatcher who resolved or cancelled it (empty: expired)
 };
 
 }  // namespace yihu::api

@@ -30,7 +30,9 @@ void to_proto(const core::Alert& a, const AlertExtras& x, const Names& names, bo
     out->set_kind(to_proto(a.kind));
     out->set_state(to_proto(a.state));
     to_proto(a.center, out->mutable_center());
-    to_proto(a.area(), out->mutable_area());
+    // `area` is the dispatcher's hard boundary only; a growing or widening search is `current_radius_m` around
+    // the centre.
+    if (a.fixed_area) to_proto(*a.fixed_area, out->mutable_area());
     if (a.filter.skills_all != 0) {
         for (auto& name : names.skills.names_of(a.filter.skills_all)) out->add_required_skills(std::move(name));
         out->set_skill_match(v1::SKILL_MATCH_ALL);

@@ -206,7 +206,8 @@ void Hub::http_request(const net::HttpRequest& request, const Claims& caller, Ht
                 out.mutable_policy()->set_alert_kind(to_proto(d->kind));
                 out.mutable_policy()->set_responders_wanted(static_cast<std::uint32_t>(d->responders_wanted));
                 out.mutable_policy()->set_auto_create(true);
-                body += (first ? "" : ",") + to_json(out);
+                if (!first) body += ',';
+                body += to_json(out);
                 first = false;
             }
             body += "]}";
@@ -354,7 +355,12 @@ void Hub::http_request(const net::HttpRequest& request, const Claims& caller, Ht
             message = body.reason();
         }
         if (auto s = check_text("message", message, kMaxDescription); !s) return answer(error_reply(s.error()));
-        if (auto s = engine_.close(number, final_state, message, t, fx); !s) return answer(error_reply(s.error()));
+        const std::string previous_closer = extras_[number].closed_by;
+        extras_[number].closed_by = caller.subject;
+        if (auto s = engine_.close(number, final_state, message, t, fx); !s) {
+            extras_[number].closed_by = previous_closer;
+            return answer(error_reply(s.error()));
+        }
         apply(fx, t);
         v1::Alert out;
         fill_alert(*engine_.find(number), false, &out);

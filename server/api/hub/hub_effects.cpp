@@ -191,6 +191,7 @@ void Hub::send_push(core::VolunteerId v, Unacked push) {
                 to_proto(t, d->mutable_sent_at());
                 d->set_kind(push.kind);
                 d->set_alert_version(a->version);
+                to_proto(t, e.mutable_at());
                 publish_feed(a->id, std::move(e));
                 persist_alert(push.alert, {v});
             }

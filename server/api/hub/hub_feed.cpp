@@ -78,13 +78,18 @@ void Hub::publish_feed(const core::FeedEvent& e) {
             auto* x = out.mutable_escalation();
             x->set_new_radius_m(e.radius_m);
             x->set_newly_alerted(static_cast<std::uint32_t>(e.count));
-            x->set_reason(a->policy.rings.empty() ? "too few accepted in time" : "search ring grew on schedule");
+            x->set_reason(a->policy.nearest_first ? "too few accepted in time" : "search ring grew on schedule");
             break;
         }
         case core::FeedEvent::Kind::kStateChange: {
             auto* s = out.mutable_state_change();
             if (e.state) s->set_to(to_proto(*e.state));
+            // The engine reports two transitions: creation (-> ACTIVE) and closing (ACTIVE -> final).
+            const bool created = e.state == core::AlertState::kActive;
+            s->set_from(created ? v1::ALERT_STATE_UNSPECIFIED : v1::ALERT_STATE_ACTIVE);
             s->set_message(a->closing_message);
+            const std::string& closer = extras(a->number).closed_by;
+            s->set_by(created ? a->created_by : closer.empty() ? std::string("system") : closer);
             break;
         }
         case core::FeedEvent::Kind::kUpdated:

@@ -218,6 +218,7 @@ void Hub::acknowledge(core::VolunteerId v, const Session& s, std::uint64_t reque
                     to_proto(t, d->mutable_acked_at());
                     d->set_kind(u.kind);
                     d->set_alert_version(a->version);
+                    to_proto(t, e.mutable_at());
                     publish_feed(a->id, std::move(e));
                     persist_alert(u.alert, {v});
                 }

@@ -128,6 +128,7 @@ std::string encode_alert(const core::Alert& a, const AlertExtras& x, const Skill
     e->set_shared(x.shared);
     e->set_exercise(x.exercise);
     e->set_origin(x.origin);
+    e->set_closed_by(x.closed_by);
     return s.SerializeAsString();
 }
 
@@ -188,6 +189,7 @@ core::Status decode_alert(std::string_view bytes, SkillCatalog& skills, NameTabl
     x.shared = s.extras().shared();
     x.exercise = s.extras().exercise();
     x.origin = s.extras().origin();
+    x.closed_by = s.extras().closed_by();
     return core::Status::Ok();
 }
 
