@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Builds yihu (release) and runs the demo a newcomer can watch: a drowning alert at a lake, told as it happens.
-# Installs what it needs first (Debian packages). No Redis, no configuration.
+# Builds yihu (release) and runs the demo a newcomer can watch: a node on 127.0.0.1:8080 (no Redis, no config),
+# 200 simulated volunteers around Songshan Lake, a drowning alert, the nearest swimmers accept, the rest stand down,
+# the alert is resolved. Installs what it needs first (Debian packages).
+#   ./scripts/run.sh           the demo over real sockets (scripts/demo.sh; PORT=... to move it off 8080)
+#   ./scripts/run.sh --core    the same story told by the lifecycle core alone, in simulated time (yihu-demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "${YIHU_JOBS:-$(nproc)}" --target yihu-demo
-exec ./build/release/clients/yihu-demo "$@"
+if [ "${1:-}" = "--core" ]; then
+  shift
+  cmake --build --preset release -j "${YIHU_JOBS:-$(nproc)}" --target yihu-demo
+  exec ./build/release/clients/yihu-demo "$@"
+fi
+cmake --build --preset release -j "${YIHU_JOBS:-$(nproc)}" --target yihu-server yihu-volunteer yihu-dispatch yihu-token
+BUILD_DIR=build/release exec ./scripts/demo.sh "$@"
