@@ -9,8 +9,8 @@ TEST_F(NodeTest, ListFiltersAndPagesNewestFirst) {
     const v1::Alert a = create(drowning_json());
     const v1::Alert b = create(
         R"({"kind":"ALERT_KIND_MISSING_CHILD","center":{"latitude":22.95,"longitude":113.8},"title":"Girl, 6, red coat"})");
-    const v1::Alert c = create(
-        R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.95,"longitude":113.8},"title":"Road closed"})");
+    const v1::Alert c =
+        create(R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.95,"longitude":113.8},"title":"Road closed"})");
     auto r = call("POST", "/v1/alerts/" + c.id() + ":cancel", R"({"reason":"raised in error"})");
     ASSERT_EQ(r.status, 200u) << r.body;
     v1::Alert cancelled;
@@ -43,8 +43,9 @@ TEST_F(NodeTest, ListFiltersAndPagesNewestFirst) {
 }
 
 TEST_F(NodeTest, DevicesRegisteredOverHttpSurviveARestart) {
-    auto r = call("PUT", "/v1/devices/hut-7",
-                  R"({"name":"Lake hut 7","position":{"location":{"latitude":22.93,"longitude":113.89}},"policy":{"alertKind":"ALERT_KIND_DROWNING","respondersWanted":2}})");
+    auto r = call(
+        "PUT", "/v1/devices/hut-7",
+        R"({"name":"Lake hut 7","position":{"location":{"latitude":22.93,"longitude":113.89}},"policy":{"alertKind":"ALERT_KIND_DROWNING","respondersWanted":2}})");
     ASSERT_EQ(r.status, 200u) << r.body;
     EXPECT_EQ(call("PUT", "/v1/devices/hut-8", R"({"position":{"location":{"latitude":99,"longitude":0}}})").status,
               400u);

@@ -128,6 +128,8 @@ class Hub {
                                v1::ServerMessage message, core::Time now);
     void persist_alert(core::AlertNumber number, const std::set<core::VolunteerId>& recipients);
     void send_push(core::VolunteerId v, Unacked push);
+    void write_frame(const Session& s, const std::shared_ptr<const std::string>& payload);
+    void report_delivery(core::VolunteerId v, const Unacked& push, const DeliveryMarks& marks, core::Time t);
     void retry_unacked(core::Time now);
     void publish_feed(const core::FeedEvent& event);
     void publish_feed(const std::string& alert_id, v1::LiveFeedEvent event);

@@ -167,40 +167,50 @@ std::uint64_t Hub::enqueue_push(core::VolunteerId v, core::AlertNumber alert, v1
 void Hub::send_push(core::VolunteerId v, Unacked push) {
     VolunteerState& state = volunteer(v);
     if (!state.session) return;  // offline: the phone gets it when it resumes
-    const Session& s = *state.session;
-    if (s.binary) {
-        s.connection->send(net::Frame{push.payload, true});
-    } else {
-        v1::ServerMessage m;
-        m.ParseFromString(*push.payload);
-        s.connection->send(net::Frame{std::make_shared<const std::string>(to_json(m)), false});
-    }
+    write_frame(*state.session, push.payload);
     metrics_->pushes_sent++;
     const core::Time t = now();
     if (push.attempts == 0 && push.kind == v1::DELIVERY_KIND_ALERT) {
         DeliveryMarks& mark = marks_[push.alert][v];
         if (mark.delivered_at == core::Time{}) {
             mark.delivered_at = t;
-            if (const core::Alert* a = engine_.find(push.alert)) {
-                v1::LiveFeedEvent e;
-                auto* d = e.mutable_delivery();
-                d->set_alert_id(a->id);
-                d->set_volunteer_id(volunteers_.name(v));
-                d->set_seq(push.seq);
-                d->set_node(options_.node_id);
-                to_proto(t, d->mutable_sent_at());
-                d->set_kind(push.kind);
-                d->set_alert_version(a->version);
-                to_proto(t, e.mutable_at());
-                publish_feed(a->id, std::move(e));
-                persist_alert(push.alert, {v});
-            }
+            report_delivery(v, push, mark, t);
         }
     }
     push.attempts++;
     push.sent_at = t;
     state.unacked.push_back(std::move(push));
     with_unacked_.insert(v);
+}
+
+// Pushes are stored in protobuf; a JSON session gets them converted as they are written.
+void Hub::write_frame(const Session& s, const std::shared_ptr<const std::string>& payload) {
+    if (s.binary) {
+        s.connection->send(net::Frame{payload, true});
+        return;
+    }
+    v1::ServerMessage m;
+    m.ParseFromString(*payload);
+    s.connection->send(net::Frame{std::make_shared<const std::string>(to_json(m)), false});
+}
+
+// Tells the feed (and the store) that an alert push reached a phone, or was acknowledged (marks.acked_at set).
+void Hub::report_delivery(core::VolunteerId v, const Unacked& push, const DeliveryMarks& marks, core::Time t) {
+    const core::Alert* a = engine_.find(push.alert);
+    if (!a) return;
+    v1::LiveFeedEvent e;
+    auto* d = e.mutable_delivery();
+    d->set_alert_id(a->id);
+    d->set_volunteer_id(volunteers_.name(v));
+    d->set_seq(push.seq);
+    d->set_node(options_.node_id);
+    to_proto(marks.delivered_at, d->mutable_sent_at());
+    if (marks.acked_at != core::Time{}) to_proto(marks.acked_at, d->mutable_acked_at());
+    d->set_kind(push.kind);
+    d->set_alert_version(a->version);
+    to_proto(t, e.mutable_at());
+    publish_feed(a->id, std::move(e));
+    persist_alert(push.alert, {v});
 }
 
 // A push not acknowledged within ack_timeout is written again (same seq: the phone drops duplicates). After
@@ -220,13 +230,7 @@ void Hub::retry_unacked(core::Time t) {
                 give_up = true;
                 break;
             }
-            if (s.binary) {
-                s.connection->send(net::Frame{u.payload, true});
-            } else {
-                v1::ServerMessage m;
-                m.ParseFromString(*u.payload);
-                s.connection->send(net::Frame{std::make_shared<const std::string>(to_json(m)), false});
-            }
+            write_frame(s, u.payload);
             u.attempts++;
             u.sent_at = t;
             metrics_->push_retries++;

@@ -207,21 +207,7 @@ void Hub::acknowledge(core::VolunteerId v, const Session& s, std::uint64_t reque
             DeliveryMarks& mark = marks_[u.alert][v];
             if (mark.acked_at == core::Time{}) {
                 mark.acked_at = t;
-                if (const core::Alert* a = engine_.find(u.alert)) {
-                    v1::LiveFeedEvent e;
-                    auto* d = e.mutable_delivery();
-                    d->set_alert_id(a->id);
-                    d->set_volunteer_id(volunteers_.name(v));
-                    d->set_seq(u.seq);
-                    d->set_node(options_.node_id);
-                    to_proto(mark.delivered_at, d->mutable_sent_at());
-                    to_proto(t, d->mutable_acked_at());
-                    d->set_kind(u.kind);
-                    d->set_alert_version(a->version);
-                    to_proto(t, e.mutable_at());
-                    publish_feed(a->id, std::move(e));
-                    persist_alert(u.alert, {v});
-                }
+                report_delivery(v, u, mark, t);
             }
         }
         state.unacked.pop_front();
