@@ -5,7 +5,7 @@ namespace yihu::app {
 NodeMetrics::NodeMetrics(api::HubMetrics& m, const net::HttpServer& server, const api::Hub&) {
     auto& r = registry_;
     auto counter = [&r](const char* name, const char* help, std::atomic<std::uint64_t>& value) {
-        r.gauge_callback(name, help, [&value] { return static_cast<double>(value.load()); });
+        r.counter_callback(name, help, [&value] { return static_cast<double>(value.load()); });
     };
     counter("yihu_position_updates_total", "Position updates applied to the index.", m.position_updates);
     counter("yihu_pushes_total", "Pushes sequenced for volunteers (alert, update, stand-down, closed).", m.pushes);

@@ -168,6 +168,15 @@ void Registry::gauge_callback(std::string_view name, std::string_view help, std:
     s.read = std::move(read);
 }
 
+void Registry::counter_callback(std::string_view name, std::string_view help, std::function<double()> read,
+                                Labels labels) {
+    if (!read) throw std::invalid_argument("counter callback for " + std::string(name) + " is empty");
+    std::lock_guard lock(mutex_);
+    Series& s = series(name, help, Type::kCounter, std::move(labels));
+    if (s.counter) throw std::invalid_argument("counter " + std::string(name) + " is already a plain counter");
+    s.read = std::move(read);
+}
+
 std::string Registry::render() const {
     std::lock_guard lock(mutex_);
     std::string out;

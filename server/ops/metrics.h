@@ -95,6 +95,10 @@ class Registry {
     // under the registry's lock on the scraping thread: it must be thread-safe and must not call the registry.
     // Registering the same series again replaces the function.
     void gauge_callback(std::string_view name, std::string_view help, std::function<double()> read, Labels labels = {});
+    // The same for a monotonic count kept elsewhere (an atomic in a layer that does not know this registry): typed
+    // `counter` in the output, so rate() works on it.
+    void counter_callback(std::string_view name, std::string_view help, std::function<double()> read,
+                          Labels labels = {});
 
     // Families sorted by name, series by labels, so the same state always renders the same text.
     std::string render() const;

@@ -200,3 +200,20 @@ TEST(Metrics, BucketHelpers) {
 
 }  // namespace
 }  // namespace yihu::ops
+
+namespace yihu::ops {
+namespace {
+
+TEST(MetricsCallbacks, CounterCallbackIsTypedCounterAndReadAtRender) {
+    Registry r;
+    std::uint64_t value = 3;
+    r.counter_callback("yihu_things_total", "Things.", [&value] { return static_cast<double>(value); });
+    value = 5;
+    const std::string text = r.render();
+    EXPECT_NE(text.find("# TYPE yihu_things_total counter\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("yihu_things_total 5\n"), std::string::npos) << text;
+    EXPECT_THROW(r.gauge_callback("yihu_things_total", "Things.", [] { return 1.0; }), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace yihu::ops
