@@ -16,6 +16,7 @@
 #include "api/skill_catalog.h"
 #include "core/result.h"
 #include "ops/secret_file.h"
+#include "ops/strict_flags.h"
 #include "ops/units.h"
 
 namespace {
@@ -82,13 +83,7 @@ po::options_description options() {
 Result<std::optional<Request>> parse_request(int argc, char** argv) {
     const po::options_description desc = options();
     po::variables_map vm;
-    try {
-        const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-        po::store(po::command_line_parser(argc, argv).options(desc).style(style).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        return make_error(ErrorCode::kInvalidArgument, e.what());
-    }
+    if (auto parsed = yihu::ops::parse_strict_flags(argc, argv, desc, vm); !parsed) return parsed.error();
     if (vm.count("help")) {
         std::cout << "Usage: yihu-token --role ROLE --subject ID [options]\n"
                   << "Prints a signed token. The secret comes from --secret, --secret-file, --config or --data-dir;\n"

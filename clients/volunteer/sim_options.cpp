@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "api/skill_catalog.h"
+#include "ops/strict_flags.h"
 #include "tools/flags.h"
 
 namespace yihu::sim {
@@ -133,13 +134,7 @@ core::Status read_placement(const po::variables_map& vm, SimOptions& o) {
 core::Result<std::optional<SimOptions>> parse_sim_options(int argc, char** argv) {
     const po::options_description desc = describe_options();
     po::variables_map vm;
-    try {
-        const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-        po::store(po::command_line_parser(argc, argv).options(desc).style(style).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        return make_error(ErrorCode::kInvalidArgument, e.what());
-    }
+    if (auto parsed = yihu::ops::parse_strict_flags(argc, argv, desc, vm); !parsed) return parsed.error();
     if (vm.count("help")) {
         std::cout << "Usage: yihu-volunteer [options]\n"
                   << "Simulates volunteers' phones: each holds a WebSocket to the server, acks every push, accepts or\n"

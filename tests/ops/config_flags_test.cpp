@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ops/config.h"
+#include "ops/config_keys.h"
 #include "support/temp_dir.h"
 
 namespace yihu::ops {
@@ -154,28 +155,7 @@ TEST(LoadConfig, HelpListsEveryOptionWithItsDefault) {
     ASSERT_TRUE(r.result.ok());
     EXPECT_TRUE(r.result->exit_now);
     EXPECT_EQ(r.result->exit_code, 0);
-    for (const char* key : {"server.address",
-                            "server.port",
-                            "server.io_threads",
-                            "server.node_id",
-                            "server.city",
-                            "store.data_dir",
-                            "store.history_retention",
-                            "auth.token_secret",
-                            "auth.token_secret_file",
-                            "limits.http_body_limit",
-                            "limits.ws_message_limit",
-                            "limits.ws_send_queue_limit",
-                            "limits.max_connections",
-                            "delivery.ack_timeout",
-                            "delivery.max_retries",
-                            "delivery.heartbeat_interval",
-                            "delivery.idle_timeout",
-                            "delivery.position_interval",
-                            "delivery.position_max_age",
-                            "log.level",
-                            "redis.url",
-                            "demo.volunteers"}) {
+    for (const char* key : kEveryConfigKey) {
         const std::string flag = std::string("--") + key;
         const auto at = r.help.find(flag);
         ASSERT_NE(at, std::string::npos) << flag;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/alert/alert.h"
+#include "ops/config_keys.h"
 
 namespace yihu::ops {
 namespace {
@@ -331,28 +332,7 @@ TEST(ConfigDescribe, OneLinePerKeyWithoutSecrets) {
     EXPECT_EQ(text.find("s3cret"), std::string::npos);
     EXPECT_EQ(text.find("hunter2"), std::string::npos);
 
-    for (const char* key : {"server.address",
-                            "server.port",
-                            "server.io_threads",
-                            "server.node_id",
-                            "server.city",
-                            "store.data_dir",
-                            "store.history_retention",
-                            "auth.token_secret",
-                            "auth.token_secret_file",
-                            "limits.http_body_limit",
-                            "limits.ws_message_limit",
-                            "limits.ws_send_queue_limit",
-                            "limits.max_connections",
-                            "delivery.ack_timeout",
-                            "delivery.max_retries",
-                            "delivery.heartbeat_interval",
-                            "delivery.idle_timeout",
-                            "delivery.position_interval",
-                            "delivery.position_max_age",
-                            "log.level",
-                            "redis.url",
-                            "demo.volunteers"}) {
+    for (const char* key : kEveryConfigKey) {
         EXPECT_CONTAINS(text, std::string(key) + " = ");
     }
 
