@@ -1,0 +1,51 @@
+#include "common/local_redis.h"
+
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+namespace yihu::client {
+
+LocalRedis::LocalRedis(Options options) : options_(std::move(options)) {
+    port_ = options_.port != 0 ? options_.port : free_loopback_port();
+    std::filesystem::create_directories(options_.dir);
+    start();
+}
+
+void LocalRedis::start() {
+    const std::string port = std::to_string(port_);
+    std::vector<std::string> argv = {
+        "redis-server",        "--port", port, "--bind",      "127.0.0.1", "--protected-mode", "yes", "--dir",
+        options_.dir.string(), "--save", "",   "--daemonize", "no"};
+    if (options_.aof) {
+        argv.insert(argv.end(), {"--appendonly", "yes", "--appendfsync", "always"});
+    } else {
+        argv.insert(argv.end(), {"--appendonly", "no"});
+    }
+    process_ = ChildProcess(argv, options_.dir / "redis.log");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (!process_.running()) {
+            throw std::runtime_error("redis-server exited during start-up (is port " + port + " taken? log in " +
+                                     (options_.dir / "redis.log").string() + ")");
+        }
+        if (cli("PING") == "PONG") return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("redis-server did not answer PING on port " + port);
+}
+
+std::string LocalRedis::cli(const std::string& args) const {
+    const std::string command = "redis-cli -h 127.0.0.1 -p " + std::to_string(port_) + " " + args + " 2>/dev/null";
+    FILE* out = popen(command.c_str(), "r");
+    if (out == nullptr) return {};
+    std::string text;
+    std::array<char, 4096> buf{};
+    while (std::size_t n = std::fread(buf.data(), 1, buf.size(), out)) text.append(buf.data(), n);
+    pclose(out);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
+}  // namespace yihu::client

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "redis/redis_address.h"
+#include "store/store.h"
+
+namespace yihu::store {
+
+struct RedisStoreOptions {
+    redis::RedisAddress address;
+    // Every key starts with this. One city's cluster shares one prefix; tests use one per case.
+    std::string prefix = "yihu:{dongguan}";
+    // Each call waits at most this long for Redis; past it the call fails with kUnavailable (a frozen Redis must not
+    // freeze the hub forever).
+    std::chrono::milliseconds timeout = std::chrono::seconds(2);
+    // When set, every write is refused unless Redis holds `fence_value` at `fence_key`: the cluster leader's lease,
+    // so a node that lost leadership cannot write over its successor (see cluster/leader_lease.h).
+    std::string fence_key;
+    std::string fence_value;
+};
+
+// The cluster's store: the same contract as the SQLite store (tests/store/store_contract.h), kept in Redis so that
+// any node can take over. Each apply() is one Lua script, so it is atomic; it is as durable as Redis's AOF makes it
+// (deploy/redis.conf: appendonly yes, appendfsync always, so an OK reply means the batch is on disk).
+// Uses one blocking connection with a timeout: called on the hub thread only, never on an I/O thread.
+// Fails (kUnavailable) when Redis cannot be reached at open time.
+Result<std::unique_ptr<Store>> open_redis_store(RedisStoreOptions options);
+
+}  // namespace yihu::store

@@ -1,0 +1,122 @@
+// The Redis store: the Store contract against a real redis-server (started by this test on a free loopback port, with
+// AOF as in production), plus what only a networked store has: a Redis restart, a Redis that is gone, the lease fence.
+
+#include "store/redis_store.h"
+
+#include <thread>
+
+#include "common/local_redis.h"
+#include "redis/redis_address.h"
+#include "store/store_contract.h"
+
+namespace yihu::store {
+namespace {
+
+using core::ErrorCode;
+using namespace std::chrono_literals;
+
+// One redis-server per test process (CTest runs each case in its own process), started on first use.
+client::LocalRedis& shared_redis() {
+    static TempDir dir;
+    static client::LocalRedis redis({.dir = dir.path(), .aof = true});
+    return redis;
+}
+
+RedisStoreOptions options_for(const std::filesystem::path& dir, std::uint16_t port) {
+    RedisStoreOptions options;
+    options.address = *redis::parse_redis_url("redis://127.0.0.1:" + std::to_string(port));
+    // One key space per test directory: "reopen" finds the same keys, another directory finds none.
+    options.prefix = "yihu-test:{" + dir.filename().string() + "}";
+    options.timeout = 2s;
+    return options;
+}
+
+std::unique_ptr<Store> open_for_test(const std::filesystem::path& dir) {
+    Result<std::unique_ptr<Store>> store = open_redis_store(options_for(dir, shared_redis().port()));
+    if (!store.ok()) {
+        ADD_FAILURE() << store.error().message;
+        return nullptr;
+    }
+    return std::move(store).value();
+}
+
+INSTANTIATE_TEST_SUITE_P(Redis, StoreContractTest, ::testing::Values(StoreBackend{"redis", open_for_test}),
+                         backend_name);
+
+TEST(RedisStore, UnreachableRedisIsUnavailableNotACrash) {
+    TempDir dir;
+    RedisStoreOptions options = options_for(dir.path(), client::free_loopback_port());
+    options.timeout = 300ms;
+    Result<std::unique_ptr<Store>> store = open_redis_store(options);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+    EXPECT_NE(store.error().message.find("127.0.0.1"), std::string::npos) << store.error().message;
+}
+
+TEST(RedisStore, SurvivesARedisCrashAndServesAgainAfterRestart) {
+    TempDir dir;
+    client::LocalRedis redis({.dir = dir.path() / "redis", .aof = true});
+    Result<std::unique_ptr<Store>> opened = open_redis_store(options_for(dir.path(), redis.port()));
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    Store& store = **opened;
+    ASSERT_TRUE(store.apply({.alerts = {make_alert(1, "a-1")}, .deliveries = {make_delivery("v1", 1)}}).ok());
+
+    redis.kill_hard();  // acknowledged writes were fsynced (appendfsync always)
+    const Status while_down = store.apply({.deliveries = {make_delivery("v1", 2)}});
+    ASSERT_FALSE(while_down.ok());
+    EXPECT_EQ(while_down.error().code, ErrorCode::kUnavailable) << while_down.error().message;
+    EXPECT_FALSE(store.load_alerts(false).ok());
+
+    redis.start();
+    // The same Store object reconnects by itself, and the scripts are loaded again (Redis forgot them).
+    EXPECT_EQ(fields(expect_ok(store.load_alerts(false))), fields(std::vector{make_alert(1, "a-1")}));
+    ASSERT_TRUE(store.apply({.deliveries = {make_delivery("v1", 2)}}).ok());
+    EXPECT_EQ(fields(expect_ok(store.cursor("v1"))), fields(VolunteerCursor{2, 0, 0}));
+}
+
+TEST(RedisStore, WritesAreRefusedOnceTheFenceMovesOn) {
+    TempDir dir;
+    client::LocalRedis& redis = shared_redis();
+    RedisStoreOptions options = options_for(dir.path(), redis.port());
+    options.fence_key = options.prefix + ":leader";
+    options.fence_value = "node-a#1";
+    ASSERT_EQ(redis.cli("SET '" + options.fence_key + "' node-a#1"), "OK");
+    Result<std::unique_ptr<Store>> opened = open_redis_store(options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    Store& store = **opened;
+    ASSERT_TRUE(store.apply({.alerts = {make_alert(1, "a-1")}}).ok());
+
+    // Another node took the lease: this one's writes and trims must not land.
+    ASSERT_EQ(redis.cli("SET '" + options.fence_key + "' node-b#2"), "OK");
+    const Status fenced = store.apply({.alerts = {make_alert(2, "a-2")}});
+    ASSERT_FALSE(fenced.ok());
+    EXPECT_EQ(fenced.error().code, ErrorCode::kUnavailable);
+    EXPECT_NE(fenced.error().message.find("FENCED"), std::string::npos) << fenced.error().message;
+    EXPECT_FALSE(store.trim(core::time_from_ms(1'000'000), core::time_from_ms(1'000'000)).ok());
+    EXPECT_EQ(expect_ok(store.load_alerts(false)).size(), 1u);
+}
+
+TEST(RedisAddress, ParsesWhatTheConfigAccepts) {
+    auto a = redis::parse_redis_url("redis://:s3cret@10.0.0.5:6380/2");
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    EXPECT_EQ(a->host, "10.0.0.5");
+    EXPECT_EQ(a->port, 6380);
+    EXPECT_EQ(a->password, "s3cret");
+    EXPECT_EQ(a->db, 2);
+    EXPECT_EQ(a->describe(), "10.0.0.5:6380/2") << "never the password";
+    auto b = redis::parse_redis_url("redis://alice:pw@host");
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ(b->user, "alice");
+    EXPECT_EQ(b->port, 6379);
+    for (const char* bad : {"http://host", "rediss://host:6379", "redis://", "redis://host:0", "redis://host:99999",
+                            "redis://host:63a9", "redis://host/16"}) {
+        auto r = redis::parse_redis_url(bad);
+        EXPECT_FALSE(r.ok()) << bad;
+        if (!r.ok()) {
+            EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << bad;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace yihu::store
