@@ -7,8 +7,9 @@
 
 #include "api/codec/http_reply.h"
 #include "api/gateway/gateway.h"
-#include "api/hub/hub.h"
+#include "api/hub/hub_link.h"
 #include "app/node_metrics.h"
+#include "cluster/cluster_member.h"
 #include "net/http_server.h"
 #include "ops/secret_file.h"
 #include "store/store.h"
@@ -23,6 +24,8 @@ struct Node::Parts {
     api::HubMetrics hub_metrics;
     std::unique_ptr<NodeMetrics> metrics;
     std::unique_ptr<api::Hub> hub;
+    std::unique_ptr<api::HubLink> link;
+    std::unique_ptr<cluster::ClusterMember> member;  // cluster mode (redis.url set): the hub runs on the leader
     api::GatewayContext context;
     std::unique_ptr<api::Gateway> gateway;
     asio::io_context io;
@@ -54,8 +57,7 @@ core::Status Node::start() {
     auto secret = ops::configured_secret(c.auth, c.store.data_dir, ops::SecretMode::kCreateIfMissing);
     if (!secret) return secret.error();
     p.secret = *secret;
-    auto store = store::open_sqlite_store(c.store.data_dir);
-    if (!store) return store.error();
+    const bool clustered = !c.redis.url.empty();
 
     api::HubOptions options;
     options.node_id = c.server.node_id;
@@ -66,13 +68,33 @@ core::Status Node::start() {
     options.heartbeat_interval = c.delivery.heartbeat_interval;
     options.position_interval = c.delivery.position_interval;
     options.engine.index.max_age = c.delivery.position_max_age;
-    p.hub = std::make_unique<api::Hub>(options, std::move(*store), system_now, &p.hub_metrics);
-
-    p.context.hub = p.hub.get();
+    std::vector<core::Device> devices;
+    for (const auto& d : c.devices) devices.push_back(ops::to_core_device(d));
+    if (clustered) {
+        p.member = std::make_unique<cluster::ClusterMember>(
+            p.io,
+            cluster::ClusterMember::Options{.node_id = c.server.node_id,
+                                            .city = c.server.city,
+                                            .redis_url = c.redis.url,
+                                            .lease_ttl = c.redis.lease_ttl,
+                                            .hub = options,
+                                            .devices = devices},
+            system_now, &p.hub_metrics);
+        // Connects in the background; the relay exists from here on. The hub starts on whichever node leads.
+        if (auto s = p.member->start(); !s) return s;
+        p.context.hub = &p.member->link();
+        p.context.ready = [this] { return parts_->member->ready() && !parts_->stopped; };
+    } else {
+        auto store = store::open_sqlite_store(c.store.data_dir);
+        if (!store) return store.error();
+        p.hub = std::make_unique<api::Hub>(options, std::move(*store), system_now, &p.hub_metrics);
+        p.link = std::make_unique<api::LocalHubLink>(*p.hub);
+        p.context.hub = p.link.get();
+        p.context.ready = [this] { return parts_->hub->ready() && !parts_->stopped; };
+    }
     p.context.token_secret = p.secret;
     p.context.clock = system_now;
     p.context.ws_message_limit = c.limits.ws_message_limit;
-    p.context.ready = [this] { return parts_->hub->ready() && !parts_->stopped; };
     p.gateway = std::make_unique<api::Gateway>(p.context);
 
     net::ServerOptions server;
@@ -93,11 +115,11 @@ core::Status Node::start() {
     };
     p.server = std::make_unique<net::HttpServer>(p.io, server, std::move(routes));
     // Metrics hook into the hub before its thread starts (the hub reads the observers without a lock).
-    p.metrics = std::make_unique<NodeMetrics>(p.hub_metrics, *p.server, *p.hub);
+    p.metrics = std::make_unique<NodeMetrics>(p.hub_metrics, *p.server);
     p.context.render_metrics = [this] { return parts_->metrics->render(); };
-    std::vector<core::Device> devices;
-    for (const auto& d : c.devices) devices.push_back(ops::to_core_device(d));
-    if (auto s = p.hub->start(devices); !s) return s;
+    if (p.hub) {
+        if (auto s = p.hub->start(devices); !s) return s;
+    }
     auto port = p.server->listen();
     if (!port) return port.error();
     p.port = *port;
@@ -114,7 +136,8 @@ void Node::stop() {
     if (p.stopped) return;
     p.stopped = true;
     if (p.server) p.server->stop_accepting();
-    if (p.hub) p.hub->stop();  // commits and sends everything already accepted
+    if (p.hub) p.hub->stop();        // commits and sends everything already accepted
+    if (p.member) p.member->stop();  // the same on the leader; then the lease goes to another node
     if (p.server) p.server->close_all(1001, "server shutting down");
     if (p.work) {
         p.work.reset();

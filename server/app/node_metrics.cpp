@@ -2,7 +2,7 @@
 
 namespace yihu::app {
 
-NodeMetrics::NodeMetrics(api::HubMetrics& m, const net::HttpServer& server, const api::Hub&) {
+NodeMetrics::NodeMetrics(api::HubMetrics& m, const net::HttpServer& server) {
     auto& r = registry_;
     auto counter = [&r](const char* name, const char* help, std::atomic<std::uint64_t>& value) {
         r.counter_callback(name, help, [&value] { return static_cast<double>(value.load()); });

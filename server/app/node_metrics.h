@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include "api/hub/hub.h"
 #include "api/hub/hub_metrics.h"
 #include "net/http_server.h"
 #include "ops/metrics.h"
@@ -12,7 +11,7 @@ namespace yihu::app {
 // /metrics: the hub's counters and the listener's connection counts as Prometheus series.
 class NodeMetrics {
   public:
-    NodeMetrics(api::HubMetrics& hub, const net::HttpServer& server, const api::Hub& hub_object);
+    NodeMetrics(api::HubMetrics& hub, const net::HttpServer& server);
     std::string render() const { return registry_.render(); }
 
   private:

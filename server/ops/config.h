@@ -66,6 +66,8 @@ struct LogConfig {
 
 struct RedisConfig {
     std::string url;  // empty: a single node without Redis
+    // The leader lease: a dead leader is replaced after at most this long (docs/cluster.md).
+    std::chrono::milliseconds lease_ttl = std::chrono::seconds{5};
 };
 
 struct DemoConfig {

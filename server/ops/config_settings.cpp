@@ -227,6 +227,9 @@ std::vector<Setting> make_settings() {
     s.push_back(text(
         "redis", "url", "URL", "Redis for a cluster, e.g. redis://host:6379 (empty: single node)",
         [](auto& c) -> auto& { return c.redis.url; }));
+    s.push_back(duration(
+        "redis", "lease_ttl", "a dead cluster leader is replaced within this (at least 1s)",
+        [](auto& c) -> auto& { return c.redis.lease_ttl; }));
 
     s.push_back(integer(
         "demo", "volunteers", "simulated volunteers to start with (0: none)", 0, 1'000'000,

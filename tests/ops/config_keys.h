@@ -25,6 +25,7 @@ inline constexpr const char* kEveryConfigKey[] = {
     "delivery.position_max_age",
     "log.level",
     "redis.url",
+    "redis.lease_ttl",
     "demo.volunteers",
 };
 

@@ -575,37 +575,43 @@ TEST(WireSchemaTest, FederatedAlertRoundTripsWithPath) {
     EXPECT_EQ(JsonRoundTrip(ack).ack().code(), ERROR_CODE_INVALID_COORDINATES);
 }
 
-TEST(WireSchemaTest, BusDeliverRequestCarriesASequencedPush) {
-    BusMessage bus;
-    bus.set_origin_node("node-a");
-    bus.set_bus_seq(90817);
-    bus.set_sent_at_ms(kMay1 * 1000 + 12);
-    DeliverRequest* d = bus.mutable_deliver();
-    d->set_volunteer_id("v-10293");
-    d->set_target_node("node-b");
-    *d->mutable_push() = ByCase(EveryServerMessage(), ServerMessage::kAlert);
+TEST(WireSchemaTest, ClusterRelayCarriesSessionsAndHttpBothWays) {
+    ToLeader hello;
+    hello.set_origin_node("node-b");
+    hello.set_origin_incarnation("b-1700000000000");
+    VolunteerHelloCall* h = hello.mutable_hello();
+    h->set_session_id(77);
+    h->set_binary(true);
+    h->mutable_claims()->set_subject("v-10293");
+    h->mutable_claims()->add_skills("water_rescue");
+    h->mutable_claims()->set_tier(TIER_VETTED);
+    h->mutable_claims()->set_expires_at_s(kMay1 + 3600);
+    *h->mutable_hello() = ByCase(EveryClientMessage(), ClientMessage::kHello).hello();
+    h->set_request_id(1);
+    ExpectRoundTrips(hello);
+    EXPECT_EQ(BinaryRoundTrip(hello).hello().claims().skills(0), "water_rescue");
 
-    ExpectRoundTrips(bus);
-    const auto out = BinaryRoundTrip(bus);
-    ASSERT_TRUE(out.has_deliver());
-    EXPECT_EQ(out.deliver().push().request_id(), 0u);
-    EXPECT_EQ(out.deliver().push().alert().seq(), 45u);
+    ToLeader call;
+    call.set_origin_node("node-c");
+    HttpCall* c = call.mutable_http();
+    c->set_call_id(9);
+    c->mutable_request()->set_method("POST");
+    c->mutable_request()->set_path("/v1/alerts");
+    c->mutable_request()->set_body(std::string("{\"kind\":\"DROWNING\"}\0tail", 24));
+    NameValue* key = c->mutable_request()->add_headers();
+    key->set_name("idempotency-key");
+    key->set_value("k-1");
+    ExpectRoundTrips(call);
+    EXPECT_EQ(BinaryRoundTrip(call).http().request().body().size(), 24u) << "bodies are bytes, NULs included";
 
-    BusMessage positions;
-    positions.set_origin_node("node-b");
-    PositionEntry* e = positions.mutable_positions()->add_entries();
-    e->set_volunteer_id("v-10293");
-    e->set_lat(22.900311234567891);
-    e->set_lon(113.701129876543219);
-    e->set_accuracy_m(8.5f);
-    e->set_updated_at_ms(kMay1 * 1000 + 5250);
-    e->set_availability(AVAILABILITY_ON_DUTY);
-    e->mutable_profile()->add_skills("water_rescue");
-    e->mutable_profile()->set_tier(TIER_VETTED);
-    ExpectRoundTrips(positions);
-    const auto got = BinaryRoundTrip(positions).positions().entries(0);
-    EXPECT_EQ(got.lat(), 22.900311234567891) << "positions cross the bus at full precision";
-    EXPECT_EQ(got.lon(), 113.701129876543219);
+    ToNode frame;
+    frame.set_leader_term(4);
+    frame.set_target_incarnation("b-1700000000000");
+    frame.mutable_frame()->set_session_id(77);
+    frame.mutable_frame()->set_data(std::string("\x0a\x00\xff", 3));
+    frame.mutable_frame()->set_binary(true);
+    ExpectRoundTrips(frame);
+    EXPECT_EQ(BinaryRoundTrip(frame).frame().data(), std::string("\x0a\x00\xff", 3));
 }
 
 }  // namespace

@@ -9,8 +9,7 @@ FeedSession::FeedSession(GatewayContext& context, v1::LiveFeedSubscribe initial)
 
 void FeedSession::on_open(std::shared_ptr<net::WsConnection> connection) {
     connection_ = connection;
-    Hub* hub = context_.hub;
-    hub->post([hub, id = id_, connection, subscribe = initial_] { hub->feed_open(id, connection, subscribe); });
+    context_.hub->feed_open(id_, connection, initial_);
 }
 
 void FeedSession::on_message(std::string_view data, bool binary) {
@@ -24,13 +23,11 @@ void FeedSession::on_message(std::string_view data, bool binary) {
         connection_->send(net::Frame{std::make_shared<const std::string>(to_json(error)), false});
         return;
     }
-    Hub* hub = context_.hub;
-    hub->post([hub, id = id_, subscribe = std::move(subscribe)] { hub->feed_subscribe(id, subscribe); });
+    context_.hub->feed_subscribe(id_, std::move(subscribe));
 }
 
 void FeedSession::on_closed() {
-    Hub* hub = context_.hub;
-    hub->post([hub, id = id_] { hub->feed_closed(id); });
+    context_.hub->feed_closed(id_);
 }
 
 }  // namespace yihu::api

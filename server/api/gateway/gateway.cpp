@@ -45,7 +45,7 @@ void Gateway::http(net::HttpRequest request, std::function<void(net::HttpRespons
     }
     if (path.rfind("/v1/", 0) != 0) return respond(error_reply(v1::ERROR_CODE_NOT_FOUND, "no such route: " + path));
 
-    Hub* hub = context_.hub;
+    HubLink* hub = context_.hub;
     // POST /v1/devices/{id}/trigger: a device speaks for itself only.
     constexpr std::string_view kDevices = "/v1/devices/";
     constexpr std::string_view kTrigger = "/trigger";
@@ -66,16 +66,13 @@ void Gateway::http(net::HttpRequest request, std::function<void(net::HttpRespons
         if (!trigger.device_id().empty() && trigger.device_id() != device_id) {
             return respond(error_reply(v1::ERROR_CODE_INVALID_ARGUMENT, "device_id differs from the path"));
         }
-        hub->post([hub, device_id, trigger = std::move(trigger), respond = std::move(respond)] {
-            hub->device_trigger(device_id, trigger, respond);
-        });
+        hub->device_trigger(device_id, std::move(trigger), std::move(respond));
         return;
     }
 
     auto who = authenticate(request.bearer_token(), Role::kDispatcher);
     if (auto* error = std::get_if<net::HttpResponse>(&who)) return respond(std::move(*error));
-    hub->post([hub, request = std::move(request), caller = std::get<Claims>(std::move(who)),
-               respond = std::move(respond)] { hub->http_request(request, caller, respond); });
+    hub->http_request(std::move(request), std::get<Claims>(std::move(who)), std::move(respond));
 }
 
 std::variant<std::unique_ptr<net::WsHandler>, net::HttpResponse> Gateway::upgrade(const net::HttpRequest& request) {

@@ -4,13 +4,13 @@
 #include <functional>
 #include <string>
 
-#include "api/hub/hub.h"
+#include "api/hub/hub_link.h"
 
 namespace yihu::api {
 
-// What the network-facing handlers share: the hub they post to, how they check tokens, and their limits.
+// What the network-facing handlers share: the link to the hub they hand work to, how they check tokens, and their limits.
 struct GatewayContext {
-    Hub* hub = nullptr;
+    HubLink* hub = nullptr;
     std::string token_secret;
     Hub::Clock clock;
     std::size_t ws_message_limit = 64 * 1024;     // larger volunteer frames: FRAME_TOO_LARGE, then close

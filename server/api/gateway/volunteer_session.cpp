@@ -88,10 +88,7 @@ void VolunteerSession::on_message(std::string_view data, bool binary) {
         subject_ = claims.subject;
         token_expires_at_ = claims.expires_at;
         session_.binary = binary;  // the phone's first frame sets the encoding of everything we send it
-        Hub* hub = context_.hub;
-        hub->post([hub, s = session_, claims = std::move(claims), hello, rid] {
-            hub->volunteer_hello(s, claims, hello, rid);
-        });
+        context_.hub->volunteer_hello(session_, std::move(claims), hello, rid);
         return;
     }
     if (message.has_hello()) {
@@ -118,17 +115,13 @@ void VolunteerSession::on_message(std::string_view data, bool binary) {
         fail(rid, v1::ERROR_CODE_UNKNOWN_MESSAGE_TYPE, "empty or unknown message body", false, binary);
         return;
     }
-    Hub* hub = context_.hub;
-    hub->post([hub, s = session_, subject = subject_, message = std::move(message)] {
-        hub->volunteer_message(s, subject, message);
-    });
+    context_.hub->volunteer_message(session_, subject_, std::move(message));
 }
 
 void VolunteerSession::on_closed() {
     closing_ = true;
     if (!authenticated_) return;
-    Hub* hub = context_.hub;
-    hub->post([hub, subject = subject_, id = session_.id] { hub->volunteer_closed(subject, id); });
+    context_.hub->volunteer_closed(subject_, session_.id);
 }
 
 }  // namespace yihu::api

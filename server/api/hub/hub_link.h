@@ -1,0 +1,68 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/hub/hub.h"
+
+namespace yihu::api {
+
+// Where the gateway hands authenticated work: the hub in this process (LocalHubLink), or, in a cluster, the leader's
+// hub through Redis (cluster::Relay). Called on network threads; implementations must not block.
+class HubLink {
+  public:
+    virtual ~HubLink() = default;
+
+    virtual void volunteer_hello(Hub::Session session, Claims claims, v1::Hello hello, std::uint64_t request_id) = 0;
+    virtual void volunteer_message(Hub::Session session, std::string subject, v1::ClientMessage message) = 0;
+    virtual void volunteer_closed(std::string subject, std::uint64_t session_id) = 0;
+    virtual void http_request(net::HttpRequest request, Claims caller, HttpReply reply) = 0;
+    virtual void device_trigger(std::string device_id, v1::DeviceTrigger trigger, HttpReply reply) = 0;
+    virtual void feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
+                           v1::LiveFeedSubscribe subscribe) = 0;
+    virtual void feed_subscribe(std::uint64_t feed_id, v1::LiveFeedSubscribe subscribe) = 0;
+    virtual void feed_closed(std::uint64_t feed_id) = 0;
+};
+
+// The single-node link: posts each call to the hub's thread.
+class LocalHubLink final : public HubLink {
+  public:
+    explicit LocalHubLink(Hub& hub) : hub_(hub) {}
+
+    void volunteer_hello(Hub::Session session, Claims claims, v1::Hello hello, std::uint64_t request_id) override {
+        hub_.post([h = &hub_, session = std::move(session), claims = std::move(claims), hello = std::move(hello),
+                   request_id] { h->volunteer_hello(session, claims, hello, request_id); });
+    }
+    void volunteer_message(Hub::Session session, std::string subject, v1::ClientMessage message) override {
+        hub_.post([h = &hub_, session = std::move(session), subject = std::move(subject),
+                   message = std::move(message)] { h->volunteer_message(session, subject, message); });
+    }
+    void volunteer_closed(std::string subject, std::uint64_t session_id) override {
+        hub_.post([h = &hub_, subject = std::move(subject), session_id] { h->volunteer_closed(subject, session_id); });
+    }
+    void http_request(net::HttpRequest request, Claims caller, HttpReply reply) override {
+        hub_.post([h = &hub_, request = std::move(request), caller = std::move(caller),
+                   reply = std::move(reply)] { h->http_request(request, caller, reply); });
+    }
+    void device_trigger(std::string device_id, v1::DeviceTrigger trigger, HttpReply reply) override {
+        hub_.post([h = &hub_, device_id = std::move(device_id), trigger = std::move(trigger),
+                   reply = std::move(reply)] { h->device_trigger(device_id, trigger, reply); });
+    }
+    void feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
+                   v1::LiveFeedSubscribe subscribe) override {
+        hub_.post([h = &hub_, feed_id, connection = std::move(connection), subscribe = std::move(subscribe)] {
+            h->feed_open(feed_id, connection, subscribe);
+        });
+    }
+    void feed_subscribe(std::uint64_t feed_id, v1::LiveFeedSubscribe subscribe) override {
+        hub_.post([h = &hub_, feed_id, subscribe = std::move(subscribe)] { h->feed_subscribe(feed_id, subscribe); });
+    }
+    void feed_closed(std::uint64_t feed_id) override {
+        hub_.post([h = &hub_, feed_id] { h->feed_closed(feed_id); });
+    }
+
+  private:
+    Hub& hub_;
+};
+
+}  // namespace yihu::api

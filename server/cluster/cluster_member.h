@@ -1,0 +1,50 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/hub/hub.h"
+#include "api/hub/hub_link.h"
+#include "core/result.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace yihu::cluster {
+
+// A node's membership in a cluster (docs/cluster.md): the relay every node runs, and the lease and leader host that
+// make one node at a time run the hub. Wired by app::Node when the configuration names a Redis.
+class ClusterMember {
+  public:
+    struct Options {
+        std::string node_id;
+        std::string city;
+        std::string redis_url;
+        std::chrono::milliseconds lease_ttl{5000};
+        api::HubOptions hub;
+        std::vector<core::Device> devices;
+    };
+
+    ClusterMember(boost::asio::io_context& io, Options options, api::Hub::Clock clock, api::HubMetrics* metrics);
+    ~ClusterMember();
+
+    // Connects (in the background: a Redis that is down now is retried; the node stays up and not ready).
+    // Fails only on a configuration error (an unreadable URL).
+    core::Status start();
+    // Gives the lease up (another node takes over at once), stops the hub if leading, stops relaying. Must be
+    // called while the io_context still runs.
+    void stop();
+
+    api::HubLink& link();
+    bool ready() const;
+    bool leading() const;
+
+  private:
+    struct Parts;
+    std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace yihu::cluster

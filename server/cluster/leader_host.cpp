@@ -1,0 +1,275 @@
+#include "cluster/leader_host.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "cluster/relay_codec.h"
+#include "cluster/remote_connection.h"
+#include "store/redis_store.h"
+
+namespace yihu::cluster {
+
+namespace asio = boost::asio;
+
+struct LeaderHost::Remote {
+    std::shared_ptr<RemoteConnection> connection;
+    std::uint64_t hub_id = 0;
+};
+
+// The heartbeat's timer, kept alive by its own handlers and cancelled when the leader steps down.
+struct HeartbeatTimer {
+    explicit HeartbeatTimer(asio::io_context& io) : strand(asio::make_strand(io)), timer(strand) {}
+    asio::strand<asio::io_context::executor_type> strand;
+    asio::steady_timer timer;
+    std::atomic<bool> active{true};
+};
+
+LeaderHost::LeaderHost(asio::io_context& io, Options options, redis::AsyncConnection& publisher,
+                       api::Hub::Clock clock, api::HubMetrics* metrics, Failed on_failed)
+    : options_(std::move(options)),
+      io_(io),
+      publisher_(publisher),
+      clock_(std::move(clock)),
+      metrics_(metrics),
+      on_failed_(std::move(on_failed)),
+      control_thread_([this] { run_control(); }) {}
+
+LeaderHost::~LeaderHost() {
+    stop();
+}
+
+void LeaderHost::run_control() {
+    for (;;) {
+        std::function<void()> task;
+        {
+            std::unique_lock lock(control_mutex_);
+            control_wake_.wait(lock, [this] { return control_stopping_ || !control_tasks_.empty(); });
+            if (control_tasks_.empty()) return;
+            task = std::move(control_tasks_.front());
+            control_tasks_.pop_front();
+        }
+        task();
+    }
+}
+
+void LeaderHost::control(std::function<void()> task) {
+    {
+        std::lock_guard lock(control_mutex_);
+        if (control_stopping_) return;
+        control_tasks_.push_back(std::move(task));
+    }
+    control_wake_.notify_one();
+}
+
+void LeaderHost::lead(std::uint64_t term, std::string fence_value) {
+    control([this, term, fence_value = std::move(fence_value)] { start_leading(term, fence_value); });
+}
+
+void LeaderHost::step_down(std::string why) {
+    control([this, why = std::move(why)] { stop_leading(why); });
+}
+
+void LeaderHost::stop() {
+    step_down("node stopping");
+    {
+        std::lock_guard lock(control_mutex_);
+        control_stopping_ = true;
+    }
+    control_wake_.notify_one();
+    if (control_thread_.joinable()) control_thread_.join();
+}
+
+void LeaderHost::start_leading(std::uint64_t term, const std::string& fence_value) {
+    if (hub_) stop_leading("a new term began");
+    store::RedisStoreOptions store_options;
+    store_options.address = options_.address;
+    store_options.prefix = options_.keys.prefix;
+    store_options.timeout = options_.store_timeout;
+    store_options.fence_key = options_.keys.lease();
+    store_options.fence_value = fence_value;
+    auto store = store::open_redis_store(store_options);
+    if (!store) {
+        spdlog::error("cluster: cannot lead: {}", store.error().message);
+        on_failed_(store.error().message);
+        return;
+    }
+    api::HubOptions hub_options = options_.hub;
+    auto hub = std::make_shared<api::Hub>(hub_options, std::move(*store), clock_, metrics_);
+    if (auto s = hub->start(options_.devices); !s) {
+        spdlog::error("cluster: cannot lead: the hub did not start: {}", s.error().message);
+        on_failed_(s.error().message);
+        return;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        hub_ = hub;
+        term_ = term;
+        remotes_.clear();
+    }
+    redis::AsyncConnection::Options inbox_options;
+    inbox_options.address = options_.address;
+    inbox_options.name = "redis leader inbox";
+    inbox_ = std::make_unique<redis::AsyncConnection>(io_, inbox_options, [this](bool up) {
+        ready_ = up;  // the hub is running before the inbox starts
+        if (up) heartbeat();  // tell the nodes at once, not at the next tick
+    });
+    inbox_->subscribe({options_.keys.leader_channel()}, [this](std::string_view, std::string_view payload) {
+        on_work(payload);
+    });
+    inbox_->start();
+
+    heartbeat_ = std::make_shared<HeartbeatTimer>(io_);
+    auto tick = std::make_shared<std::function<void()>>();
+    *tick = [this, hb = std::weak_ptr<HeartbeatTimer>(heartbeat_), tick_weak = std::weak_ptr(tick)] {
+        auto timer = hb.lock();
+        auto next = tick_weak.lock();
+        if (!timer || !next || !timer->active) return;
+        heartbeat();
+        timer->timer.expires_after(options_.heartbeat_interval);
+        timer->timer.async_wait([next, timer](const boost::system::error_code& ec) {
+            if (!ec) (*next)();
+        });
+    };
+    heartbeat_tick_ = tick;
+    asio::post(heartbeat_->strand, [tick] { (*tick)(); });
+    spdlog::info("cluster: leading term {}: alerts, cursors and devices restored from Redis", term);
+}
+
+void LeaderHost::stop_leading(const std::string& why) {
+    if (!hub_) return;
+    spdlog::info("cluster: stepping down from term {}: {}", term_, why);
+    ready_ = false;
+    if (heartbeat_) {
+        heartbeat_->active = false;
+        asio::post(heartbeat_->strand, [hb = heartbeat_] { hb->timer.cancel(); });
+        heartbeat_.reset();
+    }
+    heartbeat_tick_.reset();
+    if (inbox_) {
+        inbox_->stop();
+        inbox_.reset();
+    }
+    std::shared_ptr<api::Hub> hub;
+    {
+        std::lock_guard lock(mutex_);
+        hub = std::move(hub_);
+        remotes_.clear();
+    }
+    hub->stop();  // commits what it holds (the fence refuses it if the lease is gone) and joins its thread
+}
+
+void LeaderHost::heartbeat() {
+    v1::LeaderHeartbeat hb;
+    hb.set_node_id(options_.node_id);
+    {
+        std::lock_guard lock(mutex_);
+        hb.set_term(term_);
+    }
+    hb.set_sent_at_ms(core::to_ms(clock_()));
+    hb.set_ready(ready_.load());
+    publisher_.command({"PUBLISH", options_.keys.heartbeat_channel(), hb.SerializeAsString()});
+}
+
+void LeaderHost::on_work(std::string_view payload) {
+    v1::ToLeader m;
+    if (!m.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+        spdlog::warn("cluster: unreadable message on the leader channel ({} bytes)", payload.size());
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    if (!hub_) return;
+    api::Hub* hub = hub_.get();
+    const std::string channel = options_.keys.node_channel(m.origin_node());
+    auto remote_for = [&](std::uint64_t id, bool create) -> std::shared_ptr<Remote> {
+        const RemoteKey key{m.origin_node(), m.origin_incarnation(), id};
+        if (auto it = remotes_.find(key); it != remotes_.end()) return it->second;
+        auto r = std::make_shared<Remote>();
+        r->connection = std::make_shared<RemoteConnection>(publisher_, channel, m.origin_incarnation(), id, term_,
+                                                           "relay:" + m.origin_node());
+        r->hub_id = next_id_++;
+        if (create) remotes_[key] = r;
+        return r;
+    };
+    auto answer = [this, channel, incarnation = m.origin_incarnation(), term = term_](std::uint64_t call_id) {
+        return [this, channel, incarnation, term, call_id](net::HttpResponse response) {
+            v1::ToNode out;
+            out.set_leader_term(term);
+            out.set_target_incarnation(incarnation);
+            out.mutable_answer()->set_call_id(call_id);
+            to_wire(response, out.mutable_answer()->mutable_response());
+            publisher_.command({"PUBLISH", channel, out.SerializeAsString()});
+        };
+    };
+
+    switch (m.body_case()) {
+        case v1::ToLeader::kHello: {
+            const auto& h = m.hello();
+            auto r = remote_for(h.session_id(), true);
+            api::Hub::Session s{r->connection, h.binary(), r->hub_id};
+            hub->post([hub, s, claims = from_wire(h.claims()), hello = h.hello(), rid = h.request_id()] {
+                hub->volunteer_hello(s, claims, hello, rid);
+            });
+            break;
+        }
+        case v1::ToLeader::kMessage: {
+            const auto& msg = m.message();
+            const RemoteKey key{m.origin_node(), m.origin_incarnation(), msg.session_id()};
+            auto it = remotes_.find(key);
+            if (it == remotes_.end()) {
+                // A session this leader never opened (its Hello went to a previous leader): make the phone start over.
+                remote_for(msg.session_id(), false)->connection->close(1012, "the cluster leader changed; reconnect");
+                break;
+            }
+            api::Hub::Session s{it->second->connection, msg.binary(), it->second->hub_id};
+            hub->post([hub, s, subject = msg.subject(), message = msg.message()] {
+                hub->volunteer_message(s, subject, message);
+            });
+            break;
+        }
+        case v1::ToLeader::kClosed: {
+            const RemoteKey key{m.origin_node(), m.origin_incarnation(), m.closed().session_id()};
+            auto it = remotes_.find(key);
+            if (it == remotes_.end()) break;
+            const std::uint64_t id = it->second->hub_id;
+            remotes_.erase(it);
+            hub->post([hub, subject = m.closed().subject(), id] { hub->volunteer_closed(subject, id); });
+            break;
+        }
+        case v1::ToLeader::kHttp: {
+            hub->post([hub, request = from_wire(m.http().request()), caller = from_wire(m.http().caller()),
+                       reply = answer(m.http().call_id())] { hub->http_request(request, caller, reply); });
+            break;
+        }
+        case v1::ToLeader::kTrigger: {
+            hub->post([hub, device = m.trigger().device_id(), trigger = m.trigger().trigger(),
+                       reply = answer(m.trigger().call_id())] { hub->device_trigger(device, trigger, reply); });
+            break;
+        }
+        case v1::ToLeader::kFeed: {
+            const auto& f = m.feed();
+            if (f.action() == v1::FeedCall::ACTION_OPEN) {
+                auto r = remote_for(f.feed_id(), true);
+                hub->post([hub, id = r->hub_id, c = r->connection, sub = f.subscribe()] { hub->feed_open(id, c, sub); });
+                break;
+            }
+            const RemoteKey key{m.origin_node(), m.origin_incarnation(), f.feed_id()};
+            auto it = remotes_.find(key);
+            if (it == remotes_.end()) break;
+            const std::uint64_t id = it->second->hub_id;
+            if (f.action() == v1::FeedCall::ACTION_CLOSED) {
+                remotes_.erase(it);
+                hub->post([hub, id] { hub->feed_closed(id); });
+            } else {
+                hub->post([hub, id, sub = f.subscribe()] { hub->feed_subscribe(id, sub); });
+            }
+            break;
+        }
+        case v1::ToLeader::BODY_NOT_SET:
+            break;
+    }
+}
+
+}  // namespace yihu::cluster

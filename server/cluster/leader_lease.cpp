@@ -1,0 +1,186 @@
+#include "cluster/leader_lease.h"
+
+#include <hiredis.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <future>
+
+#include "redis/redis_reply.h"
+
+namespace yihu::cluster {
+
+namespace asio = boost::asio;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+// KEYS: lease, term. ARGV: holder, ttl ms. Replies the new lease value, or nil when someone holds it.
+constexpr const char* kAcquire = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+local term = redis.call('INCR', KEYS[2])
+local value = ARGV[1] .. '#' .. term
+redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
+return value
+)lua";
+
+// KEYS: lease. ARGV: value, ttl ms. 1 when renewed, 0 when the lease is not ours any more.
+constexpr const char* kRenew = R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+)lua";
+
+// KEYS: lease. ARGV: value. Deletes the lease only if it is still ours.
+constexpr const char* kRelease = R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)lua";
+
+std::uint64_t term_of(const std::string& value) {
+    const auto hash = value.rfind('#');
+    return hash == std::string::npos ? 0 : std::strtoull(value.c_str() + hash + 1, nullptr, 10);
+}
+
+}  // namespace
+
+struct LeaderLease::Impl : std::enable_shared_from_this<Impl> {
+    Impl(asio::io_context& io, redis::AsyncConnection& r, ClusterKeys k, Options o, Acquired a, Lost l)
+        : strand(asio::make_strand(io)),
+          timer(strand),
+          redis(r),
+          keys(std::move(k)),
+          options(std::move(o)),
+          on_acquired(std::move(a)),
+          on_lost(std::move(l)) {}
+
+    asio::strand<asio::io_context::executor_type> strand;
+    asio::steady_timer timer;
+    redis::AsyncConnection& redis;
+    ClusterKeys keys;
+    Options options;
+    Acquired on_acquired;
+    Lost on_lost;
+
+    // On the strand.
+    bool running = false;
+    bool in_flight = false;
+    std::string value;  // non-empty while held
+    SteadyClock::time_point renewed_at{};
+    std::atomic<bool> held{false};
+
+    void tick() {
+        if (!running) return;
+        check_expiry();
+        if (!in_flight) value.empty() ? try_acquire() : renew();
+        timer.expires_after(options.ttl / 3);
+        timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (!ec) self->tick();
+        });
+    }
+
+    void lose(const std::string& why) {
+        if (value.empty()) return;
+        spdlog::warn("cluster: leader lease {} lost: {}", value, why);
+        value.clear();
+        held = false;
+        on_lost(why);
+    }
+
+    // Step down before the key can expire in Redis: past 2/3 of the TTL without a renewal, another node may soon
+    // take over, and two hubs must never run at once.
+    void check_expiry() {
+        if (!value.empty() && SteadyClock::now() - renewed_at > options.ttl * 2 / 3) lose("could not renew in time");
+    }
+
+    void try_acquire() {
+        in_flight = true;
+        const SteadyClock::time_point asked_at = SteadyClock::now();
+        redis.command({"EVAL", kAcquire, "2", keys.lease(), keys.term(), options.holder,
+                       std::to_string(options.ttl.count())},
+                      [self = shared_from_this(), asked_at](const redisReply* reply) {
+                          std::optional<std::string> got;
+                          if (reply != nullptr && reply->type == REDIS_REPLY_STRING) got = std::string(redis::text(reply));
+                          asio::post(self->strand, [self, got = std::move(got), asked_at] {
+                              self->in_flight = false;
+                              if (!got || !self->running) return;
+                              self->value = *got;
+                              self->renewed_at = asked_at;  // the TTL started no earlier than the request
+                              self->held = true;
+                              spdlog::info("cluster: this node leads (lease {})", self->value);
+                              self->on_acquired(term_of(self->value), self->value);
+                          });
+                      });
+    }
+
+    void renew() {
+        in_flight = true;
+        const SteadyClock::time_point asked_at = SteadyClock::now();
+        redis.command({"EVAL", kRenew, "1", keys.lease(), value, std::to_string(options.ttl.count())},
+                      [self = shared_from_this(), asked_at, asked_value = value](const redisReply* reply) {
+                          const int outcome = reply == nullptr || reply->type != REDIS_REPLY_INTEGER ? -1
+                                                                                                   : static_cast<int>(reply->integer);
+                          asio::post(self->strand, [self, outcome, asked_at, asked_value] {
+                              self->in_flight = false;
+                              if (self->value != asked_value) return;
+                              if (outcome == 1) {
+                                  self->renewed_at = asked_at;
+                              } else if (outcome == 0) {
+                                  self->lose("another node holds the lease");
+                              }  // -1: Redis unreachable; check_expiry decides
+                          });
+                      });
+    }
+};
+
+LeaderLease::LeaderLease(asio::io_context& io, redis::AsyncConnection& redis, ClusterKeys keys, Options options,
+                         Acquired on_acquired, Lost on_lost)
+    : impl_(std::make_shared<Impl>(io, redis, std::move(keys), std::move(options), std::move(on_acquired),
+                                   std::move(on_lost))) {}
+
+LeaderLease::~LeaderLease() {
+    stop();
+}
+
+void LeaderLease::start() {
+    asio::post(impl_->strand, [impl = impl_] {
+        if (impl->running) return;
+        impl->running = true;
+        impl->tick();
+    });
+}
+
+void LeaderLease::stop() {
+    auto released = std::make_shared<std::promise<void>>();
+    auto done = released->get_future();
+    asio::post(impl_->strand, [impl = impl_, released] {
+        impl->running = false;
+        impl->timer.cancel();
+        if (impl->value.empty()) {
+            released->set_value();
+            return;
+        }
+        const std::string value = std::exchange(impl->value, {});
+        impl->held = false;
+        impl->redis.command({"EVAL", kRelease, "1", impl->keys.lease(), value},
+                            [released](const redisReply*) { released->set_value(); });
+    });
+    done.wait_for(std::chrono::seconds(1));
+}
+
+void LeaderLease::release() {
+    asio::post(impl_->strand, [impl = impl_] {
+        if (impl->value.empty()) return;
+        const std::string value = std::exchange(impl->value, {});
+        impl->held = false;
+        impl->redis.command({"EVAL", kRelease, "1", impl->keys.lease(), value});
+    });
+}
+
+bool LeaderLease::held() const {
+    return impl_->held.load();
+}
+
+}  // namespace yihu::cluster

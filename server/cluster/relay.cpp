@@ -1,0 +1,357 @@
+#include "cluster/relay.h"
+
+#include <hiredis.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "api/codec/http_reply.h"
+#include "cluster/relay_codec.h"
+
+namespace yihu::cluster {
+
+namespace asio = boost::asio;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+constexpr std::uint16_t kServiceRestart = 1012;  // RFC 6455 registry: reconnect, the service restarted
+constexpr std::uint16_t kTryAgainLater = 1013;
+
+net::HttpResponse unavailable(std::string message) {
+    net::HttpResponse r = api::error_reply(v1::ERROR_CODE_UNAVAILABLE, std::move(message));
+    r.headers.emplace_back("Retry-After", "2");
+    return r;
+}
+}  // namespace
+
+struct Relay::Impl : std::enable_shared_from_this<Impl> {
+    Impl(asio::io_context& io, Options o, redis::AsyncConnection& p)
+        : options(std::move(o)), publisher(p), strand(asio::make_strand(io)), timer(strand) {
+        redis::AsyncConnection::Options sub;
+        sub.address = options.address;
+        sub.name = "redis relay";
+        subscriber = std::make_unique<redis::AsyncConnection>(io, sub, [](bool) {});
+    }
+
+    Options options;
+    redis::AsyncConnection& publisher;
+    std::unique_ptr<redis::AsyncConnection> subscriber;
+    asio::strand<asio::io_context::executor_type> strand;
+    asio::steady_timer timer;
+
+    struct Call {
+        api::HttpReply reply;
+        SteadyClock::time_point deadline;
+    };
+    mutable std::mutex mutex;
+    std::map<std::uint64_t, std::shared_ptr<net::WsConnection>> sockets;  // volunteer sessions and feeds by id
+    std::map<std::uint64_t, Call> calls;
+    std::uint64_t next_call = 1;
+    std::uint64_t leader_term = 0;
+    bool leader_ready = false;
+    SteadyClock::time_point leader_heard{};
+    SteadyClock::time_point own_channel_heard{};
+    bool running = false;
+
+    bool ready() const {
+        std::lock_guard lock(mutex);
+        return leader_available_locked();
+    }
+    bool leader_available_locked() const {
+        return running && publisher.up() && subscriber->up() && leader_ready &&
+               SteadyClock::now() - leader_heard < options.leader_silence;
+    }
+
+    v1::ToLeader envelope() const {
+        v1::ToLeader m;
+        m.set_origin_node(options.node_id);
+        m.set_origin_incarnation(options.incarnation);
+        return m;
+    }
+
+    // Publishes to the leader; `failed` runs (on the publisher's strand) when nobody took it.
+    void to_leader(const v1::ToLeader& m, std::function<void()> failed) {
+        publisher.command({"PUBLISH", options.keys.leader_channel(), m.SerializeAsString()},
+                          [failed = std::move(failed)](const redisReply* reply) {
+                              const bool heard = reply != nullptr && reply->type == REDIS_REPLY_INTEGER &&
+                                                 reply->integer > 0;
+                              if (!heard && failed) failed();
+                          });
+    }
+
+    void call(v1::ToLeader m, std::uint64_t call_id, api::HttpReply reply) {
+        {
+            std::lock_guard lock(mutex);
+            if (!leader_available_locked()) {
+                reply(unavailable("the cluster has no leader right now (Redis unreachable or an election running); "
+                                  "retry shortly"));
+                return;
+            }
+            calls[call_id] = Call{std::move(reply), SteadyClock::now() + options.call_timeout};
+        }
+        to_leader(m, [self = shared_from_this(), call_id] {
+            if (auto r = self->take_call(call_id)) r("the cluster leader could not be reached; retry shortly");
+        });
+    }
+
+    // The reply of a pending call, wrapped to send a 503 with `message`; empty if it was answered already.
+    std::function<void(std::string)> take_call(std::uint64_t call_id) {
+        std::lock_guard lock(mutex);
+        auto it = calls.find(call_id);
+        if (it == calls.end()) return {};
+        api::HttpReply reply = std::move(it->second.reply);
+        calls.erase(it);
+        return [reply = std::move(reply)](std::string message) { reply(unavailable(std::move(message))); };
+    }
+
+    void on_message(std::string_view channel, std::string_view payload) {
+        if (channel == options.keys.heartbeat_channel()) {
+            v1::LeaderHeartbeat hb;
+            if (hb.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) on_heartbeat(hb);
+            return;
+        }
+        v1::ToNode m;
+        if (!m.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return;
+        std::unique_lock lock(mutex);
+        own_channel_heard = SteadyClock::now();
+        if (m.target_incarnation() != options.incarnation) return;  // meant for this node's previous life
+        if (m.leader_term() < leader_term) return;                    // from a leader that has been replaced
+        switch (m.body_case()) {
+            case v1::ToNode::kFrame: {
+                auto it = sockets.find(m.frame().session_id());
+                if (it == sockets.end()) return;
+                auto socket = it->second;
+                lock.unlock();
+                socket->send(net::Frame{std::make_shared<const std::string>(m.frame().data()), m.frame().binary()});
+                return;
+            }
+            case v1::ToNode::kClose: {
+                auto it = sockets.find(m.close().session_id());
+                if (it == sockets.end()) return;
+                auto socket = it->second;
+                lock.unlock();
+                socket->close(static_cast<std::uint16_t>(m.close().code()), m.close().reason());
+                return;
+            }
+            case v1::ToNode::kAnswer: {
+                auto it = calls.find(m.answer().call_id());
+                if (it == calls.end()) return;  // timed out already
+                api::HttpReply reply = std::move(it->second.reply);
+                calls.erase(it);
+                lock.unlock();
+                reply(from_wire(m.answer().response()));
+                return;
+            }
+            case v1::ToNode::BODY_NOT_SET:
+                return;  // the relay's own liveness probe
+        }
+    }
+
+    void on_heartbeat(const v1::LeaderHeartbeat& hb) {
+        std::vector<std::shared_ptr<net::WsConnection>> to_close;
+        {
+            std::lock_guard lock(mutex);
+            if (hb.term() < leader_term) return;  // a stale leader still talking
+            if (hb.term() != leader_term) {
+                if (leader_term != 0) {
+                    for (auto& [id, socket] : sockets) to_close.push_back(socket);
+                    sockets.clear();
+                }
+                spdlog::info("cluster: following {} (term {})", hb.node_id(), hb.term());
+                leader_term = hb.term();
+            }
+            leader_ready = hb.ready();
+            leader_heard = SteadyClock::now();
+        }
+        for (auto& socket : to_close) socket->close(kServiceRestart, "the cluster leader changed; reconnect");
+    }
+
+    // Every second: expire unanswered calls, and probe our own channel (a subscriber can go deaf without the TCP
+    // connection failing; hiredis has no timeouts of its own).
+    void tick() {
+        std::vector<api::HttpReply> expired;
+        bool deaf = false;
+        {
+            std::lock_guard lock(mutex);
+            if (!running) return;
+            const auto now = SteadyClock::now();
+            for (auto it = calls.begin(); it != calls.end();) {
+                if (it->second.deadline <= now) {
+                    expired.push_back(std::move(it->second.reply));
+                    it = calls.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+            deaf = subscriber->up() && publisher.up() && now - own_channel_heard > options.leader_silence &&
+                   now - leader_heard > options.leader_silence;
+        }
+        for (auto& reply : expired) {
+            reply(unavailable("the cluster leader did not answer in time; retry (with the same Idempotency-Key)"));
+        }
+        if (deaf) subscriber->reset("heard nothing on the node channel, not even its own probe");
+        v1::ToNode probe;
+        probe.set_target_incarnation(options.incarnation);
+        publisher.command({"PUBLISH", options.keys.node_channel(options.node_id), probe.SerializeAsString()});
+        timer.expires_after(std::chrono::seconds(1));
+        timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (!ec) self->tick();
+        });
+    }
+
+    void forget(std::uint64_t id) {
+        std::lock_guard lock(mutex);
+        sockets.erase(id);
+    }
+    void remember(std::uint64_t id, std::shared_ptr<net::WsConnection> socket) {
+        std::lock_guard lock(mutex);
+        sockets[id] = std::move(socket);
+    }
+};
+
+Relay::Relay(asio::io_context& io, Options options, redis::AsyncConnection& publisher)
+    : impl_(std::make_shared<Impl>(io, std::move(options), publisher)) {}
+
+Relay::~Relay() {
+    stop();
+}
+
+void Relay::start() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->running = true;
+        impl_->own_channel_heard = SteadyClock::now();
+    }
+    impl_->subscriber->subscribe(
+        {impl_->options.keys.node_channel(impl_->options.node_id), impl_->options.keys.heartbeat_channel()},
+        [impl = impl_](std::string_view channel, std::string_view payload) { impl->on_message(channel, payload); });
+    impl_->subscriber->start();
+    asio::post(impl_->strand, [impl = impl_] { impl->tick(); });
+}
+
+void Relay::stop() {
+    std::map<std::uint64_t, Impl::Call> calls;
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (!impl_->running) return;
+        impl_->running = false;
+        calls.swap(impl_->calls);
+    }
+    asio::post(impl_->strand, [impl = impl_] { impl->timer.cancel(); });
+    impl_->subscriber->stop();
+    for (auto& [id, call] : calls) call.reply(unavailable("the node is shutting down; retry"));
+}
+
+bool Relay::ready() const {
+    return impl_->ready();
+}
+
+void Relay::volunteer_hello(api::Hub::Session session, api::Claims claims, v1::Hello hello,
+                            std::uint64_t request_id) {
+    if (!impl_->ready()) {
+        session.connection->close(kTryAgainLater, "the cluster has no leader right now; reconnect shortly");
+        return;
+    }
+    impl_->remember(session.id, session.connection);
+    v1::ToLeader m = impl_->envelope();
+    auto* h = m.mutable_hello();
+    h->set_session_id(session.id);
+    h->set_binary(session.binary);
+    to_wire(claims, h->mutable_claims());
+    *h->mutable_hello() = std::move(hello);
+    h->set_request_id(request_id);
+    impl_->to_leader(m, [impl = impl_, session] {
+        impl->forget(session.id);
+        session.connection->close(kTryAgainLater, "the cluster leader could not be reached; reconnect shortly");
+    });
+}
+
+void Relay::volunteer_message(api::Hub::Session session, std::string subject, v1::ClientMessage message) {
+    const std::uint64_t request_id = message.request_id();
+    auto refuse = [session, request_id] {
+        v1::ServerMessage error;
+        error.set_request_id(request_id);
+        error.mutable_error()->set_code(v1::ERROR_CODE_UNAVAILABLE);
+        error.mutable_error()->set_message("the cluster has no leader right now; retry shortly");
+        api::Hub::send(session, error);
+    };
+    if (!impl_->ready()) return refuse();
+    v1::ToLeader m = impl_->envelope();
+    auto* c = m.mutable_message();
+    c->set_session_id(session.id);
+    c->set_binary(session.binary);
+    c->set_subject(std::move(subject));
+    *c->mutable_message() = std::move(message);
+    impl_->to_leader(m, refuse);
+}
+
+void Relay::volunteer_closed(std::string subject, std::uint64_t session_id) {
+    impl_->forget(session_id);
+    v1::ToLeader m = impl_->envelope();
+    m.mutable_closed()->set_session_id(session_id);
+    m.mutable_closed()->set_subject(std::move(subject));
+    impl_->to_leader(m, {});  // no leader: nothing there to tell
+}
+
+void Relay::http_request(net::HttpRequest request, api::Claims caller, api::HttpReply reply) {
+    v1::ToLeader m = impl_->envelope();
+    std::uint64_t call_id = 0;
+    {
+        std::lock_guard lock(impl_->mutex);
+        call_id = impl_->next_call++;
+    }
+    m.mutable_http()->set_call_id(call_id);
+    to_wire(request, m.mutable_http()->mutable_request());
+    to_wire(caller, m.mutable_http()->mutable_caller());
+    impl_->call(std::move(m), call_id, std::move(reply));
+}
+
+void Relay::device_trigger(std::string device_id, v1::DeviceTrigger trigger, api::HttpReply reply) {
+    v1::ToLeader m = impl_->envelope();
+    std::uint64_t call_id = 0;
+    {
+        std::lock_guard lock(impl_->mutex);
+        call_id = impl_->next_call++;
+    }
+    m.mutable_trigger()->set_call_id(call_id);
+    m.mutable_trigger()->set_device_id(std::move(device_id));
+    *m.mutable_trigger()->mutable_trigger() = std::move(trigger);
+    impl_->call(std::move(m), call_id, std::move(reply));
+}
+
+void Relay::feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
+                      v1::LiveFeedSubscribe subscribe) {
+    if (!impl_->ready()) {
+        connection->close(kTryAgainLater, "the cluster has no leader right now; reconnect shortly");
+        return;
+    }
+    impl_->remember(feed_id, connection);
+    v1::ToLeader m = impl_->envelope();
+    m.mutable_feed()->set_feed_id(feed_id);
+    m.mutable_feed()->set_action(v1::FeedCall::ACTION_OPEN);
+    *m.mutable_feed()->mutable_subscribe() = std::move(subscribe);
+    impl_->to_leader(m, [impl = impl_, feed_id, connection] {
+        impl->forget(feed_id);
+        connection->close(kTryAgainLater, "the cluster leader could not be reached; reconnect shortly");
+    });
+}
+
+void Relay::feed_subscribe(std::uint64_t feed_id, v1::LiveFeedSubscribe subscribe) {
+    v1::ToLeader m = impl_->envelope();
+    m.mutable_feed()->set_feed_id(feed_id);
+    m.mutable_feed()->set_action(v1::FeedCall::ACTION_SUBSCRIBE);
+    *m.mutable_feed()->mutable_subscribe() = std::move(subscribe);
+    impl_->to_leader(m, {});
+}
+
+void Relay::feed_closed(std::uint64_t feed_id) {
+    impl_->forget(feed_id);
+    v1::ToLeader m = impl_->envelope();
+    m.mutable_feed()->set_feed_id(feed_id);
+    m.mutable_feed()->set_action(v1::FeedCall::ACTION_CLOSED);
+    impl_->to_leader(m, {});
+}
+
+}  // namespace yihu::cluster

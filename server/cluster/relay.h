@@ -1,0 +1,67 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "api/hub/hub_link.h"
+#include "cluster/cluster_keys.h"
+#include "redis/redis_async.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace yihu::cluster {
+
+// Every node's side of the cluster: its gateway hands authenticated work here, and the relay publishes it to the
+// leader; frames, closes and HTTP answers come back on the node's own channel and go to the right local socket.
+//
+// Failure rules (docs/cluster.md):
+// - No ready leader heard from for `leader_silence` (Redis down, election in progress): dispatcher calls get 503 at
+//   once, a phone's message gets an UNAVAILABLE error, a new phone session is closed with 1013 (try again later).
+//   Open sockets stay open, so phones do not hammer a cluster that cannot serve them.
+// - A leader with a new term: every relayed socket is closed with 1012 (service restart); the phones reconnect and
+//   resume from the store, which the new leader serves.
+// - An HTTP call unanswered after `call_timeout`: 503; creating alerts with an Idempotency-Key makes the retry safe.
+class Relay final : public api::HubLink {
+  public:
+    struct Options {
+        std::string node_id;
+        std::string incarnation;
+        ClusterKeys keys;
+        redis::RedisAddress address;
+        std::chrono::milliseconds call_timeout{10'000};
+        std::chrono::milliseconds leader_silence{3'000};
+    };
+
+    Relay(boost::asio::io_context& io, Options options, redis::AsyncConnection& publisher);
+    ~Relay() override;
+
+    void start();
+    // Stops listening; pending HTTP calls get 503. Sockets are the listener's to close.
+    void stop();
+    // Redis reachable both ways and a ready leader heard from recently: what /readyz reports.
+    bool ready() const;
+
+    void volunteer_hello(api::Hub::Session session, api::Claims claims, v1::Hello hello,
+                         std::uint64_t request_id) override;
+    void volunteer_message(api::Hub::Session session, std::string subject, v1::ClientMessage message) override;
+    void volunteer_closed(std::string subject, std::uint64_t session_id) override;
+    void http_request(net::HttpRequest request, api::Claims caller, api::HttpReply reply) override;
+    void device_trigger(std::string device_id, v1::DeviceTrigger trigger, api::HttpReply reply) override;
+    void feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
+                   v1::LiveFeedSubscribe subscribe) override;
+    void feed_subscribe(std::uint64_t feed_id, v1::LiveFeedSubscribe subscribe) override;
+    void feed_closed(std::uint64_t feed_id) override;
+
+  private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace yihu::cluster
