@@ -30,9 +30,9 @@ struct ClusterMember::Parts {
 namespace {
 // A restarted node keeps its id but gets a new incarnation, so nothing meant for its previous life reaches it.
 std::string make_incarnation(const std::string& node_id) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     std::string out = node_id;
     out += '-';
     out += std::to_string(ms);
@@ -63,12 +63,11 @@ core::Status ClusterMember::start() {
     publisher.name = "redis publisher";
     p.publisher = std::make_unique<redis::AsyncConnection>(p.io, publisher, [](bool) {});
 
-    p.relay = std::make_unique<Relay>(p.io,
-                                      Relay::Options{.node_id = p.options.node_id,
-                                                     .incarnation = p.incarnation,
-                                                     .keys = p.keys,
-                                                     .address = p.address},
-                                      *p.publisher);
+    p.relay = std::make_unique<Relay>(
+        p.io,
+        Relay::Options{
+            .node_id = p.options.node_id, .incarnation = p.incarnation, .keys = p.keys, .address = p.address},
+        *p.publisher);
 
     LeaderHost::Options host;
     host.node_id = p.options.node_id;

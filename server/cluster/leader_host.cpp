@@ -27,8 +27,8 @@ struct HeartbeatTimer {
     std::atomic<bool> active{true};
 };
 
-LeaderHost::LeaderHost(asio::io_context& io, Options options, redis::AsyncConnection& publisher,
-                       api::Hub::Clock clock, api::HubMetrics* metrics, Failed on_failed)
+LeaderHost::LeaderHost(asio::io_context& io, Options options, redis::AsyncConnection& publisher, api::Hub::Clock clock,
+                       api::HubMetrics* metrics, Failed on_failed)
     : options_(std::move(options)),
       io_(io),
       publisher_(publisher),
@@ -113,12 +113,11 @@ void LeaderHost::start_leading(std::uint64_t term, const std::string& fence_valu
     inbox_options.address = options_.address;
     inbox_options.name = "redis leader inbox";
     inbox_ = std::make_unique<redis::AsyncConnection>(io_, inbox_options, [this](bool up) {
-        ready_ = up;  // the hub is running before the inbox starts
+        ready_ = up;          // the hub is running before the inbox starts
         if (up) heartbeat();  // tell the nodes at once, not at the next tick
     });
-    inbox_->subscribe({options_.keys.leader_channel()}, [this](std::string_view, std::string_view payload) {
-        on_work(payload);
-    });
+    inbox_->subscribe({options_.keys.leader_channel()},
+                      [this](std::string_view, std::string_view payload) { on_work(payload); });
     inbox_->start();
 
     heartbeat_ = std::make_shared<HeartbeatTimer>(io_);
@@ -252,7 +251,8 @@ void LeaderHost::on_work(std::string_view payload) {
             const auto& f = m.feed();
             if (f.action() == v1::FeedCall::ACTION_OPEN) {
                 auto r = remote_for(f.feed_id(), true);
-                hub->post([hub, id = r->hub_id, c = r->connection, sub = f.subscribe()] { hub->feed_open(id, c, sub); });
+                hub->post(
+                    [hub, id = r->hub_id, c = r->connection, sub = f.subscribe()] { hub->feed_open(id, c, sub); });
                 break;
             }
             const RemoteKey key{m.origin_node(), m.origin_incarnation(), f.feed_id()};

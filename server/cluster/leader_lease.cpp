@@ -98,21 +98,21 @@ struct LeaderLease::Impl : std::enable_shared_from_this<Impl> {
     void try_acquire() {
         in_flight = true;
         const SteadyClock::time_point asked_at = SteadyClock::now();
-        redis.command({"EVAL", kAcquire, "2", keys.lease(), keys.term(), options.holder,
-                       std::to_string(options.ttl.count())},
-                      [self = shared_from_this(), asked_at](const redisReply* reply) {
-                          std::optional<std::string> got;
-                          if (reply != nullptr && reply->type == REDIS_REPLY_STRING) got = std::string(redis::text(reply));
-                          asio::post(self->strand, [self, got = std::move(got), asked_at] {
-                              self->in_flight = false;
-                              if (!got || !self->running) return;
-                              self->value = *got;
-                              self->renewed_at = asked_at;  // the TTL started no earlier than the request
-                              self->held = true;
-                              spdlog::info("cluster: this node leads (lease {})", self->value);
-                              self->on_acquired(term_of(self->value), self->value);
-                          });
-                      });
+        redis.command(
+            {"EVAL", kAcquire, "2", keys.lease(), keys.term(), options.holder, std::to_string(options.ttl.count())},
+            [self = shared_from_this(), asked_at](const redisReply* reply) {
+                std::optional<std::string> got;
+                if (reply != nullptr && reply->type == REDIS_REPLY_STRING) got = std::string(redis::text(reply));
+                asio::post(self->strand, [self, got = std::move(got), asked_at] {
+                    self->in_flight = false;
+                    if (!got || !self->running) return;
+                    self->value = *got;
+                    self->renewed_at = asked_at;  // the TTL started no earlier than the request
+                    self->held = true;
+                    spdlog::info("cluster: this node leads (lease {})", self->value);
+                    self->on_acquired(term_of(self->value), self->value);
+                });
+            });
     }
 
     void renew() {
@@ -120,8 +120,9 @@ struct LeaderLease::Impl : std::enable_shared_from_this<Impl> {
         const SteadyClock::time_point asked_at = SteadyClock::now();
         redis.command({"EVAL", kRenew, "1", keys.lease(), value, std::to_string(options.ttl.count())},
                       [self = shared_from_this(), asked_at, asked_value = value](const redisReply* reply) {
-                          const int outcome = reply == nullptr || reply->type != REDIS_REPLY_INTEGER ? -1
-                                                                                                   : static_cast<int>(reply->integer);
+                          const int outcome = reply == nullptr || reply->type != REDIS_REPLY_INTEGER
+                                                  ? -1
+                                                  : static_cast<int>(reply->integer);
                           asio::post(self->strand, [self, outcome, asked_at, asked_value] {
                               self->in_flight = false;
                               if (self->value != asked_value) return;

@@ -75,8 +75,8 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     void to_leader(const v1::ToLeader& m, std::function<void()> failed) {
         publisher.command({"PUBLISH", options.keys.leader_channel(), m.SerializeAsString()},
                           [failed = std::move(failed)](const redisReply* reply) {
-                              const bool heard = reply != nullptr && reply->type == REDIS_REPLY_INTEGER &&
-                                                 reply->integer > 0;
+                              const bool heard =
+                                  reply != nullptr && reply->type == REDIS_REPLY_INTEGER && reply->integer > 0;
                               if (!heard && failed) failed();
                           });
     }
@@ -85,8 +85,9 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         {
             std::lock_guard lock(mutex);
             if (!leader_available_locked()) {
-                reply(unavailable("the cluster has no leader right now (Redis unreachable or an election running); "
-                                  "retry shortly"));
+                reply(
+                    unavailable("the cluster has no leader right now (Redis unreachable or an election running); "
+                                "retry shortly"));
                 return;
             }
             calls[call_id] = Call{std::move(reply), SteadyClock::now() + options.call_timeout};
@@ -117,7 +118,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         std::unique_lock lock(mutex);
         own_channel_heard = SteadyClock::now();
         if (m.target_incarnation() != options.incarnation) return;  // meant for this node's previous life
-        if (m.leader_term() < leader_term) return;                    // from a leader that has been replaced
+        if (m.leader_term() < leader_term) return;                  // from a leader that has been replaced
         switch (m.body_case()) {
             case v1::ToNode::kFrame: {
                 auto it = sockets.find(m.frame().session_id());
@@ -248,8 +249,7 @@ bool Relay::ready() const {
     return impl_->ready();
 }
 
-void Relay::volunteer_hello(api::Hub::Session session, api::Claims claims, v1::Hello hello,
-                            std::uint64_t request_id) {
+void Relay::volunteer_hello(api::Hub::Session session, api::Claims claims, v1::Hello hello, std::uint64_t request_id) {
     if (!impl_->ready()) {
         session.connection->close(kTryAgainLater, "the cluster has no leader right now; reconnect shortly");
         return;

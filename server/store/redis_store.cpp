@@ -33,6 +33,11 @@ core::Error corrupt(std::string_view what, std::string_view key) {
     return make_error(ErrorCode::kUnavailable, std::move(message));
 }
 
+// Redis reads LIMIT's count as a signed 64-bit number, negative meaning "all": callers pass SIZE_MAX for "all".
+std::string limit_count(std::size_t limit) {
+    return limit > static_cast<std::size_t>(INT64_MAX) ? std::string("-1") : std::to_string(limit);
+}
+
 std::string encode(const AlertRecord& a) {
     return RecordWriter()
         .u64(a.number)
@@ -238,7 +243,7 @@ class RedisStore final : public Store {
         std::vector<AuditRecord> out;
         if (limit == 0) return out;
         const std::string from = std::to_string(from_index);
-        const std::string count = std::to_string(limit);
+        const std::string count = limit_count(limit);
         Result<Reply> indexes =
             command({"ZRANGEBYSCORE", key("auditz:", alert_number), from, "+inf", "LIMIT", "0", count}, "load audit");
         if (!indexes) return indexes.error();
@@ -321,7 +326,7 @@ class RedisStore final : public Store {
         std::vector<DeliveryRecord> out;
         if (limit == 0) return out;
         const std::string from = "(" + std::to_string(after_seq);
-        const std::string count = std::to_string(limit);
+        const std::string count = limit_count(limit);
         Result<Reply> seqs =
             command({"ZRANGEBYSCORE", key("dlvz:", volunteer), from, "+inf", "LIMIT", "0", count}, "deliveries");
         if (!seqs) return seqs.error();

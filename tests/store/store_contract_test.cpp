@@ -3,6 +3,7 @@
 
 #include "store/store_contract.h"
 
+#include <limits>
 #include <string_view>
 
 namespace yihu::store {
@@ -143,6 +144,7 @@ TEST_P(StoreContractTest, LoadAuditFromIndexWithLimit) {
               fields(std::vector{make_audit(9, 2), make_audit(9, 3), make_audit(9, 4)}));
     EXPECT_EQ(fields(expect_ok(store().load_audit(9, 1, 2))), fields(std::vector{make_audit(9, 1), make_audit(9, 2)}));
     EXPECT_TRUE(expect_ok(store().load_audit(9, 5, 100)).empty());
+    EXPECT_EQ(expect_ok(store().load_audit(9, 0, std::numeric_limits<std::size_t>::max())).size(), 5u) << "no limit";
     EXPECT_TRUE(expect_ok(store().load_audit(9, 0, 0)).empty());
     EXPECT_EQ(fields(expect_ok(store().load_audit(8, 0, 100))), fields(std::vector{make_audit(8, 0)}));
 }
@@ -184,6 +186,7 @@ TEST_P(StoreContractTest, DeliveriesAfterOrdersBySeqFromAfterSeqWithLimit) {
     EXPECT_EQ(seqs("v1", 2, 100), (std::vector<std::uint64_t>{3, 4, 5}));
     EXPECT_EQ(seqs("v1", 1, 2), (std::vector<std::uint64_t>{2, 3}));
     EXPECT_EQ(seqs("v1", 5, 100), (std::vector<std::uint64_t>{}));
+    EXPECT_EQ(seqs("v1", 0, std::numeric_limits<std::size_t>::max()), (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
     EXPECT_EQ(seqs("v1", 0, 0), (std::vector<std::uint64_t>{}));
     EXPECT_EQ(seqs("v2", 0, 100), (std::vector<std::uint64_t>{2}));
     EXPECT_EQ(seqs("v10", 0, 100), (std::vector<std::uint64_t>{1}));

@@ -27,9 +27,12 @@ class TempDir {
         }
     }
     ~TempDir() {
+        if (keep_) return;
         std::error_code ignored;
         std::filesystem::remove_all(path_, ignored);
     }
+    // Leaves the directory behind (logs of a failed test), and says where.
+    void keep() { keep_ = true; }
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
 
@@ -44,6 +47,7 @@ class TempDir {
 
   private:
     std::filesystem::path path_;
+    bool keep_ = false;
 };
 
 }  // namespace yihu::testing

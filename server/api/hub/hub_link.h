@@ -41,8 +41,9 @@ class LocalHubLink final : public HubLink {
         hub_.post([h = &hub_, subject = std::move(subject), session_id] { h->volunteer_closed(subject, session_id); });
     }
     void http_request(net::HttpRequest request, Claims caller, HttpReply reply) override {
-        hub_.post([h = &hub_, request = std::move(request), caller = std::move(caller),
-                   reply = std::move(reply)] { h->http_request(request, caller, reply); });
+        hub_.post([h = &hub_, request = std::move(request), caller = std::move(caller), reply = std::move(reply)] {
+            h->http_request(request, caller, reply);
+        });
     }
     void device_trigger(std::string device_id, v1::DeviceTrigger trigger, HttpReply reply) override {
         hub_.post([h = &hub_, device_id = std::move(device_id), trigger = std::move(trigger),

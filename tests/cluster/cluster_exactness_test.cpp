@@ -1,0 +1,185 @@
+// Exactness: for the same scenario, a cluster of 3 nodes notifies exactly the volunteers one node would, each once,
+// wherever their sockets land; close notices reach every recipient once. Roaming across nodes.
+
+#include <map>
+#include <random>
+#include <set>
+
+#include "cluster/cluster_harness.h"
+#include "support/test_seed.h"
+
+namespace yihu::testing {
+namespace {
+
+struct Volunteer {
+    std::string id;
+    core::geo::LatLng at;
+    std::vector<std::string> skills;
+    core::Tier tier;
+};
+struct AlertSpec {
+    std::string json;
+    std::string title;
+};
+
+struct Scenario {
+    std::vector<Volunteer> volunteers;
+    std::vector<AlertSpec> alerts;
+};
+
+Scenario make_scenario(std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> metres(0, 4'000), bearing(0, 360), unit(0, 1);
+    Scenario s;
+    const std::vector<std::string> skill_names = {"swimmer", "water_rescue", "first_aid"};
+    for (int i = 0; i < 45; ++i) {
+        Volunteer v;
+        v.id = "v-" + std::to_string(i);
+        v.at = near_lake(metres(rng), bearing(rng));
+        for (const auto& skill : skill_names) {
+            if (unit(rng) < 0.4) v.skills.push_back(skill);
+        }
+        v.tier = static_cast<core::Tier>(rng() % 3);
+        s.volunteers.push_back(std::move(v));
+    }
+    const std::vector<std::string> kinds = {"ALERT_KIND_DROWNING", "ALERT_KIND_MISSING_PERSON", "ALERT_KIND_SUSPECT",
+                                            "ALERT_KIND_GENERAL"};
+    for (int k = 0; k < 6; ++k) {
+        const core::geo::LatLng c = near_lake(metres(rng) / 2, bearing(rng));
+        AlertSpec a;
+        a.title = "scenario alert " + std::to_string(k);
+        a.json = R"({"kind":")" + kinds[rng() % kinds.size()] + R"(","center":{"latitude":)" + std::to_string(c.lat) +
+                 R"(,"longitude":)" + std::to_string(c.lon) + R"(},"title":")" + a.title + R"(","responders_wanted":)" +
+                 std::to_string(1 + rng() % 4) + "}";
+        s.alerts.push_back(std::move(a));
+    }
+    return s;
+}
+
+// What the phones saw: per alert title, who got the alert push, and who got the close notice; plus duplicates.
+struct Outcome {
+    std::map<std::string, std::set<std::string>> alerted;
+    std::map<std::string, std::set<std::string>> closed;
+    int duplicate_pushes = 0;
+};
+
+// Drains every phone for `quiet` (acking pushes), recording what each received.
+void drain(std::vector<std::unique_ptr<Phone>>& phones, const Scenario& s, std::map<std::string, std::string>& titles,
+           Outcome& out, std::map<std::string, std::set<std::tuple<std::string, std::uint64_t, int>>>& seen) {
+    for (std::size_t i = 0; i < phones.size(); ++i) {
+        const std::string& who = s.volunteers[i].id;
+        while (auto m = phones[i]->next(40ms)) {
+            std::string alert_id;
+            std::uint64_t version = 0;
+            std::uint64_t seq = 0;
+            if (m->has_alert()) {
+                alert_id = m->alert().alert_id();
+                version = m->alert().alert_version();
+                seq = m->alert().seq();
+                titles[alert_id] = m->alert().alert().title();
+                out.alerted[titles[alert_id]].insert(who);
+            } else if (m->has_alert_closed()) {
+                alert_id = m->alert_closed().alert_id();
+                version = m->alert_closed().alert_version();
+                seq = m->alert_closed().seq();
+                out.closed[titles[alert_id]].insert(who);
+            } else if (m->has_stand_down()) {
+                seq = m->stand_down().seq();
+                alert_id = m->stand_down().alert_id();
+                version = m->stand_down().alert_version();
+            } else if (m->has_alert_update()) {
+                seq = m->alert_update().seq();
+                alert_id = m->alert_update().alert_id();
+                version = m->alert_update().alert_version();
+            } else {
+                continue;
+            }
+            phones[i]->ack(seq);
+            if (!seen[who].insert({alert_id, version, static_cast<int>(m->body_case())}).second) ++out.duplicate_pushes;
+        }
+    }
+}
+
+class ClusterExactness : public ClusterTest {
+  protected:
+    // Runs the scenario: phones spread over `phone_ports` round robin, the dispatcher on `dispatcher_port`.
+    Outcome run(const Scenario& s, const std::vector<std::uint16_t>& phone_ports, std::uint16_t dispatcher_port) {
+        std::vector<std::unique_ptr<Phone>> phones;
+        for (std::size_t i = 0; i < s.volunteers.size(); ++i) {
+            const Volunteer& v = s.volunteers[i];
+            phones.push_back(phone(phone_ports[i % phone_ports.size()], v.id, v.at, v.skills, v.tier));
+        }
+        Outcome out;
+        std::map<std::string, std::string> titles;
+        std::map<std::string, std::set<std::tuple<std::string, std::uint64_t, int>>> seen;
+        std::vector<std::string> ids;
+        for (const AlertSpec& a : s.alerts) {
+            auto r = call(dispatcher_port, "POST", "/v1/alerts", a.json);
+            EXPECT_EQ(r.status, 201u) << r.body;
+            v1::Alert created;
+            EXPECT_TRUE(api::parse_json(r.body, created).ok()) << r.body;
+            ids.push_back(created.id());
+            titles[created.id()] = a.title;
+        }
+        std::this_thread::sleep_for(500ms);
+        drain(phones, s, titles, out, seen);
+        for (const std::string& id : ids) {
+            auto r = call(dispatcher_port, "POST", "/v1/alerts/" + id + ":resolve", R"({"found":true})");
+            EXPECT_EQ(r.status, 200u) << r.body;
+        }
+        std::this_thread::sleep_for(500ms);
+        drain(phones, s, titles, out, seen);
+        return out;
+    }
+};
+
+TEST_F(ClusterExactness, ThreeNodesNotifyExactlyWhomOneNodeWouldEachOnce) {
+    const std::uint64_t seed = test_seed("ClusterExactness");
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const Scenario scenario = make_scenario(static_cast<std::uint32_t>(seed));
+
+    // One node alone, no Redis: the reference.
+    start_node(0, false);
+    ASSERT_TRUE(wait_ready(0, 20s));
+    const Outcome single = run(scenario, {port(0)}, port(0));
+    nodes_[0].process.stop();
+
+    // Three nodes through Redis; phones on all three, the dispatcher on one that may or may not lead.
+    nodes_.clear();
+    start_cluster(3);
+    const Outcome cluster = run(scenario, {port(0), port(1), port(2)}, port(1));
+
+    std::size_t notified = 0;
+    for (const auto& [title, who] : single.alerted) notified += who.size();
+    ASSERT_GT(notified, 10u) << "the scenario must notify someone to mean anything";
+    EXPECT_EQ(cluster.alerted, single.alerted);
+    EXPECT_EQ(cluster.closed, single.closed);
+    EXPECT_EQ(single.closed, single.alerted) << "every recipient gets one close notice";
+    EXPECT_EQ(single.duplicate_pushes, 0);
+    EXPECT_EQ(cluster.duplicate_pushes, 0);
+}
+
+TEST_F(ClusterExactness, VolunteerOnAnotherNodeWalkingIntoAnAlertGetsIt) {
+    start_cluster(3);
+    const int lead = leader();
+    ASSERT_GE(lead, 0);
+    const std::size_t other = (static_cast<std::size_t>(lead) + 1) % 3;
+    const std::size_t third = (static_cast<std::size_t>(lead) + 2) % 3;
+
+    auto walker = phone(port(other), "v-walker", near_lake(8'000, 90));  // far outside
+    auto r = call(port(third), "POST", "/v1/alerts", drowning_json(1));
+    ASSERT_EQ(r.status, 201u) << r.body;
+    EXPECT_FALSE(walker->next_of(v1::ServerMessage::kAlert, 800ms)) << "not yet: 8 km away";
+
+    v1::ClientMessage move;
+    move.mutable_position()->mutable_position()->mutable_location()->set_latitude(near_lake(300, 90).lat);
+    move.mutable_position()->mutable_position()->mutable_location()->set_longitude(near_lake(300, 90).lon);
+    move.mutable_position()->mutable_position()->set_accuracy_m(10);
+    walker->send(move);
+    auto push = walker->next_of(v1::ServerMessage::kAlert, 5s);
+    ASSERT_TRUE(push) << "roaming into the area on node " << nodes_[other].id << " must bring the alert";
+    EXPECT_EQ(push->alert().alert().title(), "Drowning at Songshan Lake");
+}
+
+}  // namespace
+}  // namespace yihu::testing

@@ -1,0 +1,218 @@
+// Failures: the leader killed with -9 during a burst of alerts while its phones reconnect through a load balancer;
+// Redis down (not ready, 503, sockets kept) and back (resynchronised).
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+
+#include "cluster/cluster_harness.h"
+#include "support/tcp_proxy.h"
+
+namespace yihu::testing {
+namespace {
+
+// A phone that keeps itself connected through the load balancer: on any loss it reconnects after a short jittered
+// pause and resumes from the last seq it saw, as the real app does. Records every push it receives.
+class ResilientPhone {
+  public:
+    ResilientPhone(std::uint16_t port, std::string id, core::geo::LatLng at)
+        : port_(port), id_(std::move(id)), at_(at), thread_([this] { run(); }) {}
+    ~ResilientPhone() {
+        stop_ = true;
+        thread_.join();
+    }
+
+    // (alert id, version) -> the seqs that carried an AlertPush for it.
+    std::map<std::pair<std::string, std::uint64_t>, std::set<std::uint64_t>> alerts() const {
+        std::lock_guard lock(mutex_);
+        return alerts_;
+    }
+    std::set<std::string> alert_ids() const {
+        std::lock_guard lock(mutex_);
+        std::set<std::string> out;
+        for (const auto& [key, seqs] : alerts_) out.insert(key.first);
+        return out;
+    }
+    int connects() const { return connects_.load(); }
+    const std::string& id() const { return id_; }
+
+  private:
+    void run() {
+        std::mt19937 rng(std::hash<std::string>{}(id_));
+        const std::string token = mint(kClusterSecret, api::Role::kVolunteer, id_, {"swimmer"});
+        while (!stop_) {
+            try {
+                session(token);
+            } catch (const std::exception&) {
+                // refused or dropped: try again below
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 200));
+        }
+    }
+
+    void session(const std::string& token) {
+        auto ws = client::WsClient::connect("127.0.0.1", port_, "/v1/volunteer");
+        ++connects_;
+        v1::ClientMessage hello;
+        hello.set_request_id(1);
+        hello.mutable_hello()->set_token(token);
+        hello.mutable_hello()->set_protocol_version(1);
+        hello.mutable_hello()->set_last_seq(last_seq_);
+        hello.mutable_hello()->set_last_epoch(epoch_);
+        hello.mutable_hello()->set_availability(v1::AVAILABILITY_ON_DUTY);
+        hello.mutable_hello()->mutable_position()->mutable_location()->set_latitude(at_.lat);
+        hello.mutable_hello()->mutable_position()->mutable_location()->set_longitude(at_.lon);
+        hello.mutable_hello()->mutable_position()->set_accuracy_m(10);
+        ws->send(hello.SerializeAsString(), true);
+        while (!stop_) {
+            auto r = ws->receive(200ms);
+            if (!r) {
+                if (ws->closed()) return;
+                continue;
+            }
+            v1::ServerMessage m;
+            if (!m.ParseFromString(r->data)) continue;
+            if (m.has_welcome()) {
+                epoch_ = m.welcome().epoch();
+                continue;
+            }
+            if (m.has_error() && m.error().fatal()) return;
+            std::uint64_t seq = 0;
+            if (m.has_alert()) {
+                seq = m.alert().seq();
+                std::lock_guard lock(mutex_);
+                alerts_[{m.alert().alert_id(), m.alert().alert_version()}].insert(seq);
+            } else if (m.has_alert_update()) {
+                seq = m.alert_update().seq();
+            } else if (m.has_stand_down()) {
+                seq = m.stand_down().seq();
+            } else if (m.has_alert_closed()) {
+                seq = m.alert_closed().seq();
+            }
+            if (seq == 0) continue;
+            last_seq_ = std::max(last_seq_, seq);
+            v1::ClientMessage ack;
+            ack.mutable_ack()->set_seq(seq);
+            ws->send(ack.SerializeAsString(), true);
+        }
+    }
+
+    std::uint16_t port_;
+    std::string id_;
+    core::geo::LatLng at_;
+    std::uint64_t last_seq_ = 0;
+    std::string epoch_;
+    std::atomic<bool> stop_{false};
+    std::atomic<int> connects_{0};
+    mutable std::mutex mutex_;
+    std::map<std::pair<std::string, std::uint64_t>, std::set<std::uint64_t>> alerts_;
+    std::thread thread_;
+};
+
+std::string missing_person_json(const std::string& key, int n) {
+    return R"({"kind":"ALERT_KIND_MISSING_PERSON","center":{"latitude":22.93,"longitude":113.89},"title":"Burst )" +
+           std::to_string(n) + R"(","responders_wanted":1,"idempotency_key":")" + key + R"("})";
+}
+
+TEST_F(ClusterTest, LeaderKilledDuringABurstLosesNoAcknowledgedAlertAndPushesNoDuplicate) {
+    start_cluster(3);
+    TcpProxy balancer({port(0), port(1), port(2)});
+    std::vector<std::unique_ptr<ResilientPhone>> phones;
+    for (int i = 0; i < 24; ++i) {
+        phones.push_back(std::make_unique<ResilientPhone>(balancer.port(), "v-" + std::to_string(i),
+                                                          near_lake(100 + 30 * i, 15 * i)));
+    }
+    const auto connected = std::chrono::steady_clock::now() + 15s;
+    for (auto& p : phones) {
+        while (p->connects() == 0 && std::chrono::steady_clock::now() < connected) std::this_thread::sleep_for(20ms);
+    }
+    std::this_thread::sleep_for(500ms);  // hellos processed
+
+    const int victim = leader();
+    ASSERT_GE(victim, 0);
+    std::map<std::string, std::string> acknowledged;  // idempotency key -> alert id
+    constexpr int kAlerts = 12;
+    for (int n = 0; n < kAlerts; ++n) {
+        if (n == 4) nodes_[static_cast<std::size_t>(victim)].process.kill_hard();  // mid-burst, no goodbye
+        const std::string key = "burst-" + std::to_string(n);
+        const auto give_up = std::chrono::steady_clock::now() + 20s;
+        while (std::chrono::steady_clock::now() < give_up && !acknowledged.count(key)) {
+            try {
+                auto r = call(balancer.port(), "POST", "/v1/alerts", missing_person_json(key, n));
+                if (r.status == 201 || r.status == 200) {
+                    v1::Alert a;
+                    ASSERT_TRUE(api::parse_json(r.body, a).ok()) << r.body;
+                    acknowledged[key] = a.id();
+                    continue;
+                }
+                ASSERT_EQ(r.status, 503u) << "only 'unavailable, retry' is acceptable during a failover: " << r.body;
+            } catch (const std::exception&) {
+                // the connection died with the node: retry with the same key
+            }
+            std::this_thread::sleep_for(200ms);
+        }
+        ASSERT_TRUE(acknowledged.count(key)) << "alert " << n << " was never taken (leader " << leader() << ")";
+    }
+    std::set<std::string> ids;
+    for (const auto& [key, id] : acknowledged) ids.insert(id);
+    EXPECT_EQ(ids.size(), acknowledged.size()) << "one alert per idempotency key, retries included";
+    EXPECT_NE(leader(), victim) << "another node leads";
+
+    // Every acknowledged alert is kept, and every phone ends up with every alert: live or replayed on resume.
+    for (const std::string& id : ids) {
+        auto r = call(balancer.port(), "GET", "/v1/alerts/" + id);
+        EXPECT_EQ(r.status, 200u) << id << " was acknowledged, so it must survive: " << r.body;
+    }
+    const auto settle = std::chrono::steady_clock::now() + 40s;
+    for (auto& p : phones) {
+        while (p->alert_ids() != ids && std::chrono::steady_clock::now() < settle) std::this_thread::sleep_for(100ms);
+        EXPECT_EQ(p->alert_ids(), ids) << p->id() << " misses alerts (connected " << p->connects() << " times)";
+        EXPECT_GE(p->connects(), 2) << p->id() << ": a new leader sends every phone to reconnect and resume";
+        for (const auto& [alert, seqs] : p->alerts()) {
+            EXPECT_EQ(seqs.size(), 1u) << p->id() << " got " << alert.first << " v" << alert.second
+                                       << " under several seqs: a duplicate push";
+        }
+    }
+}
+
+TEST_F(ClusterTest, RedisDownMeansNotReadyAnd503WithSocketsKeptThenResync) {
+    start_cluster(2);
+    auto early = phone(port(0), "v-early", near_lake(200, 0));
+    auto first = call(port(1), "POST", "/v1/alerts", drowning_json(1));
+    ASSERT_EQ(first.status, 201u) << first.body;
+    v1::Alert before;
+    ASSERT_TRUE(api::parse_json(first.body, before).ok());
+    ASSERT_TRUE(early->next_of(v1::ServerMessage::kAlert, 5s));
+
+    redis_->kill_hard();
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_TRUE(wait_ready(i, 15s, 503)) << nodes_[i].id << " must report not ready without Redis";
+    }
+    auto refused = call(port(1), "POST", "/v1/alerts", drowning_json(1));
+    EXPECT_EQ(refused.status, 503u) << refused.body;
+    EXPECT_NE(refused.body.find("UNAVAILABLE"), std::string::npos) << refused.body;
+    EXPECT_NE(refused.headers["retry-after"], "");
+    // The phone's socket stays open, and its requests get a clear, retryable error.
+    v1::ClientMessage ping;
+    ping.mutable_ping();
+    auto answer = early->request(ping);
+    ASSERT_TRUE(answer) << "the socket must stay open while Redis is away";
+    EXPECT_EQ(answer->error().code(), v1::ERROR_CODE_UNAVAILABLE);
+    EXPECT_FALSE(early->ws().closed());
+
+    redis_->start();  // same port, same AOF: everything acknowledged is there
+    for (std::size_t i = 0; i < 2; ++i) EXPECT_TRUE(wait_ready(i, 20s)) << nodes_[i].id << " must recover";
+    auto kept = call(port(0), "GET", "/v1/alerts/" + before.id());
+    EXPECT_EQ(kept.status, 200u) << kept.body;
+    auto after = call(port(0), "POST", "/v1/alerts", drowning_json(1));
+    EXPECT_EQ(after.status, 201u) << after.body;
+    // The phone is told to reconnect to the new leader, and does, resuming where it was.
+    auto again = phone(port(1), "v-early", near_lake(200, 0));
+    auto push = again->next_of(v1::ServerMessage::kAlert, 5s);
+    ASSERT_TRUE(push) << "the new alert reaches the phone after the resync";
+}
+
+}  // namespace
+}  // namespace yihu::testing

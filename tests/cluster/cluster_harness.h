@@ -1,0 +1,128 @@
+#pragma once
+
+// Cluster tests: a real redis-server (AOF, on a free port) and real yihu-server processes joined through it, talked
+// to with real WebSocket phones and HTTP over loopback. Every wait is bounded.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "common/child_process.h"
+#include "common/local_redis.h"
+#include "server/node_harness.h"
+
+namespace yihu::testing {
+
+inline constexpr const char* kClusterSecret = "cluster-test-secret-0123456789abcdef";
+
+// One yihu-server process. Keeps its port across restarts.
+struct NodeProcess {
+    std::string id;
+    std::uint16_t port = 0;
+    std::filesystem::path data_dir;
+    std::filesystem::path log;
+    client::ChildProcess process;
+};
+
+class ClusterTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        redis_ = std::make_unique<client::LocalRedis>(client::LocalRedis::Options{.dir = dir_.path() / "redis"});
+        secret_file_ = dir_.path() / "token-secret";
+        std::ofstream(secret_file_) << kClusterSecret;
+        dispatcher_ = mint(kClusterSecret, api::Role::kDispatcher, "d-1");
+    }
+    void TearDown() override {
+        for (auto& n : nodes_) n.process.stop();
+        if (HasFailure()) {
+            dir_.keep();
+            for (auto& n : nodes_) std::cerr << "node " << n.id << " log (kept): " << n.log << "\n";
+        }
+    }
+
+    // Starts node `i` (0-based) of the cluster, or a standalone node without Redis when `clustered` is false.
+    void start_node(std::size_t i, bool clustered = true) {
+        while (nodes_.size() <= i) {
+            NodeProcess n;
+            n.id = "node-" + std::to_string(nodes_.size() + 1);
+            n.port = client::free_loopback_port();
+            n.data_dir = dir_.path() / n.id;
+            n.log = dir_.path() / (n.id + ".log");
+            nodes_.push_back(std::move(n));
+        }
+        NodeProcess& n = nodes_[i];
+        std::vector<std::string> argv = {YIHU_SERVER_BINARY,
+                                         "--port",
+                                         std::to_string(n.port),
+                                         "--data-dir",
+                                         n.data_dir.string(),
+                                         "--server.node_id",
+                                         n.id,
+                                         "--auth.token_secret_file",
+                                         secret_file_.string(),
+                                         "--log.level",
+                                         "debug"};
+        if (clustered) argv.insert(argv.end(), {"--redis.url", redis_->url(), "--redis.lease_ttl", "2s"});
+        n.process = client::ChildProcess(argv, n.log);
+    }
+
+    void start_cluster(std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i) start_node(i);
+        for (std::size_t i = 0; i < count; ++i) {
+            ASSERT_TRUE(wait_ready(i, 20s)) << nodes_[i].id << " not ready; log " << nodes_[i].log;
+        }
+    }
+
+    std::uint16_t port(std::size_t i) const { return nodes_[i].port; }
+
+    unsigned readyz(std::size_t i) {
+        try {
+            client::HttpClient probe("127.0.0.1", nodes_[i].port);
+            return probe.request("GET", "/readyz", {}, {}, 1s).status;
+        } catch (const std::exception&) {
+            return 0;
+        }
+    }
+    bool wait_ready(std::size_t i, std::chrono::milliseconds timeout, unsigned want = 200) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (!nodes_[i].process.running()) return false;
+            if (readyz(i) == want) return true;
+            std::this_thread::sleep_for(50ms);
+        }
+        return false;
+    }
+
+    // The index of the node holding the leader lease, or -1.
+    int leader() {
+        const std::string value = redis_->cli("GET 'yihu:{dongguan}:leader'");
+        for (std::size_t i = 0; i < nodes_.size(); ++i) {
+            if (value.rfind(nodes_[i].id + "#", 0) == 0) return static_cast<int>(i);
+        }
+        return -1;
+    }
+
+    client::HttpClient::Reply call(std::uint16_t port, std::string_view method, std::string_view target,
+                                   std::string_view body = {}) {
+        client::HttpClient http("127.0.0.1", port);
+        return http.request(method, target, body, dispatcher_, 10s);
+    }
+
+    std::unique_ptr<Phone> phone(std::uint16_t port, const std::string& id, core::geo::LatLng at,
+                                 std::vector<std::string> skills = {"swimmer"},
+                                 core::Tier tier = core::Tier::kRegistered) {
+        auto p = std::make_unique<Phone>(port, false);
+        const v1::Welcome w = p->hello(mint(kClusterSecret, api::Role::kVolunteer, id, std::move(skills), tier), at);
+        EXPECT_FALSE(w.epoch().empty()) << id << " got no welcome";
+        return p;
+    }
+
+    testing::TempDir dir_;
+    std::unique_ptr<client::LocalRedis> redis_;
+    std::filesystem::path secret_file_;
+    std::string dispatcher_;
+    std::vector<NodeProcess> nodes_;
+};
+
+}  // namespace yihu::testing
