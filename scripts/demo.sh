@@ -6,6 +6,8 @@
 # It builds nothing: build the release targets first,
 #   cmake --preset release && cmake --build --preset release --target yihu-server yihu-volunteer yihu-dispatch
 # or point BUILD_DIR at another build directory. PORT is the server's port (default 8080).
+# CLUSTER=1 tells the same story against a cluster (deploy/local-cluster.sh: redis-server with AOF, 3 nodes, haproxy
+# on PORT): the phones and the dispatcher reach the nodes through haproxy, and the leader runs the matching.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -116,8 +118,13 @@ if healthy; then
     exit 1
 fi
 
-say "Starting yihu-server on 127.0.0.1:$PORT (its log: $SERVER_LOG)"
-"$SERVER" --port "$PORT" --data-dir "$DATA" >"$SERVER_LOG" 2>&1 &
+if [[ ${CLUSTER:-0} == 1 ]]; then
+    say "Starting a local cluster: redis-server (AOF), 3 yihu nodes, haproxy on 127.0.0.1:$PORT (log: $SERVER_LOG)"
+    BUILD_DIR=$BUILD_DIR deploy/local-cluster.sh --port "$PORT" --dir "$DATA" >"$SERVER_LOG" 2>&1 &
+else
+    say "Starting yihu-server on 127.0.0.1:$PORT (its log: $SERVER_LOG)"
+    "$SERVER" --port "$PORT" --data-dir "$DATA" >"$SERVER_LOG" 2>&1 &
+fi
 server_pid=$!
 pids+=("$server_pid")
 server_up() {
@@ -126,10 +133,15 @@ server_up() {
         tail -n 20 "$SERVER_LOG" >&2
         exit 1
     }
-    healthy
+    if [[ ${CLUSTER:-0} == 1 ]]; then grep -qs "cluster ready" "$SERVER_LOG"; else healthy; fi
 }
-wait_for 15 "the server's /healthz" server_up
-echo "server is up (data in $DATA, a fresh token secret in $DATA/token-secret)"
+wait_for 30 "the server's /healthz" server_up
+if [[ ${CLUSTER:-0} == 1 ]]; then
+    sed 's/^/[cluster] /' "$SERVER_LOG"
+    echo "cluster is up (the shared token secret in $DATA/token-secret)"
+else
+    echo "server is up (data in $DATA, a fresh token secret in $DATA/token-secret)"
+fi
 
 say "Starting $VOLUNTEERS simulated volunteers within 3 km of Songshan Lake ($LAKE_LAT,$LAKE_LON)"
 echo "about 20% can swim or do water rescue; each accepts an alert with probability 0.35, walks at 1.4 m/s"

@@ -10,7 +10,7 @@ packages=(
   libhiredis-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libssl-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev
-  redis-server
+  redis-server haproxy curl
 )
 
 missing=()

@@ -3,6 +3,7 @@
 # 200 simulated volunteers around Songshan Lake, a drowning alert, the nearest swimmers accept, the rest stand down,
 # the alert is resolved. Installs what it needs first (Debian packages).
 #   ./scripts/run.sh           the demo over real sockets (scripts/demo.sh; PORT=... to move it off 8080)
+#   ./scripts/run.sh --cluster the same demo against a local cluster: Redis (AOF), 3 nodes, haproxy in front
 #   ./scripts/run.sh --core    the same story told by the lifecycle core alone, in simulated time (yihu-demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,4 +16,8 @@ if [ "${1:-}" = "--core" ]; then
   exec ./build/release/clients/yihu-demo "$@"
 fi
 cmake --build --preset release -j "${YIHU_JOBS:-$(nproc)}" --target yihu-server yihu-volunteer yihu-dispatch yihu-token
+if [ "${1:-}" = "--cluster" ]; then
+  shift
+  export CLUSTER=1
+fi
 BUILD_DIR=build/release exec ./scripts/demo.sh "$@"

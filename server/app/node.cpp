@@ -149,6 +149,8 @@ void Node::stop() {
     }
     for (auto& t : p.threads) t.join();
     p.threads.clear();
+    // The cluster's connections and timers belong to the io_context: they go while it still exists.
+    p.member.reset();
     if (p.started) spdlog::info("yihu node {} stopped", p.config.server.node_id);
 }
 

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# A yihu cluster on this machine, on loopback: redis-server with AOF (deploy/redis.conf), N yihu nodes joined through
+# it, and haproxy in front on one port for WebSocket and HTTP. Runs in the foreground; Ctrl-C or SIGTERM stops
+# everything it started. Used by `./scripts/run.sh --cluster` (the demo against a cluster).
+#
+#   deploy/local-cluster.sh [--port 8080] [--nodes 3] [--dir DIR] [--build-dir build/release]
+#
+# Ports: haproxy on PORT, the nodes on PORT+1..PORT+N, Redis on PORT+100. DIR (default: a new temporary directory)
+# holds the token secret (DIR/token-secret, shared by every node: yihu-dispatch --data-dir DIR mints tokens with it),
+# Redis's files and every log. Prints "cluster ready" once every node answers /readyz.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT=8080
+NODES=3
+DIR=""
+BUILD_DIR=${BUILD_DIR:-build/release}
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --port) PORT=$2; shift 2 ;;
+        --nodes) NODES=$2; shift 2 ;;
+        --dir) DIR=$2; shift 2 ;;
+        --build-dir) BUILD_DIR=$2; shift 2 ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "local-cluster: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+SERVER=$BUILD_DIR/server/yihu-server
+for tool in redis-server haproxy; do
+    command -v "$tool" >/dev/null || { echo "local-cluster: $tool is missing (./scripts/install-deps.sh)" >&2; exit 2; }
+done
+[[ -x $SERVER ]] || { echo "local-cluster: $SERVER is missing; build it: cmake --build --preset release" >&2; exit 2; }
+[[ -n $DIR ]] || DIR=$(mktemp -d "${TMPDIR:-/tmp}/yihu-cluster.XXXXXX")
+mkdir -p "$DIR/redis"
+REDIS_PORT=$((PORT + 100))
+
+pids=()
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    local i
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do wait "${pids[i]}" 2>/dev/null || true; done
+    echo "local-cluster: stopped (files in $DIR)"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# One secret for the whole cluster.
+if [[ ! -s $DIR/token-secret ]]; then
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DIR/token-secret")
+fi
+
+redis-server "$PWD/deploy/redis.conf" --port "$REDIS_PORT" --dir "$DIR/redis" --daemonize no \
+    >"$DIR/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p "$REDIS_PORT" ping >/dev/null || { echo "local-cluster: redis did not start; $DIR/redis.log" >&2; exit 1; }
+echo "local-cluster: redis-server on 127.0.0.1:$REDIS_PORT (AOF in $DIR/redis)"
+
+servers=""
+for i in $(seq "$NODES"); do
+    node_port=$((PORT + i))
+    "$SERVER" --port "$node_port" --server.node_id "node-$i" --data-dir "$DIR/node-$i" \
+        --auth.token_secret_file "$DIR/token-secret" --redis.url "redis://127.0.0.1:$REDIS_PORT" \
+        >"$DIR/node-$i.log" 2>&1 &
+    pids+=($!)
+    servers+="    server node-$i 127.0.0.1:$node_port"$'\n'
+    echo "local-cluster: node-$i on 127.0.0.1:$node_port (log $DIR/node-$i.log)"
+done
+
+sed -e "s|@BIND@|127.0.0.1:$PORT|" -e "/@SERVERS@/{
+r /dev/stdin
+d
+}" deploy/haproxy.cfg <<<"$servers" >"$DIR/haproxy.cfg"
+haproxy -W -db -f "$DIR/haproxy.cfg" >"$DIR/haproxy.log" 2>&1 &
+pids+=($!)
+
+ready() { [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/readyz" 2>/dev/null) == 200 ]]; }
+for _ in $(seq 300); do
+    all=1
+    for i in $(seq "$NODES"); do ready $((PORT + i)) || all=0; done
+    ready "$PORT" || all=0
+    [[ $all == 1 ]] && break
+    sleep 0.1
+done
+if [[ $all != 1 ]]; then
+    echo "local-cluster: not every node became ready in 30 s; logs in $DIR" >&2
+    exit 1
+fi
+leader=$(redis-cli -p "$REDIS_PORT" get 'yihu:{dongguan}:leader' | cut -d'#' -f1)
+echo "local-cluster: cluster ready on http://127.0.0.1:$PORT (haproxy; leader $leader; files in $DIR)"
+wait -n "${pids[@]}" || true
+echo "local-cluster: a process exited; stopping the rest" >&2
