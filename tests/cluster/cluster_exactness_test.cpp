@@ -56,9 +56,11 @@ Scenario make_scenario(std::uint32_t seed) {
     return s;
 }
 
-// What the phones saw: per alert title, who got the alert push, and who got the close notice; plus duplicates.
+// What the phones saw: per alert title, who got each kind of push; plus duplicates.
 struct Outcome {
     std::map<std::string, std::set<std::string>> alerted;
+    std::map<std::string, std::set<std::string>> updated;
+    std::map<std::string, std::set<std::string>> stood_down;
     std::map<std::string, std::set<std::string>> closed;
     int duplicate_pushes = 0;
 };
@@ -87,10 +89,12 @@ void drain(std::vector<std::unique_ptr<Phone>>& phones, const Scenario& s, std::
                 seq = m->stand_down().seq();
                 alert_id = m->stand_down().alert_id();
                 version = m->stand_down().alert_version();
+                out.stood_down[titles[alert_id]].insert(who);
             } else if (m->has_alert_update()) {
                 seq = m->alert_update().seq();
                 alert_id = m->alert_update().alert_id();
                 version = m->alert_update().alert_version();
+                out.updated[titles[alert_id]].insert(who);
             } else {
                 continue;
             }
@@ -123,6 +127,25 @@ class ClusterExactness : public ClusterTest {
         }
         std::this_thread::sleep_for(500ms);
         drain(phones, s, titles, out, seen);
+        // The first recipient (by id) of each alert accepts it; the others of a one-responder alert stand down.
+        // Then the dispatcher edits every alert: an update to each recipient still involved.
+        for (const std::string& id : ids) {
+            const auto& who = out.alerted[titles[id]];
+            if (who.empty()) continue;
+            for (std::size_t i = 0; i < s.volunteers.size(); ++i) {
+                if (s.volunteers[i].id != *who.begin()) continue;
+                auto reply = phones[i]->respond(id, v1::RESPONSE_KIND_ACCEPT);
+                EXPECT_TRUE(reply && reply->has_ok()) << "accept of " << id << " by " << *who.begin();
+            }
+        }
+        std::this_thread::sleep_for(300ms);
+        drain(phones, s, titles, out, seen);
+        for (const std::string& id : ids) {
+            auto r = call(dispatcher_port, "PATCH", "/v1/alerts/" + id, R"({"description":"last seen by the pier"})");
+            EXPECT_EQ(r.status, 200u) << r.body;
+        }
+        std::this_thread::sleep_for(500ms);
+        drain(phones, s, titles, out, seen);
         for (const std::string& id : ids) {
             auto r = call(dispatcher_port, "POST", "/v1/alerts/" + id + ":resolve", R"({"found":true})");
             EXPECT_EQ(r.status, 200u) << r.body;
@@ -152,7 +175,13 @@ TEST_F(ClusterExactness, ThreeNodesNotifyExactlyWhomOneNodeWouldEachOnce) {
     std::size_t notified = 0;
     for (const auto& [title, who] : single.alerted) notified += who.size();
     ASSERT_GT(notified, 10u) << "the scenario must notify someone to mean anything";
+    std::size_t stood_down = 0;
+    for (const auto& [title, who] : single.stood_down) stood_down += who.size();
+    EXPECT_GT(stood_down, 0u) << "the scenario must make someone stand down to test stand-downs";
+    EXPECT_FALSE(single.updated.empty());
     EXPECT_EQ(cluster.alerted, single.alerted);
+    EXPECT_EQ(cluster.stood_down, single.stood_down);
+    EXPECT_EQ(cluster.updated, single.updated);
     EXPECT_EQ(cluster.closed, single.closed);
     EXPECT_EQ(single.closed, single.alerted) << "every recipient gets one close notice";
     EXPECT_EQ(single.duplicate_pushes, 0);
@@ -179,6 +208,54 @@ TEST_F(ClusterExactness, VolunteerOnAnotherNodeWalkingIntoAnAlertGetsIt) {
     auto push = walker->next_of(v1::ServerMessage::kAlert, 5s);
     ASSERT_TRUE(push) << "roaming into the area on node " << nodes_[other].id << " must bring the alert";
     EXPECT_EQ(push->alert().alert().title(), "Drowning at Songshan Lake");
+}
+
+TEST_F(ClusterExactness, EscalationReachesAVolunteerOnAnotherNode) {
+    start_cluster(3);
+    const std::size_t lead = static_cast<std::size_t>(leader());
+    // Nobody within the first 1.5 km; after an unanswered second the radius doubles to 3 km.
+    auto far = phone(port((lead + 1) % 3), "v-far", near_lake(2'500, 200));
+    const std::string json =
+        R"({"kind":"ALERT_KIND_DROWNING","center":{"latitude":22.93,"longitude":113.89},"title":"Escalating",)"
+        R"("responders_wanted":1,"policy":{"escalation_timeout":"1s"}})";
+    auto r = call(port((lead + 2) % 3), "POST", "/v1/alerts", json);
+    ASSERT_EQ(r.status, 201u) << r.body;
+    auto push = far->next_of(v1::ServerMessage::kAlert, 8s);
+    ASSERT_TRUE(push) << "the widened alert must reach a volunteer 2.5 km away, on another node";
+    EXPECT_EQ(push->alert().alert().title(), "Escalating");
+}
+
+TEST_F(ClusterExactness, PhoneReconnectingToAnotherNodeRecoversWhatItMissed) {
+    start_cluster(3);
+    std::uint64_t last_seq = 0;
+    std::string epoch;
+    {
+        auto p = std::make_unique<Phone>(port(0), false);
+        epoch =
+            p->hello(mint(kClusterSecret, api::Role::kVolunteer, "v-roamer", {"swimmer"}), near_lake(300, 45)).epoch();
+        auto r = call(port(1), "POST", "/v1/alerts", drowning_json(1));
+        ASSERT_EQ(r.status, 201u) << r.body;
+        auto first = p->next_of(v1::ServerMessage::kAlert, 5s);
+        ASSERT_TRUE(first);
+        last_seq = first->alert().seq();
+        p->ack(last_seq);
+        std::this_thread::sleep_for(200ms);
+    }  // the phone goes away (a tunnel, a flat battery)
+    std::this_thread::sleep_for(200ms);
+    auto r = call(port(1), "POST", "/v1/alerts", drowning_json(1));
+    ASSERT_EQ(r.status, 201u) << r.body;
+    v1::Alert missed_alert;
+    ASSERT_TRUE(api::parse_json(r.body, missed_alert).ok());
+    std::this_thread::sleep_for(300ms);
+
+    auto back = std::make_unique<Phone>(port(2), false);
+    const v1::Welcome w = back->hello(mint(kClusterSecret, api::Role::kVolunteer, "v-roamer", {"swimmer"}),
+                                      near_lake(300, 45), last_seq, epoch);
+    EXPECT_TRUE(w.recovered()) << "same epoch, history intact: a true resume";
+    auto missed = back->next_of(v1::ServerMessage::kAlert, 5s);
+    ASSERT_TRUE(missed) << "the alert pushed while offline is replayed on another node";
+    EXPECT_EQ(missed->alert().alert_id(), missed_alert.id());
+    EXPECT_EQ(missed->alert().seq(), last_seq + 1);
 }
 
 }  // namespace
