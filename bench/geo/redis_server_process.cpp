@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/child_process.h"
 #include "redis_connection.h"
 
 namespace yihu::bench {
@@ -39,27 +40,11 @@ void install_signal_handlers() {
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
 }
 
-// A port the kernel just handed out on loopback. Another process could take it before redis binds it; then redis
-// exits at once and start() reports that.
-int free_loopback_port() {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) throw std::runtime_error("socket() failed");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-                    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-    close(fd);
-    if (!ok) throw std::runtime_error("cannot find a free loopback port");
-    return ntohs(addr.sin_port);
-}
-
 }  // namespace
 
 std::unique_ptr<RedisServerProcess> RedisServerProcess::start(int cpu, std::chrono::milliseconds timeout) {
-    const int port = free_loopback_port();
+    // Another process could take the port before redis binds it; then redis exits at once and start() says so.
+    const int port = client::free_loopback_port();
     const std::string port_text = std::to_string(port);
     // Everything the child needs is built before fork(): between fork and exec it only makes system calls.
     std::vector<std::string> args = {"redis-server", "--port", port_text, "--bind", "127.0.0.1",        "--save", "",

@@ -202,6 +202,11 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         });
     }
 
+    std::uint64_t new_call_id() {
+        std::lock_guard lock(mutex);
+        return next_call++;
+    }
+
     void forget(std::uint64_t id) {
         std::lock_guard lock(mutex);
         sockets.erase(id);
@@ -297,11 +302,7 @@ void Relay::volunteer_closed(std::string subject, std::uint64_t session_id) {
 
 void Relay::http_request(net::HttpRequest request, api::Claims caller, api::HttpReply reply) {
     v1::ToLeader m = impl_->envelope();
-    std::uint64_t call_id = 0;
-    {
-        std::lock_guard lock(impl_->mutex);
-        call_id = impl_->next_call++;
-    }
+    const std::uint64_t call_id = impl_->new_call_id();
     m.mutable_http()->set_call_id(call_id);
     to_wire(request, m.mutable_http()->mutable_request());
     to_wire(caller, m.mutable_http()->mutable_caller());
@@ -310,11 +311,7 @@ void Relay::http_request(net::HttpRequest request, api::Claims caller, api::Http
 
 void Relay::device_trigger(std::string device_id, v1::DeviceTrigger trigger, api::HttpReply reply) {
     v1::ToLeader m = impl_->envelope();
-    std::uint64_t call_id = 0;
-    {
-        std::lock_guard lock(impl_->mutex);
-        call_id = impl_->next_call++;
-    }
+    const std::uint64_t call_id = impl_->new_call_id();
     m.mutable_trigger()->set_call_id(call_id);
     m.mutable_trigger()->set_device_id(std::move(device_id));
     *m.mutable_trigger()->mutable_trigger() = std::move(trigger);

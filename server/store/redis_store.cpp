@@ -241,26 +241,15 @@ class RedisStore final : public Store {
     Result<std::vector<AuditRecord>> load_audit(std::uint64_t alert_number, std::uint64_t from_index,
                                                 std::size_t limit) override {
         std::vector<AuditRecord> out;
-        if (limit == 0) return out;
-        const std::string from = std::to_string(from_index);
-        const std::string count = limit_count(limit);
-        Result<Reply> indexes =
-            command({"ZRANGEBYSCORE", key("auditz:", alert_number), from, "+inf", "LIMIT", "0", count}, "load audit");
-        if (!indexes) return indexes.error();
-        const std::size_t n = redis::element_count(indexes->get());
-        if (n == 0) return out;
-        const std::string audit_key = key("audit:", alert_number);
-        std::vector<std::string_view> args = {"HMGET", audit_key};
-        for (std::size_t i = 0; i < n; ++i) args.push_back(redis::text(redis::element(indexes->get(), i)));
-        Result<Reply> records = command(args, "load audit");
-        if (!records) return records.error();
-        for (std::size_t i = 0; i < redis::element_count(records->get()); ++i) {
-            const redisReply* r = redis::element(records->get(), i);
-            if (r->type == REDIS_REPLY_NIL) continue;
-            AuditRecord a{.alert_number = alert_number, .index = redis::as_u64(redis::element(indexes->get(), i))};
-            if (!decode(redis::text(r), a)) return corrupt("audit entry", audit_key);
-            out.push_back(std::move(a));
-        }
+        Status status =
+            read_range(key("auditz:", alert_number), key("audit:", alert_number), std::to_string(from_index), limit,
+                       "audit entry", [&](std::uint64_t index, std::string_view value) {
+                           AuditRecord a{.alert_number = alert_number, .index = index};
+                           if (!decode(value, a)) return false;
+                           out.push_back(std::move(a));
+                           return true;
+                       });
+        if (!status) return status.error();
         return out;
     }
 
@@ -324,26 +313,14 @@ class RedisStore final : public Store {
     Result<std::vector<DeliveryRecord>> deliveries_after(std::string_view volunteer, std::uint64_t after_seq,
                                                          std::size_t limit) override {
         std::vector<DeliveryRecord> out;
-        if (limit == 0) return out;
-        const std::string from = "(" + std::to_string(after_seq);
-        const std::string count = limit_count(limit);
-        Result<Reply> seqs =
-            command({"ZRANGEBYSCORE", key("dlvz:", volunteer), from, "+inf", "LIMIT", "0", count}, "deliveries");
-        if (!seqs) return seqs.error();
-        const std::size_t n = redis::element_count(seqs->get());
-        if (n == 0) return out;
-        const std::string records_key = key("dlvh:", volunteer);
-        std::vector<std::string_view> args = {"HMGET", records_key};
-        for (std::size_t i = 0; i < n; ++i) args.push_back(redis::text(redis::element(seqs->get(), i)));
-        Result<Reply> records = command(args, "deliveries");
-        if (!records) return records.error();
-        for (std::size_t i = 0; i < redis::element_count(records->get()); ++i) {
-            const redisReply* r = redis::element(records->get(), i);
-            if (r->type == REDIS_REPLY_NIL) continue;  // trimmed between the two reads
-            DeliveryRecord d{.volunteer = std::string(volunteer), .seq = redis::as_u64(redis::element(seqs->get(), i))};
-            if (!decode(redis::text(r), d)) return corrupt("delivery", records_key);
-            out.push_back(std::move(d));
-        }
+        Status status = read_range(key("dlvz:", volunteer), key("dlvh:", volunteer), "(" + std::to_string(after_seq),
+                                   limit, "delivery", [&](std::uint64_t seq, std::string_view value) {
+                                       DeliveryRecord d{.volunteer = std::string(volunteer), .seq = seq};
+                                       if (!decode(value, d)) return false;
+                                       out.push_back(std::move(d));
+                                       return true;
+                                   });
+        if (!status) return status.error();
         return out;
     }
 
@@ -371,6 +348,32 @@ class RedisStore final : public Store {
         return k;
     }
     std::string key(std::string_view name, std::uint64_t number) const { return key(name, std::to_string(number)); }
+
+    // Rows kept as a zset of numbers next to a hash number -> record (audit entries, deliveries): the numbers from
+    // `min` up (at most `limit`), then their records, handed to `take` in order (false: unreadable). A number whose
+    // record went in between (trimmed) is skipped.
+    template <class Take>
+    Status read_range(const std::string& index_key, const std::string& records_key, const std::string& min,
+                      std::size_t limit, std::string_view what, Take take) {
+        if (limit == 0) return Status::Ok();
+        const std::string count = limit_count(limit);
+        Result<Reply> numbers = command({"ZRANGEBYSCORE", index_key, min, "+inf", "LIMIT", "0", count}, what);
+        if (!numbers) return numbers.error();
+        const std::size_t n = redis::element_count(numbers->get());
+        if (n == 0) return Status::Ok();
+        std::vector<std::string_view> args = {"HMGET", records_key};
+        for (std::size_t i = 0; i < n; ++i) args.push_back(redis::text(redis::element(numbers->get(), i)));
+        Result<Reply> records = command(args, what);
+        if (!records) return records.error();
+        for (std::size_t i = 0; i < redis::element_count(records->get()); ++i) {
+            const redisReply* r = redis::element(records->get(), i);
+            if (r->type == REDIS_REPLY_NIL) continue;
+            if (!take(redis::as_u64(redis::element(numbers->get(), i)), redis::text(r))) {
+                return corrupt(what, records_key);
+            }
+        }
+        return Status::Ok();
+    }
 
     Result<Reply> command(const std::vector<std::string_view>& args, std::string_view what) {
         std::string context = "redis store: ";
