@@ -71,6 +71,9 @@ class VolunteerIndex {
     void set_skills(VolunteerId id, SkillSet skills);
 
     const VolunteerProfile* profile(VolunteerId id) const;
+    // The volunteer's teams, for a FilterSubject built from a Move. `id` must be known (it just moved): computing
+    // the reference does not load the record, so a filter without a team never touches it.
+    const std::vector<TeamId>& teams(VolunteerId id) const { return records_[id].profile.teams; }
     std::optional<PositionFix> position(VolunteerId id) const;
     // Has a position no older than max_age at `now`.
     bool is_fresh(VolunteerId id, Time now) const;
