@@ -55,6 +55,9 @@ TEST(AlertAreaIndex, AppliesTheAlertsFilterToTheVolunteer) {
     EXPECT_EQ(containing(index, kLake, {.skills = 1}), (std::vector<AlertKey>{1, 3}));
     EXPECT_EQ(containing(index, kLake, {.tier = Tier::kVetted}), (std::vector<AlertKey>{2, 3}));
     EXPECT_EQ(containing(index, kLake, {.availability = Availability::kOffDuty}), (std::vector<AlertKey>{}));
+    index.upsert(4, circle_area(kLake, 1500), VolunteerFilter{.team = 5});
+    EXPECT_EQ(containing(index, kLake, {.teams = {2, 5}}), (std::vector<AlertKey>{3, 4}));
+    EXPECT_EQ(containing(index, kLake, {.teams = {2}}), (std::vector<AlertKey>{3}));
 }
 
 TEST(AlertAreaIndex, HugeAndPolarAreasStillFound) {
@@ -152,6 +155,16 @@ TEST(AlertAreaIndex, MatchesScanOfEveryAlertOnRandomData) {
             }
             ASSERT_EQ(containing(index, p, profile), expected) << "at (" << p.lat << ", " << p.lon << ")";
             found += expected.size();
+            // Walking in from a random earlier point: exactly the alerts containing p and not that point.
+            const LatLng before = point();
+            std::vector<AlertKey> walked_in;
+            for (AlertKey key : expected) {
+                if (!alerts[key]->first.contains(before)) walked_in.push_back(key);
+            }
+            std::vector<AlertKey> got;
+            index.entered(geo::to_unit(p), p, before, geo::to_unit(before), FilterSubject::of(profile), got);
+            std::sort(got.begin(), got.end());
+            ASSERT_EQ(got, walked_in) << "from (" << before.lat << ", " << before.lon << ")";
         }
         EXPECT_GT(found, 3000u) << "the areas must actually cover the queried points";
     }

@@ -31,6 +31,8 @@ constexpr Region kDongguan{"dongguan", 22.65, 23.10, 113.55, 114.25};
 constexpr Region kPacific{"antimeridian", -20.0, -14.0, 178.5, -178.5};
 constexpr Region kArctic{"north-pole", 88.5, 90.0, -180.0, 180.0};
 constexpr Region kAntarctic{"south-pole", -90.0, -88.0, -180.0, 180.0};
+// ~1,250 volunteers per 0.005 deg cell: nearest-k finds k in the first rings around the centre and stops early.
+constexpr Region kHotSpot{"hot-spot", 22.80, 22.82, 113.90, 113.92};
 
 class Scenario {
   public:
@@ -223,7 +225,8 @@ TEST_P(VolunteerIndexOracle, MatchesBruteForceOnRandomData) {
 INSTANTIATE_TEST_SUITE_P(Regions, VolunteerIndexOracle,
                          ::testing::Values(OracleParams{kDongguan, 0.005}, OracleParams{kDongguan, 0.05},
                                            OracleParams{kPacific, 0.005}, OracleParams{kArctic, 0.005},
-                                           OracleParams{kAntarctic, 0.02}),
+                                           OracleParams{kAntarctic, 0.02}, OracleParams{kHotSpot, 0.005},
+                                           OracleParams{kHotSpot, 0.001}),
                          [](const auto& info) {
                              std::string name = info.param.region.name;
                              std::replace(name.begin(), name.end(), '-', '_');

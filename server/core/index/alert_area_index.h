@@ -32,12 +32,17 @@ class AlertAreaIndex {
     std::size_t size() const { return active_; }
 
     // Alerts whose area contains the point and whose filter admits the volunteer. `unit` must be to_unit(point).
-    void containing(const geo::UnitVec& unit, geo::LatLng point, const VolunteerProfile& profile,
+    // Results come in the order of the levels, then of the alerts in the point's bucket.
+    void containing(const geo::UnitVec& unit, geo::LatLng point, const FilterSubject& who,
                     std::vector<AlertKey>& out) const;
+    void containing(const geo::UnitVec& unit, geo::LatLng point, const VolunteerProfile& profile,
+                    std::vector<AlertKey>& out) const {
+        containing(unit, point, FilterSubject::of(profile), out);
+    }
     // Alerts the volunteer has just walked into: containing the current point and, if `previous` is given, not
     // containing the previous one.
     void entered(const geo::UnitVec& unit, geo::LatLng point, const std::optional<geo::LatLng>& previous,
-                 const geo::UnitVec& previous_unit, const VolunteerProfile& profile, std::vector<AlertKey>& out) const;
+                 const geo::UnitVec& previous_unit, const FilterSubject& who, std::vector<AlertKey>& out) const;
 
   private:
     static constexpr std::size_t kLevels = 8;  // 0.01 deg .. 163.84 deg cells; beyond that: the global list
@@ -49,18 +54,45 @@ class AlertAreaIndex {
         VolunteerFilter filter;
         std::vector<std::uint32_t> buckets;  // bucket numbers holding this alert (for erase)
     };
+    // What a lookup tests, copied into every bucket holding the alert so that a bucket is one contiguous array:
+    // a lookup meets 40-60 candidates, and reaching each through its Entry (optional, variant) cost ~5.5 ns
+    // (bench/RESULTS.md). 32 bytes, two per cache line. Polygons (chord2_limit < 0) are tested through the Entry.
+    struct Cap {
+        geo::UnitVec center;
+        double chord2_limit;
+    };
+    // The alerts of one grid cell of one level: caps[i] belongs to keys[i].
+    struct Bucket {
+        std::vector<Cap> caps;
+        std::vector<AlertKey> keys;
+
+        void add(const Cap& cap, AlertKey key) {
+            caps.push_back(cap);
+            keys.push_back(key);
+        }
+        void remove(AlertKey key);
+    };
     struct Level {
         geo::CellGrid grid;
         geo::FlatCellMap bucket_of;  // cell key -> bucket number
         std::size_t alerts = 0;
     };
 
-    template <class Visit>
-    void for_each_candidate(geo::LatLng point, Visit&& visit) const;
+    static Cap cap_of(const Entry& e);
+    bool contains(const Cap& cap, AlertKey key, const geo::UnitVec& unit, geo::LatLng point) const {
+        if (cap.chord2_limit >= 0) return geo::chord2(unit, cap.center) <= cap.chord2_limit;
+        return alerts_[key].area->contains(unit, point);
+    }
+    struct Hit {
+        const Cap* cap;
+        AlertKey key;
+    };
+    // A per-thread list, valid until the next call on the same thread.
+    const std::vector<Hit>& containing_hits(const geo::UnitVec& unit, geo::LatLng point) const;
 
     std::vector<Level> levels_;
-    std::vector<std::vector<AlertKey>> buckets_;  // shared by all levels; empty buckets are reused by their cell
-    std::vector<AlertKey> global_;                // alerts too large for any level
+    std::vector<Bucket> buckets_;  // shared by all levels; empty buckets are reused by their cell
+    Bucket global_;                // alerts too large for any level
     std::vector<Entry> alerts_;
     std::size_t active_ = 0;
 };

@@ -10,8 +10,8 @@ Status Matcher::update_position(VolunteerId id, geo::LatLng position, double acc
     if (alert_areas_.size() == 0) return Status::Ok();
     const std::optional<geo::LatLng> previous =
         move->had_fresh_position ? std::optional<geo::LatLng>(move->previous) : std::nullopt;
-    alert_areas_.entered(move->current_unit, position, previous, move->previous_unit, *volunteers_.profile(id),
-                         entered);
+    const FilterSubject who{move->skills, move->tier, move->availability, volunteers_.teams(id)};
+    alert_areas_.entered(move->current_unit, position, previous, move->previous_unit, who, entered);
     return Status::Ok();
 }
 

@@ -7,6 +7,17 @@
 
 namespace yihu::core {
 
+// The profile fields a filter reads. Teams are held by reference: a caller that already has the other fields at hand
+// (a moved volunteer's point) does not load the profile unless a filter names a team.
+struct FilterSubject {
+    SkillSet skills;
+    Tier tier;
+    Availability availability;
+    const std::vector<TeamId>& teams;
+
+    static FilterSubject of(const VolunteerProfile& p) { return {p.skills, p.tier, p.availability, p.teams}; }
+};
+
 // Who an alert may reach, apart from where they are. The default admits every on-duty volunteer.
 struct VolunteerFilter {
     SkillSet skills_any = 0;  // non-zero: at least one of these skills
@@ -27,6 +38,9 @@ struct VolunteerFilter {
     }
     bool admits(const VolunteerProfile& p) const {
         return admits(p.skills, p.tier, p.availability) && admits_teams(p.teams);
+    }
+    bool admits(const FilterSubject& s) const {
+        return admits(s.skills, s.tier, s.availability) && admits_teams(s.teams);
     }
 };
 

@@ -9,6 +9,7 @@
 #include "core/geo/area.h"
 #include "core/geo/cell_grid.h"
 #include "core/geo/flat_cell_map.h"
+#include "core/index/point_cell.h"
 #include "core/index/volunteer_filter.h"
 #include "core/time.h"
 
@@ -43,11 +44,16 @@ struct Move {
     geo::LatLng previous;
     geo::UnitVec previous_unit;
     geo::UnitVec current_unit;
+    // The volunteer's filter fields (profile().skills etc.), copied from the point's own line so that the roaming
+    // check does not have to read the record.
+    SkillSet skills = 0;
+    Tier tier = Tier::kPublic;
+    Availability availability = Availability::kOnDuty;
 };
 
 // The in-memory index of live volunteer positions: a global lat/lon grid whose cells hold contiguous arrays of
-// unit vectors, so a move costs an array write and a circle query costs about one subtraction-and-compare per point
-// it reads. Not thread-safe: one owner (the matcher) calls it.
+// points (one cache line each, see PointCell), so a move costs an array write and a circle query costs about one
+// subtraction-and-compare per point it reads. Not thread-safe: one owner (the matcher) calls it.
 class VolunteerIndex {
   public:
     explicit VolunteerIndex(IndexOptions options = {});
@@ -65,6 +71,9 @@ class VolunteerIndex {
     void set_skills(VolunteerId id, SkillSet skills);
 
     const VolunteerProfile* profile(VolunteerId id) const;
+    // The volunteer's teams, for a FilterSubject built from a Move. `id` must be known (it just moved): computing
+    // the reference does not load the record, so a filter without a team never touches it.
+    const std::vector<TeamId>& teams(VolunteerId id) const { return records_[id].profile.teams; }
     std::optional<PositionFix> position(VolunteerId id) const;
     // Has a position no older than max_age at `now`.
     bool is_fresh(VolunteerId id, Time now) const;
@@ -91,49 +100,40 @@ class VolunteerIndex {
   private:
     static constexpr std::uint32_t kNoCell = geo::FlatCellMap::kAbsent;
 
-    // Per-point data the filter reads, kept beside the coordinates so a query never visits the volunteer's record
-    // (except for a team filter).
-    struct PointMeta {
-        SkillSet skills;
-        std::int64_t updated_ms;
-        VolunteerId id;
-        Tier tier;
-        Availability availability;
-    };
-    // A grid cell's points as parallel arrays: slot i of each array is the same volunteer.
-    struct Cell {
-        std::uint32_t row;
-        std::uint32_t col;
-        std::vector<geo::UnitVec> unit;
-        std::vector<PointMeta> meta;
-        std::vector<geo::LatLng> latlng;
-    };
-    struct Record {
-        bool known = false;
+    // Where a volunteer's point is, by volunteer number: 12 bytes, so the array behind a position update (3 MB at
+    // 270k volunteers) mostly stays in cache and a move costs one miss, on the point's own line.
+    struct Location {
         std::uint32_t cell = kNoCell;  // kNoCell: no position
         std::uint32_t slot = 0;
         float accuracy_m = 0;
+    };
+    // Everything else about a volunteer; a position update does not touch it.
+    struct Record {
+        bool known = false;
         VolunteerProfile profile;
     };
 
     Record& record(VolunteerId id);
     const Record* find_record(VolunteerId id) const;
+    const CellPoint* point_of(VolunteerId id) const;
     std::uint32_t cell_for(std::uint32_t row, std::uint32_t col);
-    void detach(Record& rec);
+    void attach(VolunteerId id, const CellPoint& point, std::uint32_t row, std::uint32_t col);
+    void detach(Location& loc);
     std::int64_t fresh_cutoff(Time now) const { return to_ms(now) - options_.max_age.count(); }
 
+    // Query helpers (volunteer_index_query.cpp).
     template <class Visit>
-    void for_each_cell(const geo::LatLngBox& box, Visit&& visit) const;
-    template <class Emit>
-    void scan_circle(const geo::Circle& circle, const VolunteerFilter& filter, Time now, Emit&& emit) const;
-    template <class Emit>
-    void scan_polygon(const geo::Polygon& polygon, const geo::UnitVec& reference, const VolunteerFilter& filter,
-                      Time now, Emit&& emit) const;
+    void for_each_cell_batch(const geo::LatLngBox& box, bool skills_first, Visit&& visit) const;
+    template <class Shape, class Emit>
+    void scan(const geo::LatLngBox& box, const VolunteerFilter& filter, Time now, Shape&& shape, Emit&& emit) const;
+    bool nearest_by_rings(const geo::Circle& circle, const VolunteerFilter& filter, std::size_t k, Time now,
+                          std::vector<Match>& out) const;
 
     IndexOptions options_;
     geo::CellGrid grid_;
     geo::FlatCellMap cell_numbers_;
-    std::vector<Cell> cells_;
+    std::vector<PointCell> cells_;
+    std::vector<Location> locations_;  // by volunteer number, same length as records_
     std::vector<Record> records_;
     std::size_t positioned_ = 0;
 };

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/geo/sphere.h"
+#include "core/index/volunteer.h"
+
+namespace yihu::core {
+
+// One volunteer's position and the profile fields a query filters on, in exactly one cache line: a move inside a
+// cell reads and writes this line only, and a query that has picked a point reads everything about it at once.
+struct alignas(64) CellPoint {
+    geo::UnitVec unit;
+    geo::LatLng latlng;  // as reported (polygons test it; position() returns it unchanged)
+    SkillSet skills;
+    std::int64_t updated_ms;
+    VolunteerId id;
+    Tier tier;
+    Availability availability;
+};
+static_assert(sizeof(CellPoint) == 64, "one cache line per point");
+
+// The points of one grid cell, contiguous, plus a packed copy of their skills: a skill-filtered query reads 8 bytes
+// per point it rejects (eight points per cache line) and touches a point's own line only when the skills match.
+// skills[i] == points[i].skills at all times; only these members change either.
+struct PointCell {
+    std::uint32_t row;
+    std::uint32_t col;
+    std::vector<CellPoint> points;
+    std::vector<SkillSet> skills;
+
+    std::uint32_t size() const { return static_cast<std::uint32_t>(points.size()); }
+    bool empty() const { return points.empty(); }
+
+    // Appends and returns the slot.
+    std::uint32_t append(const CellPoint& p) {
+        points.push_back(p);
+        skills.push_back(p.skills);
+        return static_cast<std::uint32_t>(points.size() - 1);
+    }
+    // Removes `slot` by moving the last point into it (O(1), arrays stay contiguous). Returns the id of the point
+    // that now sits in `slot`, or `removed` itself when it was the last.
+    VolunteerId remove(std::uint32_t slot) {
+        const VolunteerId removed = points[slot].id;
+        const std::uint32_t last = size() - 1;
+        if (slot != last) {
+            points[slot] = points[last];
+            skills[slot] = skills[last];
+        }
+        points.pop_back();
+        skills.pop_back();
+        return slot != last ? points[slot].id : removed;
+    }
+    void set_skills(std::uint32_t slot, SkillSet s) {
+        points[slot].skills = s;
+        skills[slot] = s;
+    }
+};
+
+}  // namespace yihu::core
