@@ -65,12 +65,13 @@ struct Outcome {
     int duplicate_pushes = 0;
 };
 
-// Drains every phone for `quiet` (acking pushes), recording what each received.
+// Reads every phone until it has been quiet for 60 ms (acking pushes), recording what each received. Callers first
+// wait long enough for the pushes of what they did to have been sent, even on a loaded machine.
 void drain(std::vector<std::unique_ptr<Phone>>& phones, const Scenario& s, std::map<std::string, std::string>& titles,
            Outcome& out, std::map<std::string, std::set<std::tuple<std::string, std::uint64_t, int>>>& seen) {
     for (std::size_t i = 0; i < phones.size(); ++i) {
         const std::string& who = s.volunteers[i].id;
-        while (auto m = phones[i]->next(40ms)) {
+        while (auto m = phones[i]->next(60ms)) {
             std::string alert_id;
             std::uint64_t version = 0;
             std::uint64_t seq = 0;
@@ -125,7 +126,7 @@ class ClusterExactness : public ClusterTest {
             ids.push_back(created.id());
             titles[created.id()] = a.title;
         }
-        std::this_thread::sleep_for(500ms);
+        std::this_thread::sleep_for(1000ms);
         drain(phones, s, titles, out, seen);
         // The first recipient (by id) of each alert accepts it; the others of a one-responder alert stand down.
         // Then the dispatcher edits every alert: an update to each recipient still involved.
@@ -138,19 +139,19 @@ class ClusterExactness : public ClusterTest {
                 EXPECT_TRUE(reply && reply->has_ok()) << "accept of " << id << " by " << *who.begin();
             }
         }
-        std::this_thread::sleep_for(300ms);
+        std::this_thread::sleep_for(800ms);
         drain(phones, s, titles, out, seen);
         for (const std::string& id : ids) {
             auto r = call(dispatcher_port, "PATCH", "/v1/alerts/" + id, R"({"description":"last seen by the pier"})");
             EXPECT_EQ(r.status, 200u) << r.body;
         }
-        std::this_thread::sleep_for(500ms);
+        std::this_thread::sleep_for(1000ms);
         drain(phones, s, titles, out, seen);
         for (const std::string& id : ids) {
             auto r = call(dispatcher_port, "POST", "/v1/alerts/" + id + ":resolve", R"({"found":true})");
             EXPECT_EQ(r.status, 200u) << r.body;
         }
-        std::this_thread::sleep_for(500ms);
+        std::this_thread::sleep_for(1000ms);
         drain(phones, s, titles, out, seen);
         return out;
     }
