@@ -117,6 +117,12 @@ core::Status Node::start() {
     // Metrics hook into the hub before its thread starts (the hub reads the observers without a lock).
     p.metrics = std::make_unique<NodeMetrics>(p.hub_metrics, *p.server);
     p.context.render_metrics = [this] { return parts_->metrics->render(); };
+    if (p.member) {
+        p.metrics->gauge("yihu_cluster_leader", "1 while this node holds the leader lease and runs the hub.",
+                         [this] { return parts_->member && parts_->member->leading() ? 1.0 : 0.0; });
+        p.metrics->gauge("yihu_cluster_ready", "1 while a ready leader is reachable through Redis.",
+                         [this] { return parts_->member && parts_->member->ready() ? 1.0 : 0.0; });
+    }
     if (p.hub) {
         if (auto s = p.hub->start(devices); !s) return s;
     }

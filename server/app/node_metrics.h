@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "api/hub/hub_metrics.h"
@@ -13,6 +14,10 @@ class NodeMetrics {
   public:
     NodeMetrics(api::HubMetrics& hub, const net::HttpServer& server);
     std::string render() const { return registry_.render(); }
+    // A gauge read at each scrape (for series only the wiring knows, such as the cluster's).
+    void gauge(const char* name, const char* help, std::function<double()> read) {
+        registry_.gauge_callback(name, help, std::move(read));
+    }
 
   private:
     ops::Registry registry_;

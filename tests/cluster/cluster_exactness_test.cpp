@@ -193,6 +193,13 @@ TEST_F(ClusterExactness, VolunteerOnAnotherNodeWalkingIntoAnAlertGetsIt) {
     start_cluster(3);
     const int lead = leader();
     ASSERT_GE(lead, 0);
+    for (std::size_t i = 0; i < 3; ++i) {
+        client::HttpClient http("127.0.0.1", port(i));
+        const std::string metrics = http.request("GET", "/metrics", {}, {}, 2s).body;
+        const bool leads = metrics.find("yihu_cluster_leader 1") != std::string::npos;
+        EXPECT_EQ(leads, static_cast<int>(i) == lead) << nodes_[i].id << " /metrics disagrees with the lease";
+        EXPECT_NE(metrics.find("yihu_cluster_ready 1"), std::string::npos) << nodes_[i].id;
+    }
     const std::size_t other = (static_cast<std::size_t>(lead) + 1) % 3;
     const std::size_t third = (static_cast<std::size_t>(lead) + 2) % 3;
 
