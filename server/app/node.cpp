@@ -118,9 +118,9 @@ core::Status Node::start() {
     p.metrics = std::make_unique<NodeMetrics>(p.hub_metrics, *p.server);
     p.context.render_metrics = [this] { return parts_->metrics->render(); };
     if (p.member) {
-        p.metrics->gauge("yihu_cluster_leader", "1 while this node holds the leader lease and runs the hub.",
+        p.metrics->gauge("yihu_cluster_leader", "Whether this node holds the leader lease and runs the hub (1 or 0).",
                          [this] { return parts_->member && parts_->member->leading() ? 1.0 : 0.0; });
-        p.metrics->gauge("yihu_cluster_ready", "1 while a ready leader is reachable through Redis.",
+        p.metrics->gauge("yihu_cluster_ready", "Whether a ready leader is reachable through Redis (1 or 0).",
                          [this] { return parts_->member && parts_->member->ready() ? 1.0 : 0.0; });
     }
     if (p.hub) {

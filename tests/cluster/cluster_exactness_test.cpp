@@ -196,9 +196,11 @@ TEST_F(ClusterExactness, VolunteerOnAnotherNodeWalkingIntoAnAlertGetsIt) {
     for (std::size_t i = 0; i < 3; ++i) {
         client::HttpClient http("127.0.0.1", port(i));
         const std::string metrics = http.request("GET", "/metrics", {}, {}, 2s).body;
-        const bool leads = metrics.find("yihu_cluster_leader 1") != std::string::npos;
-        EXPECT_EQ(leads, static_cast<int>(i) == lead) << nodes_[i].id << " /metrics disagrees with the lease";
-        EXPECT_NE(metrics.find("yihu_cluster_ready 1"), std::string::npos) << nodes_[i].id;
+        const bool leads = metrics.find("\nyihu_cluster_leader 1") != std::string::npos;
+        EXPECT_EQ(leads, static_cast<int>(i) == lead)
+            << nodes_[i].id << " /metrics disagrees with the lease (held by " << lead
+            << "): " << metrics.substr(std::min(metrics.size(), metrics.find("yihu_cluster")), 300);
+        EXPECT_NE(metrics.find("\nyihu_cluster_ready 1"), std::string::npos) << nodes_[i].id;
     }
     const std::size_t other = (static_cast<std::size_t>(lead) + 1) % 3;
     const std::size_t third = (static_cast<std::size_t>(lead) + 2) % 3;
