@@ -24,6 +24,8 @@ struct ClusterKeys {
     std::string leader_channel() const { return prefix + ":ch:leader"; }
     // The leader's heartbeat, heard by every node.
     std::string heartbeat_channel() const { return prefix + ":ch:heartbeat"; }
+    // The leader's standby batches: volunteers' matching state, kept by every node for a successor.
+    std::string standby_channel() const { return prefix + ":ch:standby"; }
     // Frames, closes and HTTP answers for one node's connections.
     std::string node_channel(std::string_view node_id) const {
         std::string c = prefix + ":ch:node:";

@@ -75,6 +75,7 @@ core::Status ClusterMember::start() {
     host.devices = p.options.devices;
     host.address = p.address;
     host.keys = p.keys;
+    host.standby_source = [relay = p.relay.get()] { return relay->standby(); };
     p.host = std::make_unique<LeaderHost>(p.io, host, *p.publisher, p.clock, p.metrics, [this](const std::string&) {
         if (parts_->lease) parts_->lease->release();
     });

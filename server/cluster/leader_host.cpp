@@ -97,11 +97,22 @@ void LeaderHost::start_leading(std::uint64_t term, const std::string& fence_valu
         return;
     }
     api::HubOptions hub_options = options_.hub;
+    hub_options.standby_sink = [this, term, channel = options_.keys.standby_channel()](v1::StandbyBatch batch) {
+        batch.set_term(term);
+        publisher_.command({"PUBLISH", channel, batch.SerializeAsString()});
+    };
     auto hub = std::make_shared<api::Hub>(hub_options, std::move(*store), clock_, metrics_);
     if (auto s = hub->start(options_.devices); !s) {
         spdlog::error("cluster: cannot lead: the hub did not start: {}", s.error().message);
         on_failed_(s.error().message);
         return;
+    }
+    // Before any relayed work (the inbox is not subscribed yet, and the hub runs its tasks in order): the index as
+    // the previous leader had it, so that phones not yet back are matched as they would have been.
+    if (options_.standby_source) {
+        auto standby = options_.standby_source();
+        spdlog::info("cluster: seeding the index with {} volunteers from the previous leader", standby.size());
+        hub->post([h = hub.get(), standby = std::move(standby)] { h->seed_standby(standby); });
     }
     {
         std::lock_guard lock(mutex_);

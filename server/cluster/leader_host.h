@@ -39,6 +39,8 @@ class LeaderHost {
         ClusterKeys keys;
         std::chrono::milliseconds store_timeout{2000};
         std::chrono::milliseconds heartbeat_interval{1000};
+        // The volunteers' state the previous leaders published (Relay::standby), read when this node starts leading.
+        std::function<std::vector<v1::StandbyVolunteer>()> standby_source;
     };
     // Called (on the control thread) when a hub could not start: the owner gives the lease up for another node.
     using Failed = std::function<void(const std::string& why)>;

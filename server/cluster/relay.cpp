@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <unordered_map>
 
 #include "api/codec/http_reply.h"
 #include "cluster/relay_codec.h"
@@ -54,6 +55,9 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     SteadyClock::time_point leader_heard{};
     SteadyClock::time_point own_channel_heard{};
     bool running = false;
+    mutable std::mutex standby_mutex;  // apart from `mutex`: frames must not wait for a standby batch
+    std::unordered_map<std::string, v1::StandbyVolunteer> standby;
+    SteadyClock::time_point standby_pruned{};
 
     bool ready() const {
         std::lock_guard lock(mutex);
@@ -108,6 +112,16 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void on_message(std::string_view channel, std::string_view payload) {
+        if (channel == options.keys.standby_channel()) {
+            v1::StandbyBatch batch;
+            if (!batch.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return;
+            std::lock_guard lock(standby_mutex);
+            for (v1::StandbyVolunteer& v : *batch.mutable_volunteers()) {
+                std::string id = v.volunteer_id();
+                standby[std::move(id)] = std::move(v);
+            }
+            return;
+        }
         if (channel == options.keys.heartbeat_channel()) {
             v1::LeaderHeartbeat hb;
             if (hb.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) on_heartbeat(hb);
@@ -193,6 +207,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
             reply(unavailable("the cluster leader did not answer in time; retry (with the same Idempotency-Key)"));
         }
         if (deaf) subscriber->reset("heard nothing on the node channel, not even its own probe");
+        prune_standby();
         v1::ToNode probe;
         probe.set_target_incarnation(options.incarnation);
         publisher.command({"PUBLISH", options.keys.node_channel(options.node_id), probe.SerializeAsString()});
@@ -200,6 +215,19 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec) self->tick();
         });
+    }
+
+    // Positions older than this match nobody anywhere (position_max_age is minutes): no reason to keep them.
+    void prune_standby() {
+        const auto now = SteadyClock::now();
+        if (now - standby_pruned < std::chrono::minutes(1)) return;
+        standby_pruned = now;
+        const std::int64_t cutoff_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count() -
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::hours(1)).count();
+        std::lock_guard lock(standby_mutex);
+        std::erase_if(standby, [cutoff_ms](const auto& entry) { return entry.second.reported_at_ms() < cutoff_ms; });
     }
 
     std::uint64_t new_call_id() {
@@ -231,7 +259,8 @@ void Relay::start() {
         impl_->own_channel_heard = SteadyClock::now();
     }
     impl_->subscriber->subscribe(
-        {impl_->options.keys.node_channel(impl_->options.node_id), impl_->options.keys.heartbeat_channel()},
+        {impl_->options.keys.node_channel(impl_->options.node_id), impl_->options.keys.heartbeat_channel(),
+         impl_->options.keys.standby_channel()},
         [impl = impl_](std::string_view channel, std::string_view payload) { impl->on_message(channel, payload); });
     impl_->subscriber->start();
     asio::post(impl_->strand, [impl = impl_] { impl->tick(); });
@@ -252,6 +281,14 @@ void Relay::stop() {
 
 bool Relay::ready() const {
     return impl_->ready();
+}
+
+std::vector<v1::StandbyVolunteer> Relay::standby() const {
+    std::lock_guard lock(impl_->standby_mutex);
+    std::vector<v1::StandbyVolunteer> out;
+    out.reserve(impl_->standby.size());
+    for (const auto& [id, v] : impl_->standby) out.push_back(v);
+    return out;
 }
 
 void Relay::volunteer_hello(api::Hub::Session session, api::Claims claims, v1::Hello hello, std::uint64_t request_id) {

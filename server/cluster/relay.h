@@ -47,6 +47,9 @@ class Relay final : public api::HubLink {
     void stop();
     // Redis reachable both ways and a ready leader heard from recently: what /readyz reports.
     bool ready() const;
+    // The volunteers' matching state as the leaders published it (the latest per volunteer): what this node seeds
+    // its hub with if it becomes the leader. Entries not refreshed for an hour are dropped.
+    std::vector<v1::StandbyVolunteer> standby() const;
 
     void volunteer_hello(api::Hub::Session session, api::Claims claims, v1::Hello hello,
                          std::uint64_t request_id) override;

@@ -214,5 +214,40 @@ TEST_F(ClusterTest, RedisDownMeansNotReadyAnd503WithSocketsKeptThenResync) {
     ASSERT_TRUE(push) << "the new alert reaches the phone after the resync";
 }
 
+TEST_F(ClusterTest, NewLeaderMatchesAPhoneThatIsNotBackYetAsTheOldOneWould) {
+    start_cluster(3);
+    const int old_leader = leader();
+    ASSERT_GE(old_leader, 0);
+    const std::size_t holder = (static_cast<std::size_t>(old_leader) + 1) % 3;
+    const std::size_t survivor = (static_cast<std::size_t>(old_leader) + 2) % 3;
+    auto quiet = phone(port(holder), "v-standby", near_lake(250, 120));
+    std::this_thread::sleep_for(1500ms);  // the leader's standby batches reach every node
+
+    nodes_[static_cast<std::size_t>(old_leader)].process.kill_hard();
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while ((leader() < 0 || leader() == old_leader || readyz(survivor) != 200) &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_NE(leader(), old_leader) << "no successor within 15 s";
+    ASSERT_EQ(readyz(survivor), 200u);
+    // The phone was told to reconnect (1012) and has not yet: one node alone would still match it (its position is
+    // fresh), so the cluster must too.
+    auto r = call(port(survivor), "POST", "/v1/alerts", drowning_json(1));
+    ASSERT_EQ(r.status, 201u) << r.body;
+    v1::Alert alert;
+    ASSERT_TRUE(api::parse_json(r.body, alert).ok());
+    auto recipients = call(port(survivor), "GET", "/v1/alerts/" + alert.id() + "/recipients");
+    ASSERT_EQ(recipients.status, 200u) << recipients.body;
+    EXPECT_NE(recipients.body.find("v-standby"), std::string::npos)
+        << "the successor's index lacks a volunteer the old leader had: " << recipients.body;
+
+    // When the phone does come back, the push is waiting for it.
+    auto back = phone(port(survivor), "v-standby", near_lake(250, 120));
+    auto push = back->next_of(v1::ServerMessage::kAlert, 5s);
+    ASSERT_TRUE(push);
+    EXPECT_EQ(push->alert().alert_id(), alert.id());
+}
+
 }  // namespace
 }  // namespace yihu::testing

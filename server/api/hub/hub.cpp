@@ -93,6 +93,10 @@ void Hub::run() {
             next_trim_ = t + 1h;
         }
         commit();
+        if (!standby_dirty_.empty() && t >= next_standby_) {
+            flush_standby(t);
+            next_standby_ = t + options_.standby_interval;
+        }
     }
     commit();
 }

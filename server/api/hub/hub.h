@@ -24,6 +24,7 @@
 #include "net/http_message.h"
 #include "net/ws_connection.h"
 #include "store/store.h"
+#include "yihu/v1/cluster.pb.h"
 #include "yihu/v1/dispatcher.pb.h"
 #include "yihu/v1/volunteer.pb.h"
 
@@ -39,6 +40,10 @@ struct HubOptions {
     core::Duration position_interval = std::chrono::seconds(10);
     std::size_t replay_limit = 2000;  // more missed pushes than this: the phone gets the current state instead
     core::EngineOptions engine;
+    // In a cluster: receives, every standby_interval, the matching state of the volunteers that changed (called on
+    // the hub thread; must not block). A successor seeds its hub with it (Hub::seed_standby).
+    std::function<void(v1::StandbyBatch)> standby_sink;
+    core::Duration standby_interval = std::chrono::milliseconds(200);
 };
 
 // A reply to an HTTP request, given once, after the writes it reports are durable.
@@ -78,6 +83,10 @@ class Hub {
     void volunteer_message(const Session& session, const std::string& subject, const v1::ClientMessage& message);
     void volunteer_closed(const std::string& subject, std::uint64_t session_id);
 
+    // Matching state replicated from a previous leader (hub thread, before any relayed work): each volunteer is put
+    // in the index as that leader had it, without a session, so the matching is the same as if it had not changed.
+    void seed_standby(const std::vector<v1::StandbyVolunteer>& volunteers);
+
     // --- Dispatchers (hub thread) ---
     void http_request(const net::HttpRequest& request, const Claims& caller, HttpReply reply);
     void device_trigger(const std::string& device_id, const v1::DeviceTrigger& trigger, HttpReply reply);
@@ -104,7 +113,8 @@ class Hub {
         std::deque<Unacked> unacked;
         core::SkillSet granted_skills = 0;  // from the token; SkillsUpdate may offer a subset
         core::VolunteerProfile profile;
-        bool known = false;  // has a profile in the engine
+        bool known = false;        // has a profile in the engine
+        bool quiet_hours = false;  // said QUIET_HOURS (the engine holds matches back)
     };
     struct Feed {
         std::shared_ptr<net::WsConnection> connection;
@@ -153,6 +163,11 @@ class Hub {
 
     // Restart (hub_restore.cpp).
     core::Status restore();
+    // Cluster standby (hub_standby.cpp).
+    void mark_standby(core::VolunteerId v) {
+        if (options_.standby_sink) standby_dirty_.insert(v);
+    }
+    void flush_standby(core::Time now);
 
     HubOptions options_;
     std::unique_ptr<store::Store> store_;
@@ -176,6 +191,8 @@ class Hub {
     std::vector<PendingSend> pending_sends_;
     std::map<std::string, core::AlertNumber> idempotency_pending_;
     std::vector<std::string> device_ids_;  // registered devices, in order of registration
+    std::unordered_set<core::VolunteerId> standby_dirty_;
+    core::Time next_standby_{};
     core::Time next_retry_check_{};
     core::Time next_trim_{};
 

@@ -86,6 +86,7 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
         case v1::AVAILABILITY_ON_DUTY:
             profile.availability = core::Availability::kOnDuty;
             engine_.set_quiet_hours(v, std::nullopt);
+            state.quiet_hours = false;
             break;
         case v1::AVAILABILITY_OFF_DUTY:
             profile.availability = core::Availability::kOffDuty;
@@ -93,6 +94,7 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
         case v1::AVAILABILITY_QUIET_HOURS:
             profile.availability = core::Availability::kOnDuty;
             engine_.set_quiet_hours(v, core::QuietHours{0, 1440, 0});
+            state.quiet_hours = true;
             break;
         default:
             break;
@@ -129,6 +131,7 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
     reply(s, request_id, std::move(welcome));
     engine_.set_profile(v, profile, t, fx);
     apply(fx, t);
+    mark_standby(v);
 }
 
 // Replays pushes after hello.last_seq if the history still holds all of them; otherwise re-sends every alert still
@@ -269,6 +272,7 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
             }
             metrics_->position_updates++;
+            mark_standby(v);
             ok();
             break;
         }
@@ -276,6 +280,7 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
             switch (m.availability().availability()) {
                 case v1::AVAILABILITY_ON_DUTY:
                     engine_.set_quiet_hours(v, std::nullopt);
+                    state.quiet_hours = false;
                     engine_.set_availability(v, core::Availability::kOnDuty, t, fx);
                     break;
                 case v1::AVAILABILITY_OFF_DUTY:
@@ -283,6 +288,7 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
                     break;
                 case v1::AVAILABILITY_QUIET_HOURS:
                     engine_.set_quiet_hours(v, core::QuietHours{0, 1440, 0});
+                    state.quiet_hours = true;
                     engine_.set_availability(v, core::Availability::kOnDuty, t, fx);
                     break;
                 default:
@@ -292,6 +298,7 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
             state.profile.availability = m.availability().availability() == v1::AVAILABILITY_OFF_DUTY
                                              ? core::Availability::kOffDuty
                                              : core::Availability::kOnDuty;
+            mark_standby(v);
             ok();
             break;
         }
@@ -310,6 +317,7 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
             }
             state.profile.skills = offered;
             engine_.set_profile(v, state.profile, t, fx);
+            mark_standby(v);
             ok();
             break;
         }
@@ -331,6 +339,7 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
             if (m.respond().has_position()) {
                 if (auto p = from_proto(m.respond().position().location())) {
                     (void)engine_.update_position(v, *p, std::max(0.0, m.respond().position().accuracy_m()), t, fx);
+                    mark_standby(v);
                 }
             }
             const core::AlertNumber number = a->number;
