@@ -277,6 +277,19 @@ TEST(ConfigToml, SecretGivenTwiceIsAnError) {
                     "auth.token_secret and auth.token_secret_file are both set");
 }
 
+TEST(ConfigToml, ClusterNodeNeedsASharedSecretAndASaneLease) {
+    // A node that generated its own secret would reject every other node's tokens.
+    EXPECT_CONTAINS(error_of("[redis]\nurl = \"redis://127.0.0.1:6379\"\n"),
+                    "a cluster node (redis.url set) needs auth.token_secret_file");
+    const std::string clustered =
+        "[auth]\ntoken_secret_file = \"/etc/yihu/token-secret\"\n[redis]\nurl = \"redis://h\"\n";
+    EXPECT_CONTAINS(error_of(clustered + "lease_ttl = \"500ms\"\n"), "redis.lease_ttl must be at least 1s");
+    EXPECT_CONTAINS(error_of(clustered + "lease_ttl = \"0s\"\n"), "redis.lease_ttl");
+    auto ok = parse_config_toml(clustered + "lease_ttl = \"3s\"\n");
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    EXPECT_EQ(ok->redis.lease_ttl, std::chrono::seconds(3));
+}
+
 TEST(ConfigToml, DevicesAreChecked) {
     const std::string head = "[[device]]\nid = \"hut-1\"\n";
     EXPECT_CONTAINS(error_of(head + "latitude = 91\nlongitude = 0\nkind = \"drowning\"\n"),
