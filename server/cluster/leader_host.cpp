@@ -17,6 +17,7 @@ namespace asio = boost::asio;
 struct LeaderHost::Remote {
     std::shared_ptr<RemoteConnection> connection;
     std::uint64_t hub_id = 0;
+    std::string subject;  // a volunteer session's volunteer; empty for a live feed
 };
 
 // The heartbeat's timer, kept alive by its own handlers and cancelled when the leader steps down.
@@ -119,6 +120,7 @@ void LeaderHost::start_leading(std::uint64_t term, const std::string& fence_valu
         hub_ = hub;
         term_ = term;
         remotes_.clear();
+        relays_heard_.clear();
     }
     redis::AsyncConnection::Options inbox_options;
     inbox_options.address = options_.address;
@@ -138,6 +140,7 @@ void LeaderHost::start_leading(std::uint64_t term, const std::string& fence_valu
         auto next = tick_weak.lock();
         if (!timer || !next || !timer->active) return;
         heartbeat();
+        forget_silent_relays();
         timer->timer.expires_after(options_.heartbeat_interval);
         timer->timer.async_wait([next, timer](const boost::system::error_code& ec) {
             if (!ec) (*next)();
@@ -171,6 +174,39 @@ void LeaderHost::stop_leading(const std::string& why) {
     hub->stop();  // commits what it holds (the fence refuses it if the lease is gone) and joins its thread
 }
 
+void LeaderHost::forget_silent_relays() {
+    std::lock_guard lock(mutex_);
+    if (!hub_) return;
+    const auto now = std::chrono::steady_clock::now();
+    api::Hub* hub = hub_.get();
+    for (auto relay = relays_heard_.begin(); relay != relays_heard_.end();) {
+        if (now - relay->second < options_.relay_silence) {
+            ++relay;
+            continue;
+        }
+        const auto& [node, incarnation] = relay->first;
+        std::size_t closed = 0;
+        for (auto it = remotes_.begin(); it != remotes_.end();) {
+            const auto& [r_node, r_incarnation, id] = it->first;
+            if (r_node != node || r_incarnation != incarnation) {
+                ++it;
+                continue;
+            }
+            const std::uint64_t hub_id = it->second->hub_id;
+            if (it->second->subject.empty()) {
+                hub->post([hub, hub_id] { hub->feed_closed(hub_id); });
+            } else {
+                hub->post([hub, subject = it->second->subject, hub_id] { hub->volunteer_closed(subject, hub_id); });
+            }
+            it = remotes_.erase(it);
+            ++closed;
+        }
+        spdlog::warn("cluster: nothing from {} for {} ms: its {} sessions count as disconnected", node,
+                     options_.relay_silence.count(), closed);
+        relay = relays_heard_.erase(relay);
+    }
+}
+
 void LeaderHost::heartbeat() {
     v1::LeaderHeartbeat hb;
     hb.set_node_id(options_.node_id);
@@ -192,6 +228,7 @@ void LeaderHost::on_work(std::string_view payload) {
     std::lock_guard lock(mutex_);
     if (!hub_) return;
     api::Hub* hub = hub_.get();
+    relays_heard_[{m.origin_node(), m.origin_incarnation()}] = std::chrono::steady_clock::now();
     const std::string channel = options_.keys.node_channel(m.origin_node());
     auto remote_for = [&](std::uint64_t id, bool create) -> std::shared_ptr<Remote> {
         const RemoteKey key{m.origin_node(), m.origin_incarnation(), id};
@@ -218,6 +255,7 @@ void LeaderHost::on_work(std::string_view payload) {
         case v1::ToLeader::kHello: {
             const auto& h = m.hello();
             auto r = remote_for(h.session_id(), true);
+            r->subject = h.claims().subject();
             api::Hub::Session s{r->connection, h.binary(), r->hub_id};
             hub->post([hub, s, claims = from_wire(h.claims()), hello = h.hello(), rid = h.request_id()] {
                 hub->volunteer_hello(s, claims, hello, rid);
@@ -278,6 +316,7 @@ void LeaderHost::on_work(std::string_view payload) {
             }
             break;
         }
+        case v1::ToLeader::kAlive:  // noted above
         case v1::ToLeader::BODY_NOT_SET:
             break;
     }

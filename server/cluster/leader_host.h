@@ -39,6 +39,7 @@ class LeaderHost {
         ClusterKeys keys;
         std::chrono::milliseconds store_timeout{2000};
         std::chrono::milliseconds heartbeat_interval{1000};
+        std::chrono::milliseconds relay_silence{5000};
         // The volunteers' state the previous leaders published (Relay::standby), read when this node starts leading.
         std::function<std::vector<v1::StandbyVolunteer>()> standby_source;
     };
@@ -68,6 +69,8 @@ class LeaderHost {
     void stop_leading(const std::string& why);
     void on_work(std::string_view payload);  // inbox strand
     void heartbeat();
+    // Closes, in the hub, every session relayed by a node not heard from for relay_silence (heartbeat strand).
+    void forget_silent_relays();
 
     Options options_;
     boost::asio::io_context& io_;
@@ -81,6 +84,8 @@ class LeaderHost {
     std::shared_ptr<api::Hub> hub_;
     std::uint64_t term_ = 0;
     std::map<RemoteKey, std::shared_ptr<Remote>> remotes_;
+    // (origin node, incarnation) -> when a message from it last arrived.
+    std::map<std::pair<std::string, std::string>, std::chrono::steady_clock::time_point> relays_heard_;
     std::uint64_t next_id_ = 1;
     std::unique_ptr<redis::AsyncConnection> inbox_;
     std::shared_ptr<struct HeartbeatTimer> heartbeat_;

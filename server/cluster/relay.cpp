@@ -211,6 +211,9 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         v1::ToNode probe;
         probe.set_target_incarnation(options.incarnation);
         publisher.command({"PUBLISH", options.keys.node_channel(options.node_id), probe.SerializeAsString()});
+        v1::ToLeader alive = envelope();
+        alive.mutable_alive();
+        to_leader(alive, {});
         timer.expires_after(std::chrono::seconds(1));
         timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (!ec) self->tick();

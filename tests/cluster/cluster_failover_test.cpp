@@ -249,5 +249,32 @@ TEST_F(ClusterTest, NewLeaderMatchesAPhoneThatIsNotBackYetAsTheOldOneWould) {
     EXPECT_EQ(push->alert().alert_id(), alert.id());
 }
 
+// The gauge's value in a node's /metrics, or -1.
+double gauge(std::uint16_t port, const std::string& name) {
+    client::HttpClient http("127.0.0.1", port);
+    const std::string body = http.request("GET", "/metrics", {}, {}, 2s).body;
+    const auto at = body.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(body.substr(at + name.size() + 2));
+}
+
+TEST_F(ClusterTest, SessionsOfADeadNodeCountAsDisconnectedOnTheLeader) {
+    start_cluster(3);
+    const int lead = leader();
+    ASSERT_GE(lead, 0);
+    const std::size_t victim = (static_cast<std::size_t>(lead) + 1) % 3;
+    auto p = phone(port(victim), "v-on-a-dying-node", near_lake(300, 10));
+    const std::uint16_t leader_port = port(static_cast<std::size_t>(lead));
+    EXPECT_EQ(gauge(leader_port, "yihu_volunteers_connected"), 1);
+
+    nodes_[victim].process.kill_hard();  // no close reaches the leader: only the relay's silence tells
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (gauge(leader_port, "yihu_volunteers_connected") != 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_EQ(gauge(leader_port, "yihu_volunteers_connected"), 0)
+        << "the leader still counts a session whose node died";
+    EXPECT_EQ(leader(), lead) << "a follower's death changes nothing else";
+}
+
 }  // namespace
 }  // namespace yihu::testing
