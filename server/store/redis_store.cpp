@@ -327,12 +327,20 @@ class RedisStore final : public Store {
     Result<std::size_t> trim(Time deliveries_before, Time keys_before) override {
         const std::string deliveries_ms = std::to_string(core::to_ms(deliveries_before));
         const std::string keys_ms = std::to_string(core::to_ms(keys_before));
-        Result<Reply> reply = redis::require_ok(
-            connection_.eval(trim_script_,
-                             {options_.prefix, options_.fence_key, options_.fence_value, deliveries_ms, keys_ms}),
-            "redis store: trim");
-        if (!reply) return reply.error();
-        return static_cast<std::size_t>(redis::as_u64(reply->get()));
+        const std::uint64_t limit = std::max<std::uint64_t>(1, options_.trim_chunk);
+        const std::string chunk = std::to_string(limit);
+        std::size_t total = 0;
+        for (;;) {
+            Result<Reply> reply =
+                redis::require_ok(connection_.eval(trim_script_, {options_.prefix, options_.fence_key,
+                                                                  options_.fence_value, deliveries_ms, keys_ms, chunk}),
+                                  "redis store: trim");
+            if (!reply) return reply.error();
+            const std::uint64_t pushes = redis::as_u64(redis::element(reply->get(), 0));
+            const std::uint64_t keys = redis::as_u64(redis::element(reply->get(), 1));
+            total += static_cast<std::size_t>(pushes + keys);
+            if (pushes < limit && keys < limit) return total;
+        }
     }
 
   private:

@@ -20,6 +20,9 @@ struct RedisStoreOptions {
     // so a node that lost leadership cannot write over its successor (see cluster/leader_lease.h).
     std::string fence_key;
     std::string fence_value;
+    // trim() removes history in scripts of at most this many entries each (at least 1): a Lua script blocks Redis,
+    // and every node with it, while it runs.
+    std::size_t trim_chunk = 1000;
 };
 
 // The cluster's store: the same contract as the SQLite store (tests/store/store_contract.h), kept in Redis so that

@@ -118,9 +118,10 @@ end
 return redis.status_reply('OK')
 )lua";
 
-// ARGV: prefix, fence key, fence value, deliveries_before ms, keys_before ms. Removes pushes and idempotency keys
-// created strictly before those times, raising each volunteer's trimmed seq to the highest seq removed. Replies the
-// number of entries removed.
+// ARGV: prefix, fence key, fence value, deliveries_before ms, keys_before ms, chunk. Removes at most `chunk` pushes
+// and `chunk` idempotency keys created strictly before those times, raising each volunteer's trimmed seq to the
+// highest seq removed. Replies {pushes removed, keys removed}; the caller repeats while either equals `chunk`, so no
+// single script holds Redis (and every other client) for long.
 inline constexpr std::string_view kTrim = R"lua(
 local P = ARGV[1]
 if ARGV[2] ~= '' and redis.call('GET', ARGV[2]) ~= ARGV[3] then
@@ -128,7 +129,7 @@ if ARGV[2] ~= '' and redis.call('GET', ARGV[2]) ~= ARGV[3] then
 end
 local removed = 0
 local top = {}
-local old = redis.call('ZRANGEBYSCORE', P .. ':dlv_time', '-inf', '(' .. ARGV[4])
+local old = redis.call('ZRANGEBYSCORE', P .. ':dlv_time', '-inf', '(' .. ARGV[4], 'LIMIT', 0, ARGV[6])
 for _, m in ipairs(old) do
   local colon = string.find(m, ':', 1, true)
   local seq, v = string.sub(m, 1, colon - 1), string.sub(m, colon + 1)
@@ -145,13 +146,12 @@ for v, seq in pairs(top) do
   end
   redis.call('SADD', P .. ':cursors', v)
 end
-local old_keys = redis.call('ZRANGEBYSCORE', P .. ':idem_time', '-inf', '(' .. ARGV[5])
+local old_keys = redis.call('ZRANGEBYSCORE', P .. ':idem_time', '-inf', '(' .. ARGV[5], 'LIMIT', 0, ARGV[6])
 for _, k in ipairs(old_keys) do
   redis.call('HDEL', P .. ':idem', k)
   redis.call('ZREM', P .. ':idem_time', k)
-  removed = removed + 1
 end
-return removed
+return {removed, #old_keys}
 )lua";
 
 }  // namespace yihu::store::redis_scripts

@@ -96,6 +96,30 @@ TEST(RedisStore, WritesAreRefusedOnceTheFenceMovesOn) {
     EXPECT_EQ(expect_ok(store.load_alerts(false)).size(), 1u);
 }
 
+TEST(RedisStore, TrimInSmallChunksRemovesAllAndRaisesTrimmedSeq) {
+    TempDir dir;
+    RedisStoreOptions options = options_for(dir.path(), shared_redis().port());
+    options.trim_chunk = 2;  // 7 pushes and 3 keys: several rounds, the last one partial
+    Result<std::unique_ptr<Store>> opened = open_redis_store(options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    Store& store = **opened;
+    WriteBatch batch;
+    for (std::uint64_t seq = 1; seq <= 5; ++seq) batch.deliveries.push_back(make_delivery("v1", seq, 100));
+    batch.deliveries.push_back(make_delivery("v2", 1, 100));
+    batch.deliveries.push_back(make_delivery("v2", 2, 100));
+    batch.deliveries.push_back(make_delivery("v2", 3, 900));
+    batch.idempotency = {make_key("k1", "a", 100), make_key("k2", "a", 100), make_key("k3", "a", 100)};
+    ASSERT_TRUE(store.apply(batch).ok());
+
+    EXPECT_EQ(expect_ok(store.trim(core::time_from_ms(500), core::time_from_ms(500))), 10u);
+    EXPECT_EQ(fields(expect_ok(store.cursor("v1"))), fields(VolunteerCursor{5, 0, 5}));
+    EXPECT_EQ(fields(expect_ok(store.cursor("v2"))), fields(VolunteerCursor{3, 0, 2}));
+    EXPECT_EQ(fields(expect_ok(store.deliveries_after("v2", 0, 100))),
+              fields(std::vector{make_delivery("v2", 3, 900)}));
+    EXPECT_FALSE(expect_ok(store.find_idempotency("k3")).has_value());
+    EXPECT_EQ(expect_ok(store.trim(core::time_from_ms(500), core::time_from_ms(500))), 0u);
+}
+
 TEST(RedisAddress, ParsesWhatTheConfigAccepts) {
     auto a = redis::parse_redis_url("redis://:s3cret@10.0.0.5:6380/2");
     ASSERT_TRUE(a.ok()) << a.error().message;
