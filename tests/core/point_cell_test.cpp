@@ -31,15 +31,15 @@ SkillSet random_skills(std::mt19937_64& rng) {
 // Every bit of every row equals the point's skill set; bits past the last point are clear.
 void expect_bits_match(const PointCell& cell, const std::string& when) {
     const SkillSlots& bits = cell.skill_slots;
-    ASSERT_GE(std::uint64_t{bits.stride()} * SkillSlots::kSlotsPerWord, cell.size()) << when;
-    for (std::uint32_t slot = 0; slot < bits.stride() * SkillSlots::kSlotsPerWord; ++slot) {
+    ASSERT_GE(std::uint64_t{bits.blocks()} * SkillSlots::kSlotsPerWord, cell.size()) << when;
+    for (std::uint32_t slot = 0; slot < bits.blocks() * SkillSlots::kSlotsPerWord; ++slot) {
         const SkillSet want = slot < cell.size() ? cell.points[slot].skills : 0;
         for (unsigned s = 0; s < 64; ++s) {
             ASSERT_EQ(bits.has(slot, s), ((want >> s) & 1) != 0)
                 << when << ": slot " << slot << " skill " << s << " (" << cell.size() << " points)";
         }
     }
-    for (unsigned s = bits.width(); s < 64; ++s) EXPECT_EQ(bits.row(s), nullptr) << when;
+    for (unsigned s = bits.width(); s < 64; ++s) EXPECT_EQ(bits.word(0, s), nullptr) << when;
 }
 
 // holders() for a filter equals the slots whose skills pass it. A filter naming no skill is not asked (holders()
@@ -116,16 +116,16 @@ TEST(PointCell, RequiredSkillNoPointHoldsMatchesNobody) {
     // Bit 40 has no row in this cell: "all of {0, 40}" is nobody, "any of {0, 40}" is everybody.
     const SkillSet missing = SkillSet{1} << 40;
     const SkillSlots::Word every = ~SkillSlots::Word{0};
-    EXPECT_EQ(cell.skill_slots.row(40), nullptr);
+    EXPECT_EQ(cell.skill_slots.word(0, 40), nullptr);
     EXPECT_EQ(cell.skill_slots.holders(0, 0, 1 | missing), 0u);
     EXPECT_EQ(cell.skill_slots.holders(0, 1 | missing, 0), every);
-    // Slots 64 .. 99 in the second word; nothing past the last point.
-    EXPECT_EQ(cell.skill_slots.holders(1, 1 | missing, 0), (SkillSlots::Word{1} << 36) - 1);
+    // Slots 96 .. 99 in the fourth block; nothing past the last point.
+    EXPECT_EQ(cell.skill_slots.holders(3, 1 | missing, 0), SkillSlots::Word{0b1111});
     // A filter on every skill bit, once some point holds bit 63 (the row count reaches 64).
     cell.set_skills(99, ~SkillSet{0});
     EXPECT_EQ(cell.skill_slots.width(), 64u);
-    EXPECT_EQ(cell.skill_slots.holders(1, 0, ~SkillSet{0}), SkillSlots::Word{1} << 35);
-    EXPECT_EQ(cell.skill_slots.holders(0, 0, ~SkillSet{0}), 0u);
+    EXPECT_EQ(cell.skill_slots.holders(3, 0, ~SkillSet{0}), SkillSlots::Word{0b1000});
+    EXPECT_EQ(cell.skill_slots.holders(2, 0, ~SkillSet{0}), 0u);
 }
 
 }  // namespace

@@ -37,16 +37,17 @@ struct PointTest {
 
 // Starts loading the first lines a scan of `cell` will read, so that the misses of a batch of cells overlap
 // instead of queueing one after another behind each scan. A few lines per cell: prefetching every line of every
-// cell floods the miss queue (measured, bench/RESULTS.md). A skill-filtered scan starts with the bit map of the
-// lowest skill the filter names (usually the only one).
+// cell floods the miss queue (measured, bench/RESULTS.md). A skill-filtered scan starts with the first blocks' word
+// of the lowest skill the filter names (usually the only one).
 inline void prefetch_cell(const PointCell& cell, const PointTest& test) {
     if (test.tests_skills()) {
-        const SkillSet named = test.any != 0 ? test.any : test.all;
-        const char* row = reinterpret_cast<const char*>(cell.skill_slots.row(std::countr_zero(named)));
-        if (row == nullptr) return;
+        const unsigned skill = static_cast<unsigned>(std::countr_zero(test.any != 0 ? test.any : test.all));
         const std::size_t words = (cell.size() + SkillSlots::kSlotsPerWord - 1) / SkillSlots::kSlotsPerWord;
-        const std::size_t lines = std::min<std::size_t>((words * sizeof(SkillSlots::Word) + 63) / 64, 2);
-        for (std::size_t i = 0; i < lines; ++i) __builtin_prefetch(row + i * 64);
+        for (std::uint32_t w = 0; w < std::min<std::size_t>(words, 2); ++w) {
+            const SkillSlots::Word* word = cell.skill_slots.word(w, skill);
+            if (word == nullptr) return;
+            __builtin_prefetch(word);
+        }
         return;
     }
     const std::size_t lines = std::min<std::size_t>(cell.points.size(), 4);
