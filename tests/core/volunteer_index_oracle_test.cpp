@@ -20,6 +20,8 @@ using namespace std::chrono_literals;
 
 constexpr std::int64_t kNowMs = 1'700'000'000'000;
 constexpr std::int64_t kMaxAgeMs = 10 * 60 * 1000;
+// Bit 40: held by ~2% and named by some filters, so that queries meet cells with and without a bit map row for it.
+constexpr SkillSet kRareSkill = SkillSet{1} << 40;
 
 // Where a scenario puts its volunteers and its queries.
 struct Region {
@@ -52,6 +54,8 @@ class Scenario {
         for (int bit = 0; bit < 6; ++bit) {
             if (pct(rng_) < 15) p.skills |= SkillSet{1} << bit;
         }
+        // A rare high skill: most cells have no bit map row for it, a few do.
+        if (pct(rng_) < 2) p.skills |= kRareSkill;
         p.tier = static_cast<Tier>(pct(rng_) % 3);
         p.availability = pct(rng_) < 85 ? Availability::kOnDuty : Availability::kOffDuty;
         if (pct(rng_) < 30) p.teams.push_back(static_cast<TeamId>(pct(rng_) % 4));
@@ -62,7 +66,9 @@ class Scenario {
         VolunteerFilter f;
         std::uniform_int_distribution<int> pct(0, 99);
         if (pct(rng_) < 40) f.skills_any = SkillSet{1} << (pct(rng_) % 6);
+        if (pct(rng_) < 10) f.skills_any |= pct(rng_) < 50 ? kRareSkill : SkillSet{1} << (pct(rng_) % 6);
         if (pct(rng_) < 15) f.skills_all = (SkillSet{1} << (pct(rng_) % 6)) | (SkillSet{1} << (pct(rng_) % 6));
+        if (pct(rng_) < 3) f.skills_all |= kRareSkill;
         if (pct(rng_) < 25) f.min_tier = static_cast<Tier>(1 + pct(rng_) % 2);
         if (pct(rng_) < 10) f.on_duty_only = false;
         if (pct(rng_) < 10) f.team = static_cast<TeamId>(pct(rng_) % 4);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -27,7 +28,6 @@ struct PointTest {
           duty_only(f.on_duty_only) {}
 
     bool tests_skills() const { return (any | all) != 0; }
-    bool skills(SkillSet s) const { return ((any == 0) | ((s & any) != 0)) & ((s & all) == all); }
     // Everything but the skills.
     bool rest(const CellPoint& p) const {
         return (p.updated_ms >= cutoff) & (static_cast<std::uint8_t>(p.tier) >= min_tier) &
@@ -37,12 +37,17 @@ struct PointTest {
 
 // Starts loading the first lines a scan of `cell` will read, so that the misses of a batch of cells overlap
 // instead of queueing one after another behind each scan. A few lines per cell: prefetching every line of every
-// cell floods the miss queue (measured, bench/RESULTS.md).
-inline void prefetch_cell(const PointCell& cell, bool skills_first) {
-    if (skills_first) {
-        const char* s = reinterpret_cast<const char*>(cell.skills.data());
-        const std::size_t lines = std::min<std::size_t>((cell.skills.size() * sizeof(SkillSet) + 63) / 64, 4);
-        for (std::size_t i = 0; i < lines; ++i) __builtin_prefetch(s + i * 64);
+// cell floods the miss queue (measured, bench/RESULTS.md). A skill-filtered scan starts with the first blocks' word
+// of the lowest skill the filter names (usually the only one).
+inline void prefetch_cell(const PointCell& cell, const PointTest& test) {
+    if (test.tests_skills()) {
+        const unsigned skill = static_cast<unsigned>(std::countr_zero(test.any != 0 ? test.any : test.all));
+        const std::size_t words = (cell.size() + SkillSlots::kSlotsPerWord - 1) / SkillSlots::kSlotsPerWord;
+        for (std::uint32_t w = 0; w < std::min<std::size_t>(words, 2); ++w) {
+            const SkillSlots::Word* word = cell.skill_slots.word(w, skill);
+            if (word == nullptr) return;
+            __builtin_prefetch(word);
+        }
         return;
     }
     const std::size_t lines = std::min<std::size_t>(cell.points.size(), 4);
@@ -52,8 +57,9 @@ inline void prefetch_cell(const PointCell& cell, bool skills_first) {
 // Calls emit(point, c2) for every point of `cells` that passes `test` and lies in the shape: shape(point) returns
 // the squared chord to rank the point by, or a negative value if the point is outside.
 //
-// With a skill filter the cells' packed skill arrays are read first and only the holders' lines are then loaded,
-// all of a batch's holders prefetched a fixed distance ahead, so their misses overlap.
+// With a skill filter the cells' skill bit maps are read first (one bit per point) and only the holders' lines are
+// then loaded, all of a batch's holders prefetched a fixed distance ahead, so their misses overlap. Holders are
+// visited in slot order, as a plain scan would.
 template <class Shape, class Emit>
 void scan_cells(std::span<const PointCell* const> cells, const PointTest& test, Shape&& shape, Emit&& emit) {
     if (!test.tests_skills()) {
@@ -69,13 +75,15 @@ void scan_cells(std::span<const PointCell* const> cells, const PointTest& test, 
     thread_local std::vector<const CellPoint*> picked;
     std::size_t n = 0;
     for (const PointCell* cell : cells) {
-        const std::size_t size = cell->skills.size();
+        const std::size_t size = cell->size();
         if (picked.size() < n + size) picked.resize(std::max(n + size, 2 * picked.size()));
-        const SkillSet* skills = cell->skills.data();
         const CellPoint* points = cell->points.data();
-        for (std::size_t i = 0; i < size; ++i) {
-            picked[n] = points + i;
-            n += test.skills(skills[i]);
+        const std::uint32_t words =
+            static_cast<std::uint32_t>((size + SkillSlots::kSlotsPerWord - 1) / SkillSlots::kSlotsPerWord);
+        for (std::uint32_t w = 0; w < words; ++w) {
+            const CellPoint* base = points + std::size_t{w} * SkillSlots::kSlotsPerWord;
+            for (SkillSlots::Word m = cell->skill_slots.holders(w, test.any, test.all); m != 0; m &= m - 1)
+                picked[n++] = base + std::countr_zero(m);
         }
     }
     constexpr std::size_t kAhead = 16;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/geo/sphere.h"
+#include "core/index/skill_slots.h"
 #include "core/index/volunteer.h"
 
 namespace yihu::core {
@@ -21,40 +22,44 @@ struct alignas(64) CellPoint {
 };
 static_assert(sizeof(CellPoint) == 64, "one cache line per point");
 
-// The points of one grid cell, contiguous, plus a packed copy of their skills: a skill-filtered query reads 8 bytes
-// per point it rejects (eight points per cache line) and touches a point's own line only when the skills match.
-// skills[i] == points[i].skills at all times; only these members change either.
+// The points of one grid cell, contiguous, plus their skills transposed into per-skill bit maps of slots
+// (SkillSlots): a skill-filtered query reads one bit per point it rejects and touches a point's own line only when
+// the skills match. skill_slots agrees with points[i].skills at all times; only these members change either.
 struct PointCell {
     std::uint32_t row;
     std::uint32_t col;
     std::vector<CellPoint> points;
-    std::vector<SkillSet> skills;
+    SkillSlots skill_slots;
 
     std::uint32_t size() const { return static_cast<std::uint32_t>(points.size()); }
     bool empty() const { return points.empty(); }
 
     // Appends and returns the slot.
     std::uint32_t append(const CellPoint& p) {
+        const std::uint32_t slot = size();
         points.push_back(p);
-        skills.push_back(p.skills);
-        return static_cast<std::uint32_t>(points.size() - 1);
+        skill_slots.add(slot, p.skills);
+        return slot;
     }
     // Removes `slot` by moving the last point into it (O(1), arrays stay contiguous). Returns the id of the point
-    // that now sits in `slot`, or `removed` itself when it was the last.
+    // that now sits in `slot`, or `removed` itself when it was the last. Costs one bit update per skill held by the
+    // two points involved.
     VolunteerId remove(std::uint32_t slot) {
         const VolunteerId removed = points[slot].id;
         const std::uint32_t last = size() - 1;
         if (slot != last) {
+            skill_slots.change(slot, points[slot].skills, points[last].skills);
+            skill_slots.clear(last, points[last].skills);
             points[slot] = points[last];
-            skills[slot] = skills[last];
+        } else {
+            skill_slots.clear(slot, points[slot].skills);
         }
         points.pop_back();
-        skills.pop_back();
         return slot != last ? points[slot].id : removed;
     }
     void set_skills(std::uint32_t slot, SkillSet s) {
+        skill_slots.change(slot, points[slot].skills, s);
         points[slot].skills = s;
-        skills[slot] = s;
     }
 };
 

@@ -51,6 +51,8 @@ struct Move {
     Availability availability = Availability::kOnDuty;
 };
 
+struct PointTest;  // cell_scan.h
+
 // The in-memory index of live volunteer positions: a global lat/lon grid whose cells hold contiguous arrays of
 // points (one cache line each, see PointCell), so a move costs an array write and a circle query costs about one
 // subtraction-and-compare per point it reads. Not thread-safe: one owner (the matcher) calls it.
@@ -123,7 +125,7 @@ class VolunteerIndex {
 
     // Query helpers (volunteer_index_query.cpp).
     template <class Visit>
-    void for_each_cell_batch(const geo::LatLngBox& box, bool skills_first, Visit&& visit) const;
+    void for_each_cell_batch(const geo::LatLngBox& box, const PointTest& test, Visit&& visit) const;
     template <class Shape, class Emit>
     void scan(const geo::LatLngBox& box, const VolunteerFilter& filter, Time now, Shape&& shape, Emit&& emit) const;
     bool nearest_by_rings(const geo::Circle& circle, const VolunteerFilter& filter, std::size_t k, Time now,

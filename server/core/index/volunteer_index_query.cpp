@@ -45,12 +45,12 @@ struct InPolygon {
 // A batch's cells are looked up and their first lines prefetched before any is scanned: on a cold cache each cell
 // costs a few dependent misses, and gathering first lets the misses of neighbouring cells overlap.
 template <class Visit>
-void VolunteerIndex::for_each_cell_batch(const geo::LatLngBox& box, bool skills_first, Visit&& visit) const {
+void VolunteerIndex::for_each_cell_batch(const geo::LatLngBox& box, const PointTest& test, Visit&& visit) const {
     constexpr std::size_t kBatch = 32;
     std::array<const PointCell*, kBatch> batch;
     std::size_t pending = 0;
     auto add = [&](const PointCell& cell) {
-        prefetch_cell(cell, skills_first);
+        prefetch_cell(cell, test);
         batch[pending++] = &cell;
         if (pending == kBatch) {
             visit(std::span<const PointCell* const>(batch.data(), pending));
@@ -83,7 +83,7 @@ void VolunteerIndex::scan(const geo::LatLngBox& box, const VolunteerFilter& filt
         if (filter.team && !filter.admits_teams(records_[p.id].profile.teams)) return;
         emit(p.id, c2);
     };
-    for_each_cell_batch(box, test.tests_skills(),
+    for_each_cell_batch(box, test,
                         [&](std::span<const PointCell* const> cells) { scan_cells(cells, test, shape, emit_member); });
 }
 
@@ -109,7 +109,7 @@ bool VolunteerIndex::nearest_by_rings(const geo::Circle& circle, const Volunteer
         rings.for_each_cell(ring, [&](std::uint32_t row, std::uint32_t col) {
             const std::uint32_t n = cell_numbers_.find(grid_.key(row, col));
             if (n == geo::FlatCellMap::kAbsent || cells_[n].empty()) return;
-            prefetch_cell(cells_[n], test.tests_skills());
+            prefetch_cell(cells_[n], test);
             into.push_back(&cells_[n]);
         });
     };
