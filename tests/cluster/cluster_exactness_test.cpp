@@ -20,6 +20,7 @@ struct Volunteer {
 struct AlertSpec {
     std::string json;
     std::string title;
+    unsigned wanted = 1;
 };
 
 struct Scenario {
@@ -45,12 +46,15 @@ Scenario make_scenario(std::uint32_t seed) {
     const std::vector<std::string> kinds = {"ALERT_KIND_DROWNING", "ALERT_KIND_MISSING_PERSON", "ALERT_KIND_SUSPECT",
                                             "ALERT_KIND_GENERAL"};
     for (int k = 0; k < 6; ++k) {
-        const core::geo::LatLng c = near_lake(metres(rng) / 2, bearing(rng));
+        // The first is always a one-responder drowning at the lake, so every scenario has stand-downs to compare.
+        const core::geo::LatLng c = k == 0 ? kLake : near_lake(metres(rng) / 2, bearing(rng));
+        const std::string& kind = k == 0 ? kinds[0] : kinds[rng() % kinds.size()];
         AlertSpec a;
         a.title = "scenario alert " + std::to_string(k);
-        a.json = R"({"kind":")" + kinds[rng() % kinds.size()] + R"(","center":{"latitude":)" + std::to_string(c.lat) +
-                 R"(,"longitude":)" + std::to_string(c.lon) + R"(},"title":")" + a.title + R"(","responders_wanted":)" +
-                 std::to_string(1 + rng() % 4) + "}";
+        a.wanted = k == 0 ? 1 : 1 + rng() % 4;
+        a.json = R"({"kind":")" + kind + R"(","center":{"latitude":)" + std::to_string(c.lat) + R"(,"longitude":)" +
+                 std::to_string(c.lon) + R"(},"title":")" + a.title + R"(","responders_wanted":)" +
+                 std::to_string(a.wanted) + "}";
         s.alerts.push_back(std::move(a));
     }
     return s;
@@ -128,15 +132,19 @@ class ClusterExactness : public ClusterTest {
         }
         std::this_thread::sleep_for(1000ms);
         drain(phones, s, titles, out, seen);
-        // The first recipient (by id) of each alert accepts it; the others of a one-responder alert stand down.
+        // The first `wanted` recipients (by id) of each alert accept it, which fills it: the others stand down.
         // Then the dispatcher edits every alert: an update to each recipient still involved.
-        for (const std::string& id : ids) {
+        for (std::size_t k = 0; k < ids.size(); ++k) {
+            const std::string& id = ids[k];
             const auto& who = out.alerted[titles[id]];
-            if (who.empty()) continue;
-            for (std::size_t i = 0; i < s.volunteers.size(); ++i) {
-                if (s.volunteers[i].id != *who.begin()) continue;
-                auto reply = phones[i]->respond(id, v1::RESPONSE_KIND_ACCEPT);
-                EXPECT_TRUE(reply && reply->has_ok()) << "accept of " << id << " by " << *who.begin();
+            std::size_t accepted = 0;
+            for (auto volunteer = who.begin(); volunteer != who.end() && accepted < s.alerts[k].wanted;
+                 ++volunteer, ++accepted) {
+                for (std::size_t i = 0; i < s.volunteers.size(); ++i) {
+                    if (s.volunteers[i].id != *volunteer) continue;
+                    auto reply = phones[i]->respond(id, v1::RESPONSE_KIND_ACCEPT);
+                    EXPECT_TRUE(reply && reply->has_ok()) << "accept of " << id << " by " << *volunteer;
+                }
             }
         }
         std::this_thread::sleep_for(800ms);

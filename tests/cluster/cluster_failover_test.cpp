@@ -232,8 +232,12 @@ TEST_F(ClusterTest, NewLeaderMatchesAPhoneThatIsNotBackYetAsTheOldOneWould) {
     ASSERT_NE(leader(), old_leader) << "no successor within 15 s";
     ASSERT_EQ(readyz(survivor), 200u);
     // The phone was told to reconnect (1012) and has not yet: one node alone would still match it (its position is
-    // fresh), so the cluster must too.
+    // fresh), so the cluster must too. Until the successor listens, 503 says "retry", which a dispatcher does.
     auto r = call(port(survivor), "POST", "/v1/alerts", drowning_json(1));
+    while (r.status == 503 && std::chrono::steady_clock::now() < deadline + 10s) {
+        std::this_thread::sleep_for(200ms);
+        r = call(port(survivor), "POST", "/v1/alerts", drowning_json(1));
+    }
     ASSERT_EQ(r.status, 201u) << r.body;
     v1::Alert alert;
     ASSERT_TRUE(api::parse_json(r.body, alert).ok());
