@@ -9,6 +9,7 @@
 
 #include "api/auth/token.h"
 #include "api/codec/json_codec.h"
+#include "api/codec/push_ref.h"
 #include "common/http_client.h"
 #include "common/ws_client.h"
 #include "core/geo/sphere.h"
@@ -89,24 +90,16 @@ AlertLatency measure_alert_latency(const std::string& secret, const std::vector<
                 const auto t = SteadyClock::now();
                 v1::ServerMessage m;
                 if (!m.ParseFromString(r->data)) continue;
-                std::uint64_t seq = 0;
+                const std::optional<api::PushRef> push = api::push_ref(m);
+                if (!push) continue;
                 if (m.has_alert()) {
-                    seq = m.alert().seq();
                     std::lock_guard lock(mutex);
-                    first_seen.emplace(m.alert().alert_id(), t);  // keeps the earliest
+                    first_seen.emplace(push->alert_id, t);  // keeps the earliest
                     arrived.notify_all();
-                } else if (m.has_stand_down()) {
-                    seq = m.stand_down().seq();
-                } else if (m.has_alert_closed()) {
-                    seq = m.alert_closed().seq();
-                } else if (m.has_alert_update()) {
-                    seq = m.alert_update().seq();
                 }
-                if (seq != 0) {
-                    v1::ClientMessage ack;
-                    ack.mutable_ack()->set_seq(seq);
-                    ws->send(ack.SerializeAsString(), true);
-                }
+                v1::ClientMessage ack;
+                ack.mutable_ack()->set_seq(push->seq);
+                ws->send(ack.SerializeAsString(), true);
             }
         });
     }

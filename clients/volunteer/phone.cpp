@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "api/codec/json_codec.h"
+#include "api/codec/push_ref.h"
 #include "tools/console.h"
 #include "tools/token_source.h"
 #include "tools/wire_text.h"
@@ -245,17 +246,13 @@ void Phone::handle(const v1::ServerMessage& message, Clock::time_point now) {
             break;
         }
         case v1::ServerMessage::kAlert:
-            handle_push(message.alert().seq(), message.alert().alert_id(), message, now);
-            break;
         case v1::ServerMessage::kAlertUpdate:
-            handle_push(message.alert_update().seq(), message.alert_update().alert_id(), message, now);
-            break;
         case v1::ServerMessage::kStandDown:
-            handle_push(message.stand_down().seq(), message.stand_down().alert_id(), message, now);
+        case v1::ServerMessage::kAlertClosed: {
+            const api::PushRef push = *api::push_ref(message);
+            handle_push(push.seq, push.alert_id, message, now);
             break;
-        case v1::ServerMessage::kAlertClosed:
-            handle_push(message.alert_closed().seq(), message.alert_closed().alert_id(), message, now);
-            break;
+        }
         case v1::ServerMessage::kError: {
             const v1::Error& e = message.error();
             ++tally_.errors;

@@ -5,6 +5,7 @@
 #include <random>
 #include <set>
 
+#include "api/codec/push_ref.h"
 #include "cluster/cluster_harness.h"
 #include "support/test_seed.h"
 
@@ -76,35 +77,18 @@ void drain(std::vector<std::unique_ptr<Phone>>& phones, const Scenario& s, std::
     for (std::size_t i = 0; i < phones.size(); ++i) {
         const std::string& who = s.volunteers[i].id;
         while (auto m = phones[i]->next(60ms)) {
-            std::string alert_id;
-            std::uint64_t version = 0;
-            std::uint64_t seq = 0;
-            if (m->has_alert()) {
-                alert_id = m->alert().alert_id();
-                version = m->alert().alert_version();
-                seq = m->alert().seq();
-                titles[alert_id] = m->alert().alert().title();
-                out.alerted[titles[alert_id]].insert(who);
-            } else if (m->has_alert_closed()) {
-                alert_id = m->alert_closed().alert_id();
-                version = m->alert_closed().alert_version();
-                seq = m->alert_closed().seq();
-                out.closed[titles[alert_id]].insert(who);
-            } else if (m->has_stand_down()) {
-                seq = m->stand_down().seq();
-                alert_id = m->stand_down().alert_id();
-                version = m->stand_down().alert_version();
-                out.stood_down[titles[alert_id]].insert(who);
-            } else if (m->has_alert_update()) {
-                seq = m->alert_update().seq();
-                alert_id = m->alert_update().alert_id();
-                version = m->alert_update().alert_version();
-                out.updated[titles[alert_id]].insert(who);
-            } else {
-                continue;
+            const std::optional<api::PushRef> push = api::push_ref(*m);
+            if (!push) continue;
+            if (m->has_alert()) titles[push->alert_id] = m->alert().alert().title();
+            const std::string& title = titles[push->alert_id];
+            if (m->has_alert()) out.alerted[title].insert(who);
+            if (m->has_alert_closed()) out.closed[title].insert(who);
+            if (m->has_stand_down()) out.stood_down[title].insert(who);
+            if (m->has_alert_update()) out.updated[title].insert(who);
+            phones[i]->ack(push->seq);
+            if (!seen[who].insert({push->alert_id, push->alert_version, static_cast<int>(m->body_case())}).second) {
+                ++out.duplicate_pushes;
             }
-            phones[i]->ack(seq);
-            if (!seen[who].insert({alert_id, version, static_cast<int>(m->body_case())}).second) ++out.duplicate_pushes;
         }
     }
 }

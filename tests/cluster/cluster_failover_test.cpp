@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "api/codec/push_ref.h"
 #include "cluster/cluster_harness.h"
 #include "support/tcp_proxy.h"
 
@@ -79,22 +80,15 @@ class ResilientPhone {
                 continue;
             }
             if (m.has_error() && m.error().fatal()) return;
-            std::uint64_t seq = 0;
+            const std::optional<api::PushRef> push = api::push_ref(m);
+            if (!push) continue;
             if (m.has_alert()) {
-                seq = m.alert().seq();
                 std::lock_guard lock(mutex_);
-                alerts_[{m.alert().alert_id(), m.alert().alert_version()}].insert(seq);
-            } else if (m.has_alert_update()) {
-                seq = m.alert_update().seq();
-            } else if (m.has_stand_down()) {
-                seq = m.stand_down().seq();
-            } else if (m.has_alert_closed()) {
-                seq = m.alert_closed().seq();
+                alerts_[{push->alert_id, push->alert_version}].insert(push->seq);
             }
-            if (seq == 0) continue;
-            last_seq_ = std::max(last_seq_, seq);
+            last_seq_ = std::max(last_seq_, push->seq);
             v1::ClientMessage ack;
-            ack.mutable_ack()->set_seq(seq);
+            ack.mutable_ack()->set_seq(push->seq);
             ws->send(ack.SerializeAsString(), true);
         }
     }
