@@ -3,11 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "cluster/relay_codec.h"
 #include "cluster/remote_connection.h"
+#include "cluster/repeating_timer.h"
 #include "store/redis_store.h"
 
 namespace yihu::cluster {
@@ -18,14 +18,6 @@ struct LeaderHost::Remote {
     std::shared_ptr<RemoteConnection> connection;
     std::uint64_t hub_id = 0;
     std::string subject;  // a volunteer session's volunteer; empty for a live feed
-};
-
-// The heartbeat's timer, kept alive by its own handlers and cancelled when the leader steps down.
-struct HeartbeatTimer {
-    explicit HeartbeatTimer(asio::io_context& io) : strand(asio::make_strand(io)), timer(strand) {}
-    asio::strand<asio::io_context::executor_type> strand;
-    asio::steady_timer timer;
-    std::atomic<bool> active{true};
 };
 
 LeaderHost::LeaderHost(asio::io_context& io, Options options, redis::AsyncConnection& publisher, api::Hub::Clock clock,
@@ -133,21 +125,11 @@ void LeaderHost::start_leading(std::uint64_t term, const std::string& fence_valu
                       [this](std::string_view, std::string_view payload) { on_work(payload); });
     inbox_->start();
 
-    heartbeat_ = std::make_shared<HeartbeatTimer>(io_);
-    auto tick = std::make_shared<std::function<void()>>();
-    *tick = [this, hb = std::weak_ptr<HeartbeatTimer>(heartbeat_), tick_weak = std::weak_ptr(tick)] {
-        auto timer = hb.lock();
-        auto next = tick_weak.lock();
-        if (!timer || !next || !timer->active) return;
+    // Stopped in stop_leading(), which the destructor runs: no tick outlives this object.
+    heartbeat_ = RepeatingTimer::start(asio::make_strand(io_), options_.heartbeat_interval, [this] {
         heartbeat();
         forget_silent_relays();
-        timer->timer.expires_after(options_.heartbeat_interval);
-        timer->timer.async_wait([next, timer](const boost::system::error_code& ec) {
-            if (!ec) (*next)();
-        });
-    };
-    heartbeat_tick_ = tick;
-    asio::post(heartbeat_->strand, [tick] { (*tick)(); });
+    });
     spdlog::info("cluster: leading term {}: alerts, cursors and devices restored from Redis", term);
 }
 
@@ -156,11 +138,9 @@ void LeaderHost::stop_leading(const std::string& why) {
     spdlog::info("cluster: stepping down from term {}: {}", term_, why);
     ready_ = false;
     if (heartbeat_) {
-        heartbeat_->active = false;
-        asio::post(heartbeat_->strand, [hb = heartbeat_] { hb->timer.cancel(); });
+        heartbeat_->stop();
         heartbeat_.reset();
     }
-    heartbeat_tick_.reset();
     if (inbox_) {
         inbox_->stop();
         inbox_.reset();

@@ -23,6 +23,8 @@ class io_context;
 
 namespace yihu::cluster {
 
+class RepeatingTimer;
+
 // On the node that holds the lease: the hub, fed by the work every node relays on the leader channel.
 //
 // lead() opens the Redis store fenced by the lease, starts a hub (which restores every active alert, the cursors and
@@ -88,8 +90,7 @@ class LeaderHost {
     std::map<std::pair<std::string, std::string>, std::chrono::steady_clock::time_point> relays_heard_;
     std::uint64_t next_id_ = 1;
     std::unique_ptr<redis::AsyncConnection> inbox_;
-    std::shared_ptr<struct HeartbeatTimer> heartbeat_;
-    std::shared_ptr<std::function<void()>> heartbeat_tick_;
+    std::shared_ptr<RepeatingTimer> heartbeat_;  // heartbeat() and forget_silent_relays() every second
     std::atomic<bool> ready_{false};
 
     std::mutex control_mutex_;

@@ -5,10 +5,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <future>
 
+#include "cluster/repeating_timer.h"
 #include "redis/redis_reply.h"
 
 namespace yihu::cluster {
@@ -49,7 +49,6 @@ std::uint64_t term_of(const std::string& value) {
 struct LeaderLease::Impl : std::enable_shared_from_this<Impl> {
     Impl(asio::io_context& io, redis::AsyncConnection& r, ClusterKeys k, Options o, Acquired a, Lost l)
         : strand(asio::make_strand(io)),
-          timer(strand),
           redis(r),
           keys(std::move(k)),
           options(std::move(o)),
@@ -57,7 +56,7 @@ struct LeaderLease::Impl : std::enable_shared_from_this<Impl> {
           on_lost(std::move(l)) {}
 
     asio::strand<asio::io_context::executor_type> strand;
-    asio::steady_timer timer;
+    std::shared_ptr<RepeatingTimer> ticker;
     redis::AsyncConnection& redis;
     ClusterKeys keys;
     Options options;
@@ -75,10 +74,17 @@ struct LeaderLease::Impl : std::enable_shared_from_this<Impl> {
         if (!running) return;
         check_expiry();
         if (!in_flight) value.empty() ? try_acquire() : renew();
-        timer.expires_after(options.ttl / 3);
-        timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-            if (!ec) self->tick();
-        });
+    }
+
+    // Deletes the lease if it is still ours; `done` runs once Redis answered, or at once when nothing is held.
+    void release(redis::AsyncConnection::ReplyHandler done) {
+        if (value.empty()) {
+            if (done) done(nullptr);
+            return;
+        }
+        const std::string held_value = std::exchange(value, {});
+        held = false;
+        redis.command({"EVAL", kRelease, "1", keys.lease(), held_value}, std::move(done));
     }
 
     void lose(const std::string& why) {
@@ -149,7 +155,9 @@ void LeaderLease::start() {
     asio::post(impl_->strand, [impl = impl_] {
         if (impl->running) return;
         impl->running = true;
-        impl->tick();
+        impl->ticker = RepeatingTimer::start(impl->strand, impl->options.ttl / 3, [weak = std::weak_ptr<Impl>(impl)] {
+            if (auto self = weak.lock()) self->tick();
+        });
     });
 }
 
@@ -158,26 +166,14 @@ void LeaderLease::stop() {
     auto done = released->get_future();
     asio::post(impl_->strand, [impl = impl_, released] {
         impl->running = false;
-        impl->timer.cancel();
-        if (impl->value.empty()) {
-            released->set_value();
-            return;
-        }
-        const std::string value = std::exchange(impl->value, {});
-        impl->held = false;
-        impl->redis.command({"EVAL", kRelease, "1", impl->keys.lease(), value},
-                            [released](const redisReply*) { released->set_value(); });
+        if (impl->ticker) impl->ticker->stop();
+        impl->release([released](const redisReply*) { released->set_value(); });
     });
     done.wait_for(std::chrono::seconds(1));
 }
 
 void LeaderLease::release() {
-    asio::post(impl_->strand, [impl = impl_] {
-        if (impl->value.empty()) return;
-        const std::string value = std::exchange(impl->value, {});
-        impl->held = false;
-        impl->redis.command({"EVAL", kRelease, "1", impl->keys.lease(), value});
-    });
+    asio::post(impl_->strand, [impl = impl_] { impl->release({}); });
 }
 
 bool LeaderLease::held() const {

@@ -4,12 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <unordered_map>
 
 #include "api/codec/http_reply.h"
 #include "cluster/relay_codec.h"
+#include "cluster/repeating_timer.h"
 
 namespace yihu::cluster {
 
@@ -29,7 +29,7 @@ net::HttpResponse unavailable(std::string message) {
 
 struct Relay::Impl : std::enable_shared_from_this<Impl> {
     Impl(asio::io_context& io, Options o, redis::AsyncConnection& p)
-        : options(std::move(o)), publisher(p), strand(asio::make_strand(io)), timer(strand) {
+        : options(std::move(o)), publisher(p), strand(asio::make_strand(io)) {
         redis::AsyncConnection::Options sub;
         sub.address = options.address;
         sub.name = "redis relay";
@@ -40,7 +40,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     redis::AsyncConnection& publisher;
     std::unique_ptr<redis::AsyncConnection> subscriber;
     asio::strand<asio::io_context::executor_type> strand;
-    asio::steady_timer timer;
+    std::shared_ptr<RepeatingTimer> ticker;
 
     struct Call {
         api::HttpReply reply;
@@ -97,18 +97,20 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
             calls[call_id] = Call{std::move(reply), SteadyClock::now() + options.call_timeout};
         }
         to_leader(m, [self = shared_from_this(), call_id] {
-            if (auto r = self->take_call(call_id)) r("the cluster leader could not be reached; retry shortly");
+            if (auto reply = self->take_call(call_id)) {
+                reply(unavailable("the cluster leader could not be reached; retry shortly"));
+            }
         });
     }
 
-    // The reply of a pending call, wrapped to send a 503 with `message`; empty if it was answered already.
-    std::function<void(std::string)> take_call(std::uint64_t call_id) {
+    // The reply of a pending call, taken so that it is given once; empty if it was answered (or expired) already.
+    api::HttpReply take_call(std::uint64_t call_id) {
         std::lock_guard lock(mutex);
         auto it = calls.find(call_id);
         if (it == calls.end()) return {};
         api::HttpReply reply = std::move(it->second.reply);
         calls.erase(it);
-        return [reply = std::move(reply)](std::string message) { reply(unavailable(std::move(message))); };
+        return reply;
     }
 
     void on_message(std::string_view channel, std::string_view payload) {
@@ -151,12 +153,8 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
                 return;
             }
             case v1::ToNode::kAnswer: {
-                auto it = calls.find(m.answer().call_id());
-                if (it == calls.end()) return;  // timed out already
-                api::HttpReply reply = std::move(it->second.reply);
-                calls.erase(it);
                 lock.unlock();
-                reply(from_wire(m.answer().response()));
+                if (auto reply = take_call(m.answer().call_id())) reply(from_wire(m.answer().response()));
                 return;
             }
             case v1::ToNode::BODY_NOT_SET:
@@ -214,10 +212,6 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         v1::ToLeader alive = envelope();
         alive.mutable_alive();
         to_leader(alive, {});
-        timer.expires_after(std::chrono::seconds(1));
-        timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-            if (!ec) self->tick();
-        });
     }
 
     // Positions older than this match nobody anywhere (position_max_age is minutes): no reason to keep them.
@@ -236,6 +230,20 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     std::uint64_t new_call_id() {
         std::lock_guard lock(mutex);
         return next_call++;
+    }
+
+    // A volunteer session or live feed starts relaying: the leader hears `open`; if no ready leader is known, or
+    // none takes the message, the socket is closed with 1013 and the phone or console tries again shortly.
+    void open_socket(std::uint64_t id, const std::shared_ptr<net::WsConnection>& connection, const v1::ToLeader& open) {
+        if (!ready()) {
+            connection->close(kTryAgainLater, "the cluster has no leader right now; reconnect shortly");
+            return;
+        }
+        remember(id, connection);
+        to_leader(open, [self = shared_from_this(), id, connection] {
+            self->forget(id);
+            connection->close(kTryAgainLater, "the cluster leader could not be reached; reconnect shortly");
+        });
     }
 
     void forget(std::uint64_t id) {
@@ -266,7 +274,9 @@ void Relay::start() {
          impl_->options.keys.standby_channel()},
         [impl = impl_](std::string_view channel, std::string_view payload) { impl->on_message(channel, payload); });
     impl_->subscriber->start();
-    asio::post(impl_->strand, [impl = impl_] { impl->tick(); });
+    impl_->ticker = RepeatingTimer::start(impl_->strand, std::chrono::seconds(1), [weak = std::weak_ptr<Impl>(impl_)] {
+        if (auto impl = weak.lock()) impl->tick();
+    });
 }
 
 void Relay::stop() {
@@ -277,7 +287,7 @@ void Relay::stop() {
         impl_->running = false;
         calls.swap(impl_->calls);
     }
-    asio::post(impl_->strand, [impl = impl_] { impl->timer.cancel(); });
+    impl_->ticker->stop();
     impl_->subscriber->stop();
     for (auto& [id, call] : calls) call.reply(unavailable("the node is shutting down; retry"));
 }
@@ -295,11 +305,6 @@ std::vector<v1::StandbyVolunteer> Relay::standby() const {
 }
 
 void Relay::volunteer_hello(api::Hub::Session session, api::Claims claims, v1::Hello hello, std::uint64_t request_id) {
-    if (!impl_->ready()) {
-        session.connection->close(kTryAgainLater, "the cluster has no leader right now; reconnect shortly");
-        return;
-    }
-    impl_->remember(session.id, session.connection);
     v1::ToLeader m = impl_->envelope();
     auto* h = m.mutable_hello();
     h->set_session_id(session.id);
@@ -307,10 +312,7 @@ void Relay::volunteer_hello(api::Hub::Session session, api::Claims claims, v1::H
     to_wire(claims, h->mutable_claims());
     *h->mutable_hello() = std::move(hello);
     h->set_request_id(request_id);
-    impl_->to_leader(m, [impl = impl_, session] {
-        impl->forget(session.id);
-        session.connection->close(kTryAgainLater, "the cluster leader could not be reached; reconnect shortly");
-    });
+    impl_->open_socket(session.id, session.connection, m);
 }
 
 void Relay::volunteer_message(api::Hub::Session session, std::string subject, v1::ClientMessage message) {
@@ -360,19 +362,11 @@ void Relay::device_trigger(std::string device_id, v1::DeviceTrigger trigger, api
 
 void Relay::feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
                       v1::LiveFeedSubscribe subscribe) {
-    if (!impl_->ready()) {
-        connection->close(kTryAgainLater, "the cluster has no leader right now; reconnect shortly");
-        return;
-    }
-    impl_->remember(feed_id, connection);
     v1::ToLeader m = impl_->envelope();
     m.mutable_feed()->set_feed_id(feed_id);
     m.mutable_feed()->set_action(v1::FeedCall::ACTION_OPEN);
     *m.mutable_feed()->mutable_subscribe() = std::move(subscribe);
-    impl_->to_leader(m, [impl = impl_, feed_id, connection] {
-        impl->forget(feed_id);
-        connection->close(kTryAgainLater, "the cluster leader could not be reached; reconnect shortly");
-    });
+    impl_->open_socket(feed_id, connection, m);
 }
 
 void Relay::feed_subscribe(std::uint64_t feed_id, v1::LiveFeedSubscribe subscribe) {
