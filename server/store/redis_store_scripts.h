@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace yihu::store::redis_scripts {
@@ -26,16 +27,27 @@ namespace yihu::store::redis_scripts {
 // ARGV[3]. A cluster's leader passes its lease there, so a node that lost the lease (paused, partitioned) cannot
 // write after another node took over.
 
+// Every script starts here: P is the key prefix, and the fence is checked before anything else.
+inline constexpr std::string_view kFencePrologue = R"lua(
+local P = ARGV[1]
+if ARGV[2] ~= '' and redis.call('GET', ARGV[2]) ~= ARGV[3] then
+  return redis.error_reply('FENCED the lease ' .. ARGV[2] .. ' is not held by this node')
+end
+)lua";
+
+// A script's full text: the fence prologue, then its body.
+inline std::string with_fence(std::string_view body) {
+    std::string script(kFencePrologue);
+    script += body;
+    return script;
+}
+
 // ARGV: prefix, fence key, fence value, then seven sections, each a row count followed by its rows:
 //   alerts (number, id, "1"/"0" active, record), recipients (number, volunteer, snapshot),
 //   audit (number, index, record), deliveries (volunteer, seq, created ms, record), acks (volunteer, seq),
 //   devices (id, snapshot), idempotency keys (key, created ms, record).
 // Replies OK, or an error starting with CONFLICT (a contradiction: nothing written) or FENCED.
-inline constexpr std::string_view kApply = R"lua(
-local P = ARGV[1]
-if ARGV[2] ~= '' and redis.call('GET', ARGV[2]) ~= ARGV[3] then
-  return redis.error_reply('FENCED the lease ' .. ARGV[2] .. ' is not held by this node')
-end
+inline constexpr std::string_view kApplyBody = R"lua(
 local i = 4
 local function section(width)
   local n = tonumber(ARGV[i]); i = i + 1
@@ -122,11 +134,7 @@ return redis.status_reply('OK')
 // and `chunk` idempotency keys created strictly before those times, raising each volunteer's trimmed seq to the
 // highest seq removed. Replies {pushes removed, keys removed}; the caller repeats while either equals `chunk`, so no
 // single script holds Redis (and every other client) for long.
-inline constexpr std::string_view kTrim = R"lua(
-local P = ARGV[1]
-if ARGV[2] ~= '' and redis.call('GET', ARGV[2]) ~= ARGV[3] then
-  return redis.error_reply('FENCED the lease ' .. ARGV[2] .. ' is not held by this node')
-end
+inline constexpr std::string_view kTrimBody = R"lua(
 local removed = 0
 local top = {}
 local old = redis.call('ZRANGEBYSCORE', P .. ':dlv_time', '-inf', '(' .. ARGV[4], 'LIMIT', 0, ARGV[6])
@@ -153,5 +161,9 @@ for _, k in ipairs(old_keys) do
 end
 return {removed, #old_keys}
 )lua";
+
+// The texts Redis runs (built once, at start-up).
+inline const std::string kApply = with_fence(kApplyBody);
+inline const std::string kTrim = with_fence(kTrimBody);
 
 }  // namespace yihu::store::redis_scripts
