@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "common/child_process.h"
+
 namespace yihu::bench {
 
 // A redis-server the benchmark starts for itself: loopback only, on a free port, no persistence, pinned to one CPU.
@@ -21,15 +23,15 @@ class RedisServerProcess {
     ~RedisServerProcess() { stop(); }
 
     int port() const { return port_; }
-    pid_t pid() const { return pid_; }
+    pid_t pid() const { return process_.pid(); }
     const std::string& host() const { return host_; }
     // SIGTERM, then SIGKILL after 3 s; idempotent.
     void stop();
 
   private:
-    RedisServerProcess(pid_t pid, int port) : pid_(pid), port_(port) {}
+    RedisServerProcess(client::ChildProcess process, int port) : process_(std::move(process)), port_(port) {}
 
-    pid_t pid_;
+    client::ChildProcess process_;
     int port_;
     std::string host_ = "127.0.0.1";
 };

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -14,7 +15,7 @@
 
 namespace yihu::client {
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log, int cpu) {
     // Everything the child needs is built before fork(): between fork and exec it only makes system calls.
     std::vector<std::string> args = argv;
     std::vector<char*> raw;
@@ -28,7 +29,13 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::file
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
-        setpgid(0, 0);  // its own process group: a terminal's Ctrl-C goes to the parent, which stops it in order
+        setpgid(0, 0);   // its own process group: a terminal's Ctrl-C goes to the parent, which stops it in order
+        if (cpu >= 0) {  // the mask survives exec
+            cpu_set_t set;
+            CPU_ZERO(&set);
+            CPU_SET(cpu, &set);
+            sched_setaffinity(0, sizeof set, &set);
+        }
         const int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         if (out >= 0) {
             dup2(out, STDOUT_FILENO);

@@ -15,9 +15,10 @@ namespace yihu::client {
 class ChildProcess {
   public:
     ChildProcess() = default;
-    // Starts `argv` (argv[0] searched on PATH), stdout and stderr appended to `log` (or /dev/null when empty).
+    // Starts `argv` (argv[0] searched on PATH), stdout and stderr appended to `log` (or /dev/null when empty),
+    // pinned to CPU `cpu` when it is >= 0 (what `taskset -c` does: benchmarks keep a server off the measured core).
     // Throws std::runtime_error when fork fails; an exec failure shows as exit code 127.
-    ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log);
+    ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& log, int cpu = -1);
     ChildProcess(ChildProcess&& other) noexcept;
     ChildProcess& operator=(ChildProcess&& other) noexcept;
     ~ChildProcess() { stop(); }
