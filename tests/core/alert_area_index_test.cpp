@@ -162,9 +162,20 @@ TEST(AlertAreaIndex, MatchesScanOfEveryAlertOnRandomData) {
                 if (!alerts[key]->first.contains(before)) walked_in.push_back(key);
             }
             std::vector<AlertKey> got;
-            index.entered(geo::to_unit(p), p, before, geo::to_unit(before), FilterSubject::of(profile), got);
+            int origin_reads = 0;
+            index.entered(
+                geo::to_unit(p), p,
+                [&] {
+                    ++origin_reads;
+                    return RoamOrigin{before, geo::to_unit(before), FilterSubject::of(profile)};
+                },
+                got);
             std::sort(got.begin(), got.end());
             ASSERT_EQ(got, walked_in) << "from (" << before.lat << ", " << before.lon << ")";
+            // Where the volunteer was is read once, and only when some alert (whatever its filter) contains p.
+            const bool any_contains =
+                std::any_of(alerts.begin(), alerts.end(), [&](const auto& a) { return a && a->first.contains(p); });
+            ASSERT_EQ(origin_reads, any_contains ? 1 : 0);
         }
         EXPECT_GT(found, 3000u) << "the areas must actually cover the queried points";
     }

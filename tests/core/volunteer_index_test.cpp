@@ -46,10 +46,18 @@ TEST(VolunteerIndex, MoveWithinCellAndAcrossCellsUpdatesMatches) {
     ASSERT_TRUE(index.upsert_position(7, kDongguan, 5, kT0));
     ASSERT_TRUE(index.upsert_position(8, geo::destination(kDongguan, 0, 20), 5, kT0));
     // A few metres: same cell.
-    auto move = index.upsert_position(7, geo::destination(kDongguan, 90, 10), 5, kT0 + 1s);
-    ASSERT_TRUE(move);
-    EXPECT_TRUE(move->had_fresh_position);
-    EXPECT_EQ(move->previous, kDongguan);
+    const LatLng near = geo::destination(kDongguan, 90, 10);
+    const std::optional<PointState> was = index.point_state(7, kT0 + 1s);
+    ASSERT_TRUE(was);
+    EXPECT_TRUE(was->fresh);
+    EXPECT_EQ(was->position, kDongguan);
+    ASSERT_TRUE(index.upsert_position(7, near, 5, kT0 + 1s));
+    const std::optional<PointState> now = index.point_state(7, kT0 + 1s);
+    ASSERT_TRUE(now);
+    EXPECT_EQ(now->position, near);
+    EXPECT_EQ(geo::chord2(now->unit, geo::to_unit(near)), 0.0);
+    EXPECT_EQ(index.position(7)->accuracy_m, 5);
+    EXPECT_FALSE(index.point_state(99, kT0)) << "no position, no state";
     // Three kilometres: another cell.
     const LatLng far = geo::destination(kDongguan, 180, 3000);
     ASSERT_TRUE(index.upsert_position(7, far, 5, kT0 + 2s));
@@ -86,8 +94,8 @@ TEST(VolunteerIndex, StalePositionsStopMatchingAfterMaxAge) {
     index.within(circle(kDongguan, 10), {}, kT0 + 10min + 1ms, out);
     EXPECT_TRUE(out.empty());
     EXPECT_FALSE(index.is_fresh(1, kT0 + 11min));
-    auto move = index.upsert_position(1, kDongguan, 5, kT0 + 11min);
-    EXPECT_FALSE(move->had_fresh_position);
+    EXPECT_FALSE(index.point_state(1, kT0 + 11min)->fresh);
+    ASSERT_TRUE(index.upsert_position(1, kDongguan, 5, kT0 + 11min));
     EXPECT_TRUE(index.is_fresh(1, kT0 + 11min));
 }
 

@@ -120,16 +120,4 @@ void AlertAreaIndex::containing(const geo::UnitVec& unit, geo::LatLng point, con
     }
 }
 
-void AlertAreaIndex::entered(const geo::UnitVec& unit, geo::LatLng point, const std::optional<geo::LatLng>& previous,
-                             const geo::UnitVec& previous_unit, const FilterSubject& who,
-                             std::vector<AlertKey>& out) const {
-    out.clear();
-    // The previous position first: after a short move it is inside nearly every alert the current one is, and
-    // that test reads only the cap at hand, where the filter would load the alert's entry.
-    for (const Hit& hit : containing_hits(unit, point)) {
-        if (previous && contains(*hit.cap, hit.key, previous_unit, *previous)) continue;
-        if (alerts_[hit.key].filter.admits(who)) out.push_back(hit.key);
-    }
-}
-
 }  // namespace yihu::core

@@ -15,6 +15,13 @@ namespace yihu::core {
 // A dense number for an active alert, assigned by whoever owns the alerts.
 using AlertKey = std::uint32_t;
 
+// A volunteer before a move, as AlertAreaIndex::entered() needs them.
+struct RoamOrigin {
+    std::optional<geo::LatLng> position;  // where they were, if that position was still fresh
+    geo::UnitVec unit;                    // to_unit(*position) when position is set
+    FilterSubject who;                    // the profile fields the alerts' filters read
+};
+
 // The areas of active alerts, indexed so that "which alerts cover this point" reads only the alerts near it.
 //
 // Alerts range from a 1.5 km drowning ring to a 500 km missing-child ring, so one grid cannot fit them all: each
@@ -39,10 +46,22 @@ class AlertAreaIndex {
                     std::vector<AlertKey>& out) const {
         containing(unit, point, FilterSubject::of(profile), out);
     }
-    // Alerts the volunteer has just walked into: containing the current point and, if `previous` is given, not
-    // containing the previous one.
-    void entered(const geo::UnitVec& unit, geo::LatLng point, const std::optional<geo::LatLng>& previous,
-                 const geo::UnitVec& previous_unit, const FilterSubject& who, std::vector<AlertKey>& out) const;
+    // Alerts the volunteer has just walked into: containing the current point, not containing origin().position
+    // (when set), and admitting origin().who. `origin` is called at most once, and only if some alert contains the
+    // point: a move away from every alert never reads where the volunteer was (a cache miss on a city's index).
+    template <class Origin>
+    void entered(const geo::UnitVec& unit, geo::LatLng point, Origin&& origin, std::vector<AlertKey>& out) const {
+        out.clear();
+        const std::vector<Hit>& hits = containing_hits(unit, point);
+        if (hits.empty()) return;
+        const RoamOrigin from = origin();
+        // The previous position first: after a short move it is inside nearly every alert the current one is, and
+        // that test reads only the cap at hand, where the filter would load the alert's entry.
+        for (const Hit& hit : hits) {
+            if (from.position && contains(*hit.cap, hit.key, from.unit, *from.position)) continue;
+            if (alerts_[hit.key].filter.admits(from.who)) out.push_back(hit.key);
+        }
+    }
 
   private:
     static constexpr std::size_t kLevels = 8;  // 0.01 deg .. 163.84 deg cells; beyond that: the global list

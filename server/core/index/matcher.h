@@ -28,6 +28,8 @@ class Matcher {
     void alerts_covering(VolunteerId id, Time now, std::vector<AlertKey>& out) const;
 
   private:
+    RoamOrigin origin_of(VolunteerId id, Time now) const;
+
     VolunteerIndex volunteers_;
     AlertAreaIndex alert_areas_;
 };

@@ -6,6 +6,7 @@
 #include "core/geo/sphere.h"
 #include "core/index/skill_slots.h"
 #include "core/index/volunteer.h"
+#include "core/memory/arena_allocator.h"
 
 namespace yihu::core {
 
@@ -28,8 +29,14 @@ static_assert(sizeof(CellPoint) == 64, "one cache line per point");
 struct PointCell {
     std::uint32_t row;
     std::uint32_t col;
-    std::vector<CellPoint> points;
+    ArenaVector<CellPoint> points;
     SkillSlots skill_slots;
+
+    PointCell(std::uint32_t r, std::uint32_t c, HugePageArena* memory = nullptr)
+        : row(r),
+          col(c),
+          points(ArenaAllocator<CellPoint>(memory)),
+          skill_slots(ArenaAllocator<SkillSlots::Word>(memory)) {}
 
     std::uint32_t size() const { return static_cast<std::uint32_t>(points.size()); }
     bool empty() const { return points.empty(); }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/index/volunteer.h"
+#include "core/memory/arena_allocator.h"
 
 namespace yihu::core {
 
@@ -29,6 +30,9 @@ class SkillSlots {
   public:
     using Word = std::uint32_t;
     static constexpr std::uint32_t kSlotsPerWord = 32;
+
+    SkillSlots() = default;
+    explicit SkillSlots(const ArenaAllocator<Word>& memory) : words_(memory) {}
 
     // Skill bits with a word in each block; skills at or above this are held by no point of the cell.
     std::uint32_t width() const { return width_; }
@@ -74,18 +78,7 @@ class SkillSlots {
     void clear(std::uint32_t slot, SkillSet skills) { flip(slot, skills); }
 
   private:
-    // Hands out whole cache lines, so that a 64-byte block is one line whatever malloc would have returned.
-    template <class T>
-    struct LineAllocator {
-        using value_type = T;
-        LineAllocator() = default;
-        template <class U>
-        LineAllocator(const LineAllocator<U>&) {}
-        T* allocate(std::size_t n) { return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{64})); }
-        void deallocate(T* p, std::size_t) { ::operator delete (p, std::align_val_t{64}); }
-        friend bool operator==(const LineAllocator&, const LineAllocator&) { return true; }
-    };
-    using Words = std::vector<Word, LineAllocator<Word>>;
+    using Words = ArenaVector<Word>;  // whole cache lines, so that a 64-byte block is one line
 
     std::size_t at(std::size_t w, unsigned skill) const { return w * width_ + skill; }
 
@@ -102,7 +95,7 @@ class SkillSlots {
     // vector); a wider block moves every block (rare: a skill bit this cell has never seen).
     [[gnu::noinline]] void reserve(std::uint32_t blocks, std::uint32_t width) {
         if (width > width_) {
-            Words words(std::size_t{blocks_} * width, 0);
+            Words words(std::size_t{blocks_} * width, 0, words_.get_allocator());
             for (std::uint32_t w = 0; w < blocks_; ++w)
                 std::copy_n(words_.begin() + static_cast<std::ptrdiff_t>(at(w, 0)), width_,
                             words.begin() + static_cast<std::ptrdiff_t>(std::size_t{w} * width));

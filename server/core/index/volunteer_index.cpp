@@ -15,7 +15,13 @@ namespace {
 constexpr VolunteerId kMaxVolunteerId = 1u << 26;
 }  // namespace
 
-VolunteerIndex::VolunteerIndex(IndexOptions options) : options_(options), grid_(options.cell_deg) {}
+VolunteerIndex::VolunteerIndex(IndexOptions options)
+    : options_(options),
+      grid_(options.cell_deg),
+      memory_(std::make_unique<HugePageArena>()),
+      cells_(ArenaAllocator<PointCell>(memory_.get())),
+      heads_(ArenaAllocator<CellHead>(memory_.get())),
+      locations_(ArenaAllocator<Location>(memory_.get())) {}
 
 VolunteerIndex::Record& VolunteerIndex::record(VolunteerId id) {
     if (id >= records_.size()) {
@@ -33,17 +39,13 @@ const VolunteerIndex::Record* VolunteerIndex::find_record(VolunteerId id) const 
     return &records_[id];
 }
 
-const CellPoint* VolunteerIndex::point_of(VolunteerId id) const {
-    if (id >= locations_.size() || locations_[id].cell == kNoCell) return nullptr;
-    return &cells_[locations_[id].cell].points[locations_[id].slot];
-}
-
 std::uint32_t VolunteerIndex::cell_for(std::uint32_t row, std::uint32_t col) {
     const std::uint64_t key = grid_.key(row, col);
     std::uint32_t n = cell_numbers_.find(key);
     if (n == geo::FlatCellMap::kAbsent) {
         n = static_cast<std::uint32_t>(cells_.size());
-        cells_.push_back(PointCell{row, col, {}, {}});
+        cells_.emplace_back(row, col, memory_.get());
+        heads_.push_back(CellHead{row, col, nullptr});
         cell_numbers_.insert(key, n);
     }
     return n;
@@ -54,58 +56,61 @@ void VolunteerIndex::attach(VolunteerId id, const CellPoint& point, std::uint32_
     Location& loc = locations_[id];
     loc.cell = n;
     loc.slot = cells_[n].append(point);
+    refresh_head(n);
     ++positioned_;
 }
 
 void VolunteerIndex::detach(Location& loc) {
     const VolunteerId moved = cells_[loc.cell].remove(loc.slot);
     locations_[moved].slot = loc.slot;  // the cell's last point took the freed slot (a no-op if it was the last)
+    refresh_head(loc.cell);
     loc.cell = kNoCell;
     --positioned_;
 }
 
-Result<Move> VolunteerIndex::upsert_position(VolunteerId id, LatLng position, double accuracy_m, Time now) {
-    if (auto s = geo::validate(position); !s) return s.error();
+Status VolunteerIndex::validate_position(VolunteerId id, LatLng position, double accuracy_m) {
+    if (auto s = geo::validate(position); !s) return s;
     if (!std::isfinite(accuracy_m)) return make_error(ErrorCode::kNotFinite, "accuracy must be a finite number");
     if (accuracy_m < 0) return make_error(ErrorCode::kInvalidAccuracy, "accuracy must not be negative");
     if (id >= kMaxVolunteerId) return make_error(ErrorCode::kInvalidArgument, "volunteer number out of range");
+    return Status::Ok();
+}
 
-    const UnitVec unit = geo::to_unit(position);
+Status VolunteerIndex::upsert_position(VolunteerId id, LatLng position, double accuracy_m, Time now) {
+    if (Status s = validate_position(id, position, accuracy_m); !s) return s;
+    place(id, position, geo::to_unit(position), accuracy_m, now);
+    return Status::Ok();
+}
+
+void VolunteerIndex::place(VolunteerId id, LatLng position, const UnitVec& unit, double accuracy_m, Time now) {
     const std::int64_t now_ms = to_ms(now);
     const std::uint32_t row = grid_.row_of(position.lat);
     const std::uint32_t col = grid_.col_of(position.lon);
-    Move move;
-    move.current_unit = unit;
 
-    // A volunteer who already has a position is moved without touching their record (a cold line).
+    // A volunteer who already has a position: the point is written, never read, unless it changes cells.
     if (id < locations_.size() && locations_[id].cell != kNoCell) {
         Location& loc = locations_[id];
         loc.accuracy_m = static_cast<float>(accuracy_m);
-        PointCell& cell = cells_[loc.cell];
-        CellPoint& p = cell.points[loc.slot];
-        move.had_fresh_position = p.updated_ms >= fresh_cutoff(now);
-        move.previous = p.latlng;
-        move.previous_unit = p.unit;
-        p.unit = unit;
-        p.latlng = position;
-        p.updated_ms = now_ms;
-        move.skills = p.skills;
-        move.tier = p.tier;
-        move.availability = p.availability;
-        if (cell.row == row && cell.col == col) return move;  // the common case: a few metres within the cell
-        const CellPoint moved = p;
+        const CellHead& head = heads_[loc.cell];
+        CellPoint& p = head.points[loc.slot];
+        if (head.row == row && head.col == col) {  // the common case: a few metres within the cell
+            p.unit = unit;
+            p.latlng = position;
+            p.updated_ms = now_ms;
+            return;
+        }
+        CellPoint moved = p;
+        moved.unit = unit;
+        moved.latlng = position;
+        moved.updated_ms = now_ms;
         detach(loc);
         attach(id, moved, row, col);
-        return move;
+        return;
     }
     const Record& rec = record(id);
     locations_[id].accuracy_m = static_cast<float>(accuracy_m);
-    move.skills = rec.profile.skills;
-    move.tier = rec.profile.tier;
-    move.availability = rec.profile.availability;
     attach(id, CellPoint{unit, position, rec.profile.skills, now_ms, id, rec.profile.tier, rec.profile.availability},
            row, col);
-    return move;
 }
 
 void VolunteerIndex::remove_position(VolunteerId id) {
@@ -156,6 +161,12 @@ std::optional<PositionFix> VolunteerIndex::position(VolunteerId id) const {
     const CellPoint* p = point_of(id);
     if (!p) return std::nullopt;
     return PositionFix{p->latlng, locations_[id].accuracy_m, time_from_ms(p->updated_ms)};
+}
+
+std::optional<PointState> VolunteerIndex::point_state(VolunteerId id, Time now) const {
+    const CellPoint* p = point_of(id);
+    if (!p) return std::nullopt;
+    return PointState{p->latlng, p->unit, p->updated_ms >= fresh_cutoff(now), p->skills, p->tier, p->availability};
 }
 
 bool VolunteerIndex::is_fresh(VolunteerId id, Time now) const {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "core/geo/flat_cell_map.h"
 #include "core/index/point_cell.h"
 #include "core/index/volunteer_filter.h"
+#include "core/memory/arena_allocator.h"
 #include "core/time.h"
 
 namespace yihu::core {
@@ -38,17 +40,15 @@ struct PositionFix {
     Time at;
 };
 
-// What a position update changed; the matcher uses it to find the alerts a volunteer just walked into.
-struct Move {
-    bool had_fresh_position = false;  // there was a previous position and it had not yet gone stale
-    geo::LatLng previous;
-    geo::UnitVec previous_unit;
-    geo::UnitVec current_unit;
-    // The volunteer's filter fields (profile().skills etc.), copied from the point's own line so that the roaming
-    // check does not have to read the record.
-    SkillSet skills = 0;
-    Tier tier = Tier::kPublic;
-    Availability availability = Availability::kOnDuty;
+// A positioned volunteer's point as the index holds it: what the roaming check compares a new position against,
+// read before the move.
+struct PointState {
+    geo::LatLng position;
+    geo::UnitVec unit;
+    bool fresh;  // no older than max_age at the time asked
+    SkillSet skills;
+    Tier tier;
+    Availability availability;
 };
 
 struct PointTest;  // cell_scan.h
@@ -62,7 +62,14 @@ class VolunteerIndex {
 
     // Records where a volunteer is. Invalid coordinates or accuracy are rejected and change nothing.
     // Volunteers without a profile get the default one (on duty, public tier, no skills).
-    Result<Move> upsert_position(VolunteerId id, geo::LatLng position, double accuracy_m, Time now);
+    // A move inside the volunteer's cell reads only their 8-byte location and the cell's head (small enough to stay
+    // in cache) and writes the point's line without reading it: on a city-sized index the line is a cache miss, and
+    // a store miss does not stall the caller the way a load would.
+    Status upsert_position(VolunteerId id, geo::LatLng position, double accuracy_m, Time now);
+    // The checks upsert_position makes, for a caller that must look before it moves (the matcher).
+    static Status validate_position(VolunteerId id, geo::LatLng position, double accuracy_m);
+    // upsert_position for input validate_position accepted; `unit` is to_unit(position).
+    void place(VolunteerId id, geo::LatLng position, const geo::UnitVec& unit, double accuracy_m, Time now);
     // The volunteer stops matching (went offline, logged out); the profile stays.
     void remove_position(VolunteerId id);
     // Forgets everything about the volunteer.
@@ -73,10 +80,20 @@ class VolunteerIndex {
     void set_skills(VolunteerId id, SkillSet skills);
 
     const VolunteerProfile* profile(VolunteerId id) const;
-    // The volunteer's teams, for a FilterSubject built from a Move. `id` must be known (it just moved): computing
+    // The volunteer's teams (empty for an unknown volunteer), for a FilterSubject built from a PointState. Computing
     // the reference does not load the record, so a filter without a team never touches it.
-    const std::vector<TeamId>& teams(VolunteerId id) const { return records_[id].profile.teams; }
+    const std::vector<TeamId>& teams(VolunteerId id) const {
+        static const std::vector<TeamId> kNone;
+        return id < records_.size() ? records_[id].profile.teams : kNone;
+    }
     std::optional<PositionFix> position(VolunteerId id) const;
+    // The volunteer's point, or nullopt if they have no position. `fresh` is judged at `now`.
+    std::optional<PointState> point_state(VolunteerId id, Time now) const;
+    // Starts loading the volunteer's point line (a hint; no effect if they have no position), so that a
+    // point_state() after other work finds it in cache.
+    void prefetch_point(VolunteerId id) const {
+        if (const CellPoint* p = point_of(id)) __builtin_prefetch(p);
+    }
     // Has a position no older than max_age at `now`.
     bool is_fresh(VolunteerId id, Time now) const;
     // Passes the filter (profile only, not position).
@@ -102,12 +119,19 @@ class VolunteerIndex {
   private:
     static constexpr std::uint32_t kNoCell = geo::FlatCellMap::kAbsent;
 
-    // Where a volunteer's point is, by volunteer number: 12 bytes, so the array behind a position update (3 MB at
-    // 270k volunteers) mostly stays in cache and a move costs one miss, on the point's own line.
+    // Where a volunteer's point is, by volunteer number: 12 bytes (3 MB at 270k volunteers), read on every move.
     struct Location {
         std::uint32_t cell = kNoCell;  // kNoCell: no position
         std::uint32_t slot = 0;
         float accuracy_m = 0;
+    };
+    // What a move needs of a cell, 16 bytes, parallel to cells_ (200 KB for a city of 12,000 cells, so it stays in
+    // cache where the PointCell with its vectors would not): is the new position still in this cell, and where are
+    // its points. `points` is refreshed whenever the cell's array may have moved.
+    struct CellHead {
+        std::uint32_t row;
+        std::uint32_t col;
+        CellPoint* points;
     };
     // Everything else about a volunteer; a position update does not touch it.
     struct Record {
@@ -117,8 +141,12 @@ class VolunteerIndex {
 
     Record& record(VolunteerId id);
     const Record* find_record(VolunteerId id) const;
-    const CellPoint* point_of(VolunteerId id) const;
+    const CellPoint* point_of(VolunteerId id) const {
+        if (id >= locations_.size() || locations_[id].cell == kNoCell) return nullptr;
+        return &heads_[locations_[id].cell].points[locations_[id].slot];
+    }
     std::uint32_t cell_for(std::uint32_t row, std::uint32_t col);
+    void refresh_head(std::uint32_t cell) { heads_[cell].points = cells_[cell].points.data(); }
     void attach(VolunteerId id, const CellPoint& point, std::uint32_t row, std::uint32_t col);
     void detach(Location& loc);
     std::int64_t fresh_cutoff(Time now) const { return to_ms(now) - options_.max_age.count(); }
@@ -134,8 +162,12 @@ class VolunteerIndex {
     IndexOptions options_;
     geo::CellGrid grid_;
     geo::FlatCellMap cell_numbers_;
-    std::vector<PointCell> cells_;
-    std::vector<Location> locations_;  // by volunteer number, same length as records_
+    // Holds everything a move or a query reads (cells, their points and skill maps, heads, locations) in huge
+    // pages. Held by pointer so that the containers' allocators stay valid when the index is moved.
+    std::unique_ptr<HugePageArena> memory_;
+    ArenaVector<PointCell> cells_;
+    ArenaVector<CellHead> heads_;      // by cell number, like cells_
+    ArenaVector<Location> locations_;  // by volunteer number, same length as records_
     std::vector<Record> records_;
     std::size_t positioned_ = 0;
 };
