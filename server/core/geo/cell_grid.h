@@ -78,6 +78,13 @@ class CellGrid {
             c.col_hi[c.col_ranges] = std::max(lo, hi);
             ++c.col_ranges;
         }
+        // A box wrapping across 180 whose two ends fall in one cell (coarse cells, or nearly all the way round)
+        // gives overlapping ranges: merged, so that no cell is listed twice (a caller would add or visit it twice).
+        if (c.col_ranges == 2 && c.col_lo[1] <= c.col_hi[0] && c.col_lo[0] <= c.col_hi[1]) {
+            c.col_lo[0] = std::min(c.col_lo[0], c.col_lo[1]);
+            c.col_hi[0] = std::max(c.col_hi[0], c.col_hi[1]);
+            c.col_ranges = 1;
+        }
         if (needs_col0 && !c.contains(c.row_lo, 0)) {
             c.col_lo[c.col_ranges] = 0;
             c.col_hi[c.col_ranges] = 0;
