@@ -70,6 +70,21 @@ TEST(VolunteerIndex, MoveWithinCellAndAcrossCellsUpdatesMatches) {
     EXPECT_EQ(index.position(7)->position, far);
 }
 
+TEST(VolunteerIndex, AMovedIndexKeepsItsPointsAndKeepsWorking) {
+    VolunteerIndex original;
+    for (VolunteerId id = 0; id < 200; ++id)
+        ASSERT_TRUE(original.upsert_position(id, geo::destination(kDongguan, id * 1.8, 10.0 * id), 5, kT0));
+    VolunteerIndex index(std::move(original));  // its arena and the arrays drawn from it move together
+    std::vector<Match> out;
+    index.within(circle(kDongguan, 505), {}, kT0, out);
+    EXPECT_EQ(out.size(), 51u) << "ids 0..50 are within 500 m";
+    for (VolunteerId id = 0; id < 200; ++id)  // moves in and across cells allocate from the moved arena
+        ASSERT_TRUE(index.upsert_position(id, geo::destination(kDongguan, id * 1.8, 3000 + id), 5, kT0 + 1s));
+    index.within(circle(kDongguan, 505), {}, kT0 + 1s, out);
+    EXPECT_TRUE(out.empty());
+    EXPECT_EQ(index.positioned(), 200u);
+}
+
 TEST(VolunteerIndex, RemoveAndForgetStopMatching) {
     VolunteerIndex index;
     for (VolunteerId id = 0; id < 5; ++id) ASSERT_TRUE(index.upsert_position(id, kDongguan, 5, kT0));

@@ -59,6 +59,10 @@ struct PointTest;  // cell_scan.h
 class VolunteerIndex {
   public:
     explicit VolunteerIndex(IndexOptions options = {});
+    // Movable by construction only: assigning over an index would free its arena before the arrays drawn from it
+    // (members are assigned in declaration order).
+    VolunteerIndex(VolunteerIndex&&) = default;
+    VolunteerIndex& operator=(VolunteerIndex&&) = delete;
 
     // Records where a volunteer is. Invalid coordinates or accuracy are rejected and change nothing.
     // Volunteers without a profile get the default one (on duty, public tier, no skills).
