@@ -13,6 +13,7 @@
 #include "core/index/point_cell.h"
 #include "core/index/volunteer_filter.h"
 #include "core/memory/arena_allocator.h"
+#include "core/memory/prefetch.h"
 #include "core/time.h"
 
 namespace yihu::core {
@@ -96,15 +97,7 @@ class VolunteerIndex {
     // Starts loading the volunteer's point line (a hint; no effect if they have no position), so that a
     // point_state() after other work finds it in cache.
     void prefetch_point(VolunteerId id) const {
-        const CellPoint* p = point_of(id);
-        if (!p) return;
-#if defined(__x86_64__)
-        // Through asm: GCC 12's dead-code pass drops a __builtin_prefetch here (nothing later uses the address it
-        // computes), and the roaming check then waited for the line.
-        asm volatile("prefetcht0 %0" : : "m"(*p));
-#else
-        __builtin_prefetch(p);
-#endif
+        if (const CellPoint* p = point_of(id)) prefetch_line(p);
     }
     // Has a position no older than max_age at `now`.
     bool is_fresh(VolunteerId id, Time now) const;
