@@ -40,11 +40,16 @@ std::string_view to_string(ErrorCode code) {
             return "alert_closed";
         case ErrorCode::kConflict:
             return "conflict";
-        case ErrorCode::kNotRecipient: return "not_recipient";
-        case ErrorCode::kNotAccepted: return "not_accepted";
-        case ErrorCode::kUnknownDevice: return "unknown_device";
-        case ErrorCode::kUnavailable: return "unavailable";
-        case ErrorCode::kInternal: return "internal";
+        case ErrorCode::kNotRecipient:
+            return "not_recipient";
+        case ErrorCode::kNotAccepted:
+            return "not_accepted";
+        case ErrorCode::kUnknownDevice:
+            return "unknown_device";
+        case ErrorCode::kUnavailable:
+            return "unavailable";
+        case ErrorCode::kInternal:
+            return "internal";
     }
     return "unknown";
 }

@@ -26,9 +26,9 @@ enum class ErrorCode {
     kUnknownVolunteer,
     kUnknownAlert,
     kAlertClosed,
-    kConflict,  // optimistic concurrency: the version a caller expected is not the current one
-    kNotRecipient,           // a volunteer answered an alert they were never sent
-    kNotAccepted,            // on scene / done from a volunteer who has not accepted
+    kConflict,      // optimistic concurrency: the version a caller expected is not the current one
+    kNotRecipient,  // a volunteer answered an alert they were never sent
+    kNotAccepted,   // on scene / done from a volunteer who has not accepted
     kUnknownDevice,
     // Outside the core (store, network), so every layer reports failures in one vocabulary.
     kUnavailable,  // a dependency (the store, Redis) failed or the node is draining: retry later

@@ -338,8 +338,9 @@ Status validate(const Config& config) {
     }
     if (!config.redis.url.empty()) {
         if (config.auth.token_secret.empty() && config.auth.token_secret_file.empty()) {
-            return invalid("a cluster node (redis.url set) needs auth.token_secret_file (or auth.token_secret): "
-                           "every node must verify the same tokens, so none may generate its own");
+            return invalid(
+                "a cluster node (redis.url set) needs auth.token_secret_file (or auth.token_secret): "
+                "every node must verify the same tokens, so none may generate its own");
         }
         if (config.redis.lease_ttl < std::chrono::seconds{1}) {
             return invalid("redis.lease_ttl must be at least 1s (renewals run every third of it)");

@@ -81,13 +81,13 @@ struct IdempotencyRecord {
 
 // Writes that become durable together (one transaction): either all of them or none.
 struct WriteBatch {
-    std::vector<AlertRecord> alerts;                               // upsert by number
-    std::vector<RecipientRecord> recipients;                       // upsert by (alert_number, volunteer)
-    std::vector<AuditRecord> audit;                                // insert; an existing (alert, index) is kept
-    std::vector<DeliveryRecord> deliveries;                        // insert; raises the volunteer's last_seq
-    std::vector<std::pair<std::string, std::uint64_t>> acks;       // volunteer -> acked seq (never lowered)
-    std::vector<DeviceRecord> devices;                             // upsert by id
-    std::vector<IdempotencyRecord> idempotency;                    // insert; an existing key is kept
+    std::vector<AlertRecord> alerts;                          // upsert by number
+    std::vector<RecipientRecord> recipients;                  // upsert by (alert_number, volunteer)
+    std::vector<AuditRecord> audit;                           // insert; an existing (alert, index) is kept
+    std::vector<DeliveryRecord> deliveries;                   // insert; raises the volunteer's last_seq
+    std::vector<std::pair<std::string, std::uint64_t>> acks;  // volunteer -> acked seq (never lowered)
+    std::vector<DeviceRecord> devices;                        // upsert by id
+    std::vector<IdempotencyRecord> idempotency;               // insert; an existing key is kept
 
     bool empty() const {
         return alerts.empty() && recipients.empty() && audit.empty() && deliveries.empty() && acks.empty() &&

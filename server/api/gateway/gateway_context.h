@@ -8,7 +8,8 @@
 
 namespace yihu::api {
 
-// What the network-facing handlers share: the link to the hub they hand work to, how they check tokens, and their limits.
+// What the network-facing handlers share: the link to the hub they hand work to, how they check tokens, and their
+// limits.
 struct GatewayContext {
     HubLink* hub = nullptr;
     std::string token_secret;
