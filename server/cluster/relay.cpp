@@ -75,14 +75,23 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         return m;
     }
 
-    // Publishes to the leader; `failed` runs (on the publisher's strand) when nobody took it.
+    // Publishes to the leader; `failed` runs (on the publisher's strand) when nobody took it. Nobody taking it
+    // means the leader is gone (dead, or its subscription dropped): this node stops saying it is ready at once,
+    // rather than after `leader_silence`, and is ready again with the next heartbeat of a ready leader.
     void to_leader(const v1::ToLeader& m, std::function<void()> failed) {
         publisher.command({"PUBLISH", options.keys.leader_channel(), m.SerializeAsString()},
-                          [failed = std::move(failed)](const redisReply* reply) {
+                          [self = shared_from_this(), failed = std::move(failed)](const redisReply* reply) {
                               const bool heard =
                                   reply != nullptr && reply->type == REDIS_REPLY_INTEGER && reply->integer > 0;
-                              if (!heard && failed) failed();
+                              if (heard) return;
+                              self->leader_unreachable();
+                              if (failed) failed();
                           });
+    }
+    void leader_unreachable() {
+        std::lock_guard lock(mutex);
+        if (leader_ready) spdlog::warn("cluster: a message to the leader reached nobody; not ready until one leads");
+        leader_ready = false;
     }
 
     void call(v1::ToLeader m, std::uint64_t call_id, api::HttpReply reply) {

@@ -22,9 +22,10 @@ namespace yihu::cluster {
 // leader; frames, closes and HTTP answers come back on the node's own channel and go to the right local socket.
 //
 // Failure rules (docs/cluster.md):
-// - No ready leader heard from for `leader_silence` (Redis down, election in progress): dispatcher calls get 503 at
-//   once, a phone's message gets an UNAVAILABLE error, a new phone session is closed with 1013 (try again later).
-//   Open sockets stay open, so phones do not hammer a cluster that cannot serve them.
+// - No ready leader heard from for `leader_silence` (Redis down, election in progress), or a message to the leader
+//   that reached nobody since its last heartbeat (it died): dispatcher calls get 503 at once, a phone's message
+//   gets an UNAVAILABLE error, a new phone session is closed with 1013 (try again later). Open sockets stay open,
+//   so phones do not hammer a cluster that cannot serve them.
 // - A leader with a new term: every relayed socket is closed with 1012 (service restart); the phones reconnect and
 //   resume from the store, which the new leader serves.
 // - An HTTP call unanswered after `call_timeout`: 503; creating alerts with an Idempotency-Key makes the retry safe.

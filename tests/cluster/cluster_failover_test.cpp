@@ -247,6 +247,27 @@ TEST_F(ClusterTest, NewLeaderMatchesAPhoneThatIsNotBackYetAsTheOldOneWould) {
     EXPECT_EQ(push->alert().alert_id(), alert.id());
 }
 
+TEST_F(ClusterTest, AMessageThatReachesNoLeaderMarksTheNodeNotReadyAtOnce) {
+    start_cluster(2);
+    const int old_leader = leader();
+    ASSERT_GE(old_leader, 0);
+    const std::size_t other = (static_cast<std::size_t>(old_leader) + 1) % 2;
+    ASSERT_EQ(readyz(other), 200u);
+
+    const auto killed = std::chrono::steady_clock::now();
+    nodes_[static_cast<std::size_t>(old_leader)].process.kill_hard();
+    std::this_thread::sleep_for(100ms);  // Redis notices the closed socket and drops the dead leader's subscription
+    auto refused = call(port(other), "POST", "/v1/alerts", drowning_json(1));
+    EXPECT_EQ(refused.status, 503u) << refused.body;
+    EXPECT_NE(refused.body.find("could not be reached"), std::string::npos) << refused.body;
+    const unsigned status = readyz(other);
+    // Within the lease (2 s) no successor can lead yet, so "not ready" is the only right answer here; the last
+    // heartbeat alone would have kept /readyz at 200 for the leader's silence timeout (3 s).
+    ASSERT_LT(std::chrono::steady_clock::now() - killed, 1800ms) << "too slow to judge: a successor may lead already";
+    EXPECT_EQ(status, 503u) << "a message that reached no leader must make /readyz say so at once";
+    EXPECT_TRUE(wait_ready(other, 15s)) << "ready again once the node itself or a successor leads";
+}
+
 // The gauge's value in a node's /metrics, or -1.
 double gauge(std::uint16_t port, const std::string& name) {
     client::HttpClient http("127.0.0.1", port);
