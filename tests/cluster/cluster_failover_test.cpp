@@ -261,9 +261,10 @@ TEST_F(ClusterTest, AMessageThatReachesNoLeaderMarksTheNodeNotReadyAtOnce) {
     EXPECT_EQ(refused.status, 503u) << refused.body;
     EXPECT_NE(refused.body.find("could not be reached"), std::string::npos) << refused.body;
     const unsigned status = readyz(other);
-    // Within the lease (2 s) no successor can lead yet, so "not ready" is the only right answer here; the last
-    // heartbeat alone would have kept /readyz at 200 for the leader's silence timeout (3 s).
-    ASSERT_LT(std::chrono::steady_clock::now() - killed, 1800ms) << "too slow to judge: a successor may lead already";
+    // The dead leader renewed its 2 s lease at most 2/3 s before dying, so no successor can lead within 1.3 s of the
+    // kill: until then "not ready" is the only right answer. (The last heartbeat alone would have kept /readyz at
+    // 200 for the leader's silence timeout, 3 s.) A machine too slow to ask in time cannot tell, and says so.
+    if (std::chrono::steady_clock::now() - killed > 1200ms) GTEST_SKIP() << "too slow to judge: a successor may lead";
     EXPECT_EQ(status, 503u) << "a message that reached no leader must make /readyz say so at once";
     EXPECT_TRUE(wait_ready(other, 15s)) << "ready again once the node itself or a successor leads";
 }
