@@ -146,6 +146,9 @@ class Hub {
 
     // Volunteers (hub_volunteers.cpp).
     VolunteerState& volunteer(core::VolunteerId v);
+    // QUIET_HOURS (quiet = true) or not: the engine's all-day quiet window and the state's flag, which the standby
+    // batch reports, change together.
+    void set_quiet_hours(core::VolunteerId v, VolunteerState& state, bool quiet);
     void reply(const Session& s, std::uint64_t request_id, v1::ServerMessage message);
     void reply_error(const Session& s, std::uint64_t request_id, v1::ErrorCode code, std::string message,
                      bool fatal = false);

@@ -47,10 +47,7 @@ void Hub::seed_standby(const std::vector<v1::StandbyVolunteer>& volunteers) {
         for (const std::string& team : s.teams()) profile.teams.push_back(teams_.intern(team));
         profile.availability =
             s.availability() == v1::AVAILABILITY_OFF_DUTY ? core::Availability::kOffDuty : core::Availability::kOnDuty;
-        if (s.availability() == v1::AVAILABILITY_QUIET_HOURS) {
-            engine_.set_quiet_hours(v, core::QuietHours{0, 1440, 0});
-            state.quiet_hours = true;
-        }
+        if (s.availability() == v1::AVAILABILITY_QUIET_HOURS) set_quiet_hours(v, state, true);
         if (s.has_position()) {
             // Aged from when the old leader got it, exactly as it would have aged there.
             (void)engine_.update_position(v, core::geo::LatLng{s.lat(), s.lon()}, std::max(0.0, s.accuracy_m()),

@@ -16,6 +16,12 @@ Hub::VolunteerState& Hub::volunteer(core::VolunteerId v) {
     return volunteers_state_[v];
 }
 
+void Hub::set_quiet_hours(core::VolunteerId v, VolunteerState& state, bool quiet) {
+    // QUIET_HOURS is modelled as a window covering the whole day (the phone says when its schedule starts and ends).
+    engine_.set_quiet_hours(v, quiet ? std::optional(core::QuietHours{0, 1440, 0}) : std::nullopt);
+    state.quiet_hours = quiet;
+}
+
 void Hub::reply(const Session& s, std::uint64_t request_id, v1::ServerMessage message) {
     message.set_request_id(request_id);
     // Replies wait for the batch like pushes do, so a reply never overtakes a push it refers to.
@@ -85,16 +91,14 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
     switch (hello.availability()) {
         case v1::AVAILABILITY_ON_DUTY:
             profile.availability = core::Availability::kOnDuty;
-            engine_.set_quiet_hours(v, std::nullopt);
-            state.quiet_hours = false;
+            set_quiet_hours(v, state, false);
             break;
         case v1::AVAILABILITY_OFF_DUTY:
             profile.availability = core::Availability::kOffDuty;
             break;
         case v1::AVAILABILITY_QUIET_HOURS:
             profile.availability = core::Availability::kOnDuty;
-            engine_.set_quiet_hours(v, core::QuietHours{0, 1440, 0});
-            state.quiet_hours = true;
+            set_quiet_hours(v, state, true);
             break;
         default:
             break;
@@ -279,16 +283,14 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
         case v1::ClientMessage::kAvailability: {
             switch (m.availability().availability()) {
                 case v1::AVAILABILITY_ON_DUTY:
-                    engine_.set_quiet_hours(v, std::nullopt);
-                    state.quiet_hours = false;
+                    set_quiet_hours(v, state, false);
                     engine_.set_availability(v, core::Availability::kOnDuty, t, fx);
                     break;
                 case v1::AVAILABILITY_OFF_DUTY:
                     engine_.set_availability(v, core::Availability::kOffDuty, t, fx);
                     break;
                 case v1::AVAILABILITY_QUIET_HOURS:
-                    engine_.set_quiet_hours(v, core::QuietHours{0, 1440, 0});
-                    state.quiet_hours = true;
+                    set_quiet_hours(v, state, true);
                     engine_.set_availability(v, core::Availability::kOnDuty, t, fx);
                     break;
                 default:
