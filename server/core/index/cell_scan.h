@@ -42,8 +42,8 @@ struct PointTest {
 inline void prefetch_cell(const PointCell& cell, const PointTest& test) {
     if (test.tests_skills()) {
         const unsigned skill = static_cast<unsigned>(std::countr_zero(test.any != 0 ? test.any : test.all));
-        const std::size_t words = (cell.size() + SkillSlots::kSlotsPerWord - 1) / SkillSlots::kSlotsPerWord;
-        for (std::uint32_t w = 0; w < std::min<std::size_t>(words, 2); ++w) {
+        const std::uint32_t words = std::min<std::uint32_t>(SkillSlots::words_for(cell.size()), 2);
+        for (std::uint32_t w = 0; w < words; ++w) {
             const SkillSlots::Word* word = cell.skill_slots.word(w, skill);
             if (word == nullptr) return;
             __builtin_prefetch(word);
@@ -78,8 +78,7 @@ void scan_cells(std::span<const PointCell* const> cells, const PointTest& test, 
         const std::size_t size = cell->size();
         if (picked.size() < n + size) picked.resize(std::max(n + size, 2 * picked.size()));
         const CellPoint* points = cell->points.data();
-        const std::uint32_t words =
-            static_cast<std::uint32_t>((size + SkillSlots::kSlotsPerWord - 1) / SkillSlots::kSlotsPerWord);
+        const std::uint32_t words = SkillSlots::words_for(size);
         for (std::uint32_t w = 0; w < words; ++w) {
             const CellPoint* base = points + std::size_t{w} * SkillSlots::kSlotsPerWord;
             for (SkillSlots::Word m = cell->skill_slots.holders(w, test.any, test.all); m != 0; m &= m - 1)

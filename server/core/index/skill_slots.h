@@ -4,7 +4,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <new>
 #include <vector>
 
 #include "core/index/volunteer.h"
@@ -30,6 +29,11 @@ class SkillSlots {
   public:
     using Word = std::uint32_t;
     static constexpr std::uint32_t kSlotsPerWord = 32;
+
+    // Words a skill's bit map needs for `points` slots (one per 32).
+    static std::uint32_t words_for(std::size_t points) {
+        return static_cast<std::uint32_t>((points + kSlotsPerWord - 1) / kSlotsPerWord);
+    }
 
     SkillSlots() = default;
     explicit SkillSlots(const ArenaAllocator<Word>& memory) : words_(memory) {}

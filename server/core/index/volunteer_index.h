@@ -67,7 +67,7 @@ class VolunteerIndex {
 
     // Records where a volunteer is. Invalid coordinates or accuracy are rejected and change nothing.
     // Volunteers without a profile get the default one (on duty, public tier, no skills).
-    // A move inside the volunteer's cell reads only their 8-byte location and the cell's head (small enough to stay
+    // A move inside the volunteer's cell reads only their 12-byte location and the cell's head (small enough to stay
     // in cache) and writes the point's line without reading it: on a city-sized index the line is a cache miss, and
     // a store miss does not stall the caller the way a load would.
     Status upsert_position(VolunteerId id, geo::LatLng position, double accuracy_m, Time now);

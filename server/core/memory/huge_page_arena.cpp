@@ -27,8 +27,8 @@ HugePageArena::~HugePageArena() {
     for (const Mapping& m : chunks_) unmap(m.at, m.bytes);
 }
 
-std::size_t HugePageArena::class_of(std::size_t bytes) {
-    return static_cast<std::size_t>(std::countr_zero(block_size(bytes) / kAlignment));
+std::size_t HugePageArena::class_of(std::size_t size) {
+    return static_cast<std::size_t>(std::countr_zero(size / kAlignment));
 }
 
 std::size_t HugePageArena::block_size(std::size_t bytes) {
@@ -62,7 +62,7 @@ void HugePageArena::unmap(void* at, std::size_t bytes) noexcept {
 void* HugePageArena::allocate(std::size_t bytes) {
     const std::size_t size = block_size(bytes);
     if (size > kHugePage) return map(size);
-    const std::size_t c = class_of(bytes);
+    const std::size_t c = class_of(size);
     if (FreeBlock* block = free_[c]) {
         YIHU_UNPOISON(block, size);
         free_[c] = block->next;
@@ -93,7 +93,7 @@ void HugePageArena::deallocate(void* p, std::size_t bytes) noexcept {
         unmap(p, size);
         return;
     }
-    const std::size_t c = class_of(bytes);
+    const std::size_t c = class_of(size);
     auto* block = static_cast<FreeBlock*>(p);
     YIHU_UNPOISON(block, sizeof(FreeBlock));
     block->next = free_[c];

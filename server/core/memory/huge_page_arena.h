@@ -10,8 +10,8 @@ namespace yihu::core {
 //
 // Why: a position update or a query lands on a random volunteer's cache line somewhere in tens of MB of points.
 // With 4 KiB pages that is also a TLB miss, and under a hypervisor's nested paging a page walk costs more than the
-// cache miss itself (bench/RESULTS.md: update_near and knn100_1km both dropped by a third with huge pages). 2 MiB
-// pages cover a city's index with a few dozen TLB entries.
+// cache miss itself (bench/RESULTS.md: with huge pages alone, update_near went from ~300 to 190 ns at 270k
+// volunteers). 2 MiB pages cover a city's index with a few dozen TLB entries.
 //
 // How: blocks are powers of two from 64 B to 2 MiB, carved from 8 MiB chunks that are 2 MiB-aligned mappings
 // advised MADV_HUGEPAGE; a freed block goes on its size's free list and is reused, never returned to the kernel
@@ -51,7 +51,8 @@ class HugePageArena {
         std::size_t bytes;
     };
 
-    static std::size_t class_of(std::size_t bytes);
+    // The free list of a block of `size` bytes (a block_size() of at most kHugePage).
+    static std::size_t class_of(std::size_t size);
     // An aligned, advised mapping of `bytes` (a multiple of kHugePage).
     void* map(std::size_t bytes);
     void unmap(void* at, std::size_t bytes) noexcept;
