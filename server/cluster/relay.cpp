@@ -10,6 +10,7 @@
 #include "api/codec/http_reply.h"
 #include "cluster/relay_codec.h"
 #include "cluster/repeating_timer.h"
+#include "core/time.h"
 
 namespace yihu::cluster {
 
@@ -228,10 +229,8 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         const auto now = SteadyClock::now();
         if (now - standby_pruned < std::chrono::minutes(1)) return;
         standby_pruned = now;
-        const std::int64_t cutoff_ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                .count() -
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::hours(1)).count();
+        const std::int64_t cutoff_ms = core::to_ms(
+            std::chrono::time_point_cast<core::Duration>(std::chrono::system_clock::now() - std::chrono::hours(1)));
         std::lock_guard lock(standby_mutex);
         std::erase_if(standby, [cutoff_ms](const auto& entry) { return entry.second.reported_at_ms() < cutoff_ms; });
     }
