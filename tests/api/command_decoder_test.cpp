@@ -169,6 +169,18 @@ TEST_F(Decoder, PathIdsArePrintableUtf8OfBoundedLength) {
     }
 }
 
+TEST_F(Decoder, ErrorMessagesStayValidUtf8WhateverTheRequestHeld) {
+    EXPECT_EQ(echo("ALERT_STATE_NOPE"), "ALERT_STATE_NOPE");
+    EXPECT_TRUE(printable_utf8(echo("\xff\xfe")));
+    EXPECT_TRUE(printable_utf8(echo(std::string(500, 'a'))));
+    const Decoded d = run(decode_list_alerts, "", {}, {{"states", "\xff"}});
+    ASSERT_TRUE(std::holds_alternative<v1::ErrorBody>(d));
+    EXPECT_TRUE(printable_utf8(std::get<v1::ErrorBody>(d).message())) << std::get<v1::ErrorBody>(d).message();
+    const Decoded s = run(decode_confirm_sighting, "", {{"id", "a"}, {"sighting", "\xc3"}});
+    ASSERT_TRUE(std::holds_alternative<v1::ErrorBody>(s));
+    EXPECT_TRUE(printable_utf8(std::get<v1::ErrorBody>(s).message()));
+}
+
 TEST_F(Decoder, SightingIdsAreNumbers) {
     const v1::HubCommand c = command(run(decode_confirm_sighting, "", {{"id", "dongguan-1"}, {"sighting", "12"}}));
     ASSERT_EQ(c.body_case(), v1::HubCommand::kConfirmSighting);

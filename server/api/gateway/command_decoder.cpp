@@ -24,43 +24,6 @@ v1::ErrorBody error(const core::Error& e) {
     return error(to_proto(e.code), e.message);
 }
 
-// Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF) without control characters: what a
-// protobuf string field takes and a log line can show.
-bool printable_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f) return false;
-            ++i;
-            continue;
-        }
-        std::size_t n;
-        std::uint32_t cp;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1, cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2, cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3, cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + n >= s.size()) return false;  // truncated sequence
-        for (std::size_t k = 1; k <= n; ++k) {
-            const auto d = static_cast<unsigned char>(s[i + k]);
-            if ((d & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (d & 0x3f);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-            return false;
-        }
-        if (cp >= 0x80 && cp <= 0x9f) return false;  // C1 controls
-        i += n + 1;
-    }
-    return true;
-}
-
 // A path id (`what` names it in the message): 1..kMaxPathId bytes of printable UTF-8.
 std::optional<v1::ErrorBody> check_id(std::string_view what, std::string_view id) {
     if (id.empty() || id.size() > kMaxPathId || !printable_utf8(id)) {
@@ -136,6 +99,49 @@ Decoded decode_close(const CommandInput& in, bool resolve) {
 
 }  // namespace
 
+bool printable_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7f) return false;
+            ++i;
+            continue;
+        }
+        std::size_t n;
+        std::uint32_t cp;
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1, cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2, cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3, cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + n >= s.size()) return false;  // truncated sequence
+        for (std::size_t k = 1; k <= n; ++k) {
+            const auto d = static_cast<unsigned char>(s[i + k]);
+            if ((d & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (d & 0x3f);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+            return false;
+        }
+        if (cp >= 0x80 && cp <= 0x9f) return false;  // C1 controls
+        i += n + 1;
+    }
+    return true;
+}
+
+std::string echo(std::string_view text) {
+    if (text.size() <= kMaxPathId && printable_utf8(text)) return std::string(text);
+    std::string placeholder = "(";
+    placeholder += std::to_string(text.size());
+    placeholder += " bytes, not shown)";
+    return placeholder;
+}
+
 Decoded decode_create_alert(const CommandInput& in) {
     v1::HubCommand c;
     v1::CreateAlertRequest* body = c.mutable_create_alert()->mutable_request();
@@ -155,14 +161,14 @@ Decoded decode_list_alerts(const CommandInput& in) {
     for (auto [it, end] = in.http.query.equal_range("states"); it != end; ++it) {
         v1::AlertState s;
         if (!v1::AlertState_Parse(it->second, &s)) {
-            return error(v1::ERROR_CODE_INVALID_ARGUMENT, "states: unknown " + it->second);
+            return error(v1::ERROR_CODE_INVALID_ARGUMENT, "states: unknown " + echo(it->second));
         }
         list->add_states(s);
     }
     for (auto [it, end] = in.http.query.equal_range("kinds"); it != end; ++it) {
         v1::AlertKind k;
         if (!v1::AlertKind_Parse(it->second, &k)) {
-            return error(v1::ERROR_CODE_INVALID_ARGUMENT, "kinds: unknown " + it->second);
+            return error(v1::ERROR_CODE_INVALID_ARGUMENT, "kinds: unknown " + echo(it->second));
         }
         list->add_kinds(k);
     }
@@ -217,7 +223,7 @@ Decoded decode_confirm_sighting(const CommandInput& in) {
     std::uint64_t sighting = 0;
     auto [p, ec] = std::from_chars(sid.data(), sid.data() + sid.size(), sighting);
     if (sid.empty() || ec != std::errc{} || p != sid.data() + sid.size()) {
-        return error(v1::ERROR_CODE_NOT_FOUND, "no sighting " + sid.substr(0, kMaxPathId));
+        return error(v1::ERROR_CODE_NOT_FOUND, "no sighting " + echo(sid));
     }
     confirm->set_sighting_id(sighting);
     return c;

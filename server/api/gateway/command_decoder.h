@@ -40,4 +40,11 @@ Decoded decode_trigger_device(const CommandInput& in);    // POST  /v1/devices/{
 // The longest id accepted in a path (alert, device), bytes.
 inline constexpr std::size_t kMaxPathId = 128;
 
+// Well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF) without C0 or C1 control characters:
+// what a protobuf string field takes and a log line can show.
+bool printable_utf8(std::string_view text);
+// Client text to quote in an error message: itself if printable UTF-8 of at most kMaxPathId bytes, else a
+// placeholder (an ErrorBody must stay valid UTF-8, whatever the request held).
+std::string echo(std::string_view text);
+
 }  // namespace yihu::api

@@ -44,15 +44,16 @@ v1::CallerRole caller_role(Role role) {
 
 void Gateway::http(net::HttpRequest request, std::function<void(net::HttpResponse)> respond) {
     auto segments = path_segments(request.target.empty() ? request.path : request.target);
-    if (!segments) return respond(error_reply(v1::ERROR_CODE_NOT_FOUND, "no such route: " + request.path));
+    if (!segments) return respond(error_reply(v1::ERROR_CODE_NOT_FOUND, "no such route: " + echo(request.path)));
     auto match = routes_.match(request.method, *segments);
     using Status = RouteTable<HttpRoute>::Status;
     if (match.status == Status::kNoSuchPath) {
-        return respond(error_reply(v1::ERROR_CODE_NOT_FOUND, "no such route: " + request.path));
+        return respond(error_reply(v1::ERROR_CODE_NOT_FOUND, "no such route: " + echo(request.path)));
     }
     if (match.status == Status::kWrongMethod) {
-        net::HttpResponse r = error_reply(v1::ERROR_CODE_METHOD_NOT_ALLOWED, request.method + " is not allowed on " +
-                                                                                 request.path + "; use " + match.allow);
+        net::HttpResponse r =
+            error_reply(v1::ERROR_CODE_METHOD_NOT_ALLOWED,
+                        echo(request.method) + " is not allowed on " + echo(request.path) + "; use " + match.allow);
         r.headers.emplace_back("Allow", match.allow);
         return respond(std::move(r));
     }
