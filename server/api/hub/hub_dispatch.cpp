@@ -98,6 +98,7 @@ void Hub::fill_detail(const core::Alert& a, v1::AlertDetail* out) const {
         }
         if (r.accepted) c->set_accepted(c->accepted() + 1);
         if (r.last_response == core::ResponseKind::kDecline) c->set_declined(c->declined() + 1);
+        if (r.last_response == core::ResponseKind::kWithdraw) c->set_withdrawn(c->withdrawn() + 1);
         if (r.on_scene) c->set_on_scene(c->on_scene() + 1);
         if (r.done) c->set_done(c->done() + 1);
     }
@@ -323,6 +324,7 @@ void Hub::http_request(const net::HttpRequest& request, const Claims& caller, Ht
         if (change->urgency) x.urgency = *change->urgency;
         if (change->severity) x.severity = *change->severity;
         if (change->shared) x.shared = *change->shared;
+        change->change.actor = caller.subject;
         if (auto s = engine_.update(number, change->change, t, fx); !s) {
             x = before;
             net::HttpResponse r = error_reply(s.error());
@@ -357,7 +359,7 @@ void Hub::http_request(const net::HttpRequest& request, const Claims& caller, Ht
         if (auto s = check_text("message", message, kMaxDescription); !s) return answer(error_reply(s.error()));
         const std::string previous_closer = extras_[number].closed_by;
         extras_[number].closed_by = caller.subject;
-        if (auto s = engine_.close(number, final_state, message, t, fx); !s) {
+        if (auto s = engine_.close(number, final_state, message, t, fx, caller.subject); !s) {
             extras_[number].closed_by = previous_closer;
             return answer(error_reply(s.error()));
         }
@@ -426,8 +428,9 @@ void Hub::http_request(const net::HttpRequest& request, const Claims& caller, Ht
                     auto* r = rout.add_responses();
                     r->set_alert_id(a->id);
                     r->set_volunteer_id(volunteer);
-                    for (auto k : {core::ResponseKind::kAccept, core::ResponseKind::kDecline,
-                                   core::ResponseKind::kOnScene, core::ResponseKind::kDone}) {
+                    for (auto k :
+                         {core::ResponseKind::kAccept, core::ResponseKind::kDecline, core::ResponseKind::kOnScene,
+                          core::ResponseKind::kDone, core::ResponseKind::kWithdraw}) {
                         if (e.reason == core::to_string(k)) r->set_kind(to_proto(k));
                     }
                     if (e.volunteer) {
@@ -444,6 +447,8 @@ void Hub::http_request(const net::HttpRequest& request, const Claims& caller, Ht
                     o->set_volunteer_id(volunteer);
                     o->set_node(options_.node_id);
                     o->set_reason(e.reason);
+                    o->set_alert_version(e.alert_version);
+                    o->set_actor(e.actor.empty() ? volunteer : e.actor);
                     (*o->mutable_details())["event"] = std::string(core::to_string(e.kind));
                 }
             }
@@ -462,7 +467,9 @@ void Hub::http_request(const net::HttpRequest& request, const Claims& caller, Ht
         if (ec != std::errc{} || p != sid.data() + sid.size()) {
             return answer(error_reply(v1::ERROR_CODE_NOT_FOUND, "no sighting " + sid));
         }
-        if (auto s = engine_.confirm_sighting(number, sighting, t, fx); !s) return answer(error_reply(s.error()));
+        if (auto s = engine_.confirm_sighting(number, sighting, t, fx, caller.subject); !s) {
+            return answer(error_reply(s.error()));
+        }
         apply(fx, t);
         v1::Alert out;
         fill_alert(*engine_.find(number), false, &out);
