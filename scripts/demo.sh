@@ -8,6 +8,9 @@
 # or point BUILD_DIR at another build directory. PORT is the server's port (default 8080).
 # CLUSTER=1 tells the same story against a cluster (deploy/local-cluster.sh: redis-server with AOF, 3 nodes, haproxy
 # on PORT): the phones and the dispatcher reach the nodes through haproxy, and the leader runs the matching.
+# DEMO_CHECK=1 (CTest) also checks the run and exits non-zero if it failed: some phone got the close notice, no
+# phone gave up, the volunteers exited 0, the server exited 0 on SIGTERM (single node), and no server log holds a
+# sanitizer report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -175,12 +178,35 @@ dispatch resolve "$ALERT_ID" --found --message "Rescued. Thank you all."
 pause 2
 
 say "Stopping the console and the volunteers (their summary follows)"
+volunteers_status=0
 for ((i = ${#pids[@]} - 1; i >= 1; i--)); do
     kill -TERM "${pids[i]}" 2>/dev/null || true
-    wait "${pids[i]}" 2>/dev/null || true
+    status=0
+    wait "${pids[i]}" 2>/dev/null || status=$?
+    ((i == 1)) && volunteers_status=$status
 done
 pids=("$server_pid")
 sleep 0.3
+
+check_failed=0
+if [[ ${DEMO_CHECK:-0} == 1 ]]; then
+    check() { echo "demo check: $*" >&2; check_failed=1; }
+    grep -Eq "closed notices +[1-9]" "$WORK/volunteers.log" || check "no phone got the close notice"
+    if grep -Eq "gave up [1-9]" "$WORK/volunteers.log"; then check "some phone gave up"; fi
+    ((volunteers_status == 0)) || check "yihu-volunteer exited with $volunteers_status"
+    kill -TERM "$server_pid" 2>/dev/null || true
+    server_status=0
+    wait "$server_pid" 2>/dev/null || server_status=$?
+    pids=()
+    if [[ ${CLUSTER:-0} != 1 ]] && ((server_status != 0)); then check "yihu-server exited with $server_status"; fi
+    for log in "$SERVER_LOG" "$DATA"/node-*.log; do
+        [[ -f $log ]] || continue
+        if grep -Eq "ERROR: (Address|Leak|Thread)Sanitizer|runtime error:" "$log"; then
+            check "sanitizer report in $log:"
+            grep -E -m 5 "ERROR: (Address|Leak|Thread)Sanitizer|runtime error:" "$log" >&2
+        fi
+    done
+fi
 
 say "What happened"
 cat <<EOF
@@ -198,3 +224,8 @@ cat <<EOF
 Logs: server $SERVER_LOG, volunteers $WORK/volunteers.log, feed $WORK/feed.log
 Try it yourself: $BUILD_DIR/clients/yihu-dispatch --help, $BUILD_DIR/clients/yihu-volunteer --help
 EOF
+
+if ((check_failed)); then
+    echo "demo check: FAILED" >&2
+    exit 1
+fi
