@@ -2,6 +2,8 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
+
 #include "api/codec/alert_request.h"
 #include "api/codec/enum_codec.h"
 #include "api/codec/hub_result.h"
@@ -136,6 +138,12 @@ Hub::Outcome Hub::on(const v1::CloseAlert& c, const v1::Caller& caller) {
 Hub::Outcome Hub::on(const v1::ConfirmSighting& c, const v1::Caller& caller) {
     const core::Alert* a = engine_.find(c.alert_id());
     if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + c.alert_id())};
+    // NOT_FOUND, as for the alert (common.proto): the engine calls an unknown sighting an invalid argument.
+    if (std::none_of(a->sightings.begin(), a->sightings.end(),
+                     [&](const core::Sighting& s) { return s.id == c.sighting_id(); })) {
+        return {error_result(v1::ERROR_CODE_NOT_FOUND,
+                             "no sighting " + std::to_string(c.sighting_id()) + " on " + c.alert_id())};
+    }
     const core::AlertNumber number = a->number;
     const core::Time t = now();
     core::Effects fx;
