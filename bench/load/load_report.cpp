@@ -140,7 +140,8 @@ json::value report_json(const LoadOptions& o, const LoadResults& r) {
                             {"open_files_limit", r.open_files_limit},
                             {"loadavg_start", r.loadavg_start},
                             {"loadavg_end", r.loadavg_end},
-                            {"fanout_payload_bytes", r.fanout_payload_bytes}};
+                            {"fanout_payload_bytes", r.fanout_payload_bytes},
+                            {"server_idle_cores", r.server_idle_cores}};
     json::object connect, fanout;
     if (r.yihu_connect) connect["yihu"] = connect_json(*r.yihu_connect);
     if (r.node_connect) connect["node"] = connect_json(*r.node_connect);
@@ -158,6 +159,7 @@ json::value report_json(const LoadOptions& o, const LoadResults& r) {
                                          {"applied_per_s", s.applied_per_s},
                                          {"server_cpu_us_per_update", s.server_cpu_us_per_update},
                                          {"server_cores", s.server_cores},
+                                         {"client_kept_up", s.kept_up()},
                                          {"client_cores", s.client_cores}});
     }
     json::array target_list;
@@ -257,11 +259,15 @@ void print_report(const LoadOptions& o, const LoadResults& r) {
             r.mixed);
     }
     if (!r.positions.empty()) {
-        std::printf("\n== positions (%zu phones) ==\n%12s %12s %12s %16s %12s %12s\n", o.phones, "target/s", "sent/s",
-                    "applied/s", "server_us/update", "server_cores", "client_cores");
+        std::printf(
+            "\n== positions (%zu phones; the server idles at %.3f cores, included below) ==\n%12s %12s "
+            "%12s %16s %12s %12s\n",
+            o.phones, r.server_idle_cores, "target/s", "sent/s", "applied/s", "server_us/update", "server_cores",
+            "client_cores");
         for (const PositionStep& s : r.positions) {
-            std::printf("%12.0f %12.0f %12.0f %16.2f %12.2f %12.2f\n", s.target_per_s, s.sent_per_s, s.applied_per_s,
-                        s.server_cpu_us_per_update, s.server_cores, s.client_cores);
+            std::printf("%12.0f %12.0f %12.0f %16.2f %12.2f %12.2f%s\n", s.target_per_s, s.sent_per_s, s.applied_per_s,
+                        s.server_cpu_us_per_update, s.server_cores, s.client_cores,
+                        s.kept_up() ? "" : "  client short of the target: the phones (or the machine) were the limit");
         }
     }
     std::printf("\nyihu phones: %lld open, %lld closed by the server, %lld errors, %lld pushes, %lld acks\n",

@@ -24,6 +24,7 @@ struct LoadResults {
     std::optional<LatencyFigures> drowning, mixed;
     std::vector<PositionStep> positions;
     FleetCounts yihu_fleet;           // after the yihu modes, before the phones are closed
+    double server_idle_cores = 0;     // yihu-server's CPU use with the phones connected and silent
     double fanout_payload_bytes = 0;  // what node and raw sent per phone: the size of yihu's alert push
 };
 

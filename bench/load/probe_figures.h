@@ -34,6 +34,8 @@ struct PositionStep {
     double target_per_s = 0, sent_per_s = 0, applied_per_s = 0;
     double server_cpu_us_per_update = 0;        // server CPU time (all threads) / updates applied
     double server_cores = 0, client_cores = 0;  // CPU time / wall time: who was the limit
+    // The phones sent at least 95% of the target: below that the client (or the machine) was the limit, not yihu.
+    bool kept_up() const { return sent_per_s >= 0.95 * target_per_s; }
 };
 
 }  // namespace yihu::bench::load

@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
             if (o.has_mode("fanout")) r.yihu_fanout = probes.fanout(o.fanout_alerts);
             if (o.has_mode("drowning")) r.drowning = probes.drowning(o.drowning_alerts, 0, 11);
             if (o.has_mode("mixed")) r.mixed = probes.drowning(o.mixed_alerts, o.mixed_positions_per_s, 12);
+            if (o.has_mode("positions")) r.server_idle_cores = probes.idle_cores(2);
             if (o.has_mode("positions")) r.positions = probes.positions(o.position_rates, o.position_seconds);
             r.yihu_fleet = fleet_counts(pool);
             close_phones(pool);

@@ -157,6 +157,13 @@ LatencyFigures YihuProbes::drowning(int alerts, double positions_per_s, std::uin
     return f;
 }
 
+double YihuProbes::idle_cores(double seconds) {
+    const std::int64_t cpu_before = cpu_ns(server_.pid());
+    const std::int64_t start = mono_ns();
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    return static_cast<double>(cpu_ns(server_.pid()) - cpu_before) / static_cast<double>(mono_ns() - start);
+}
+
 std::vector<PositionStep> YihuProbes::positions(const std::vector<double>& rates, double seconds) {
     std::vector<PositionStep> steps;
     for (const double rate : rates) {

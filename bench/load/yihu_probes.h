@@ -26,6 +26,8 @@ class YihuProbes {
     LatencyFigures drowning(int alerts, double positions_per_s, std::uint64_t seed);
     // Position updates at each rate for `seconds`: what was sent, what the server applied, what it cost its CPU.
     std::vector<PositionStep> positions(const std::vector<double>& rates, double seconds);
+    // The server's CPU use (cores) while the phones are connected and silent: what every figure above includes.
+    double idle_cores(double seconds);
 
   private:
     struct Posted {
