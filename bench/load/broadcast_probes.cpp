@@ -16,6 +16,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// `send(key, replied_ns, cpu_ns)` starts one broadcast and returns when it started; it sets replied_ns when the server
+// answers, and cpu_ns when it measures the sender's CPU itself (else the server process's CPU is used).
 template <typename Send>
 FanoutFigures run_rounds(WorkerPool& pool, const std::string& label, const std::string& prefix, pid_t server,
                          std::size_t phones, int rounds, Send send, ProgressLine& progress) {
@@ -24,10 +26,13 @@ FanoutFigures run_rounds(WorkerPool& pool, const std::string& label, const std::
     const auto n = static_cast<std::int64_t>(phones);
     for (int r = 0; r < rounds; ++r) {
         const std::string key = prefix + std::to_string(r + 1);
-        std::int64_t replied_ns = 0;
-        const std::int64_t sent_ns = send(key, replied_ns);
+        std::int64_t replied_ns = 0, sender_cpu_ns = -1;
+        const std::int64_t cpu_before = cpu_ns(server);
+        const std::int64_t sent_ns = send(key, replied_ns, sender_cpu_ns);
         const Arrival a = wait_for(pool, key, n, std::chrono::milliseconds(60'000 + phones));
+        if (sender_cpu_ns < 0) sender_cpu_ns = cpu_ns(server) - cpu_before;
         FanoutRound round;
+        round.cpu_per_recipient_us = static_cast<double>(sender_cpu_ns) / 1e3 / static_cast<double>(n);
         round.received = a.count;
         round.dups = a.dups;
         round.payload_bytes = a.payload_bytes;
@@ -52,7 +57,7 @@ FanoutFigures node_fanout(WorkerPool& pool, NodeServer& server, std::size_t phon
                           ProgressLine& progress) {
     return run_rounds(
         pool, "[node fan-out]", "bn", server.pid(), phones, rounds,
-        [&](const std::string& key, std::int64_t& replied_ns) {
+        [&](const std::string& key, std::int64_t& replied_ns, std::int64_t&) {
             const std::int64_t start = mono_ns();
             server.broadcast(key, size);
             replied_ns = mono_ns();
@@ -65,7 +70,8 @@ FanoutFigures raw_fanout(WorkerPool& pool, RawFloorServer& server, std::size_t p
                          ProgressLine& progress) {
     return run_rounds(
         pool, "[raw fan-out]", "br", getpid(), phones, rounds,
-        [&](const std::string& key, std::int64_t&) { return server.broadcast(key, size); }, progress);
+        [&](const std::string& key, std::int64_t&, std::int64_t& cpu) { return server.broadcast(key, size, cpu); },
+        progress);
 }
 
 }  // namespace yihu::bench::load

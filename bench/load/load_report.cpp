@@ -33,6 +33,16 @@ double median_per_recipient(const std::optional<FanoutFigures>& f) {
     return f ? percentile(per_recipient(*f), 0.5) : 0;
 }
 
+std::vector<double> cpu_per_recipient(const FanoutFigures& f) {
+    std::vector<double> v;
+    for (const FanoutRound& r : f.rounds) v.push_back(r.cpu_per_recipient_us);
+    return v;
+}
+
+double median_cpu_per_recipient(const std::optional<FanoutFigures>& f) {
+    return f ? percentile(cpu_per_recipient(*f), 0.5) : 0;
+}
+
 double ratio(double a, double b) {
     return b > 0 ? a / b : 0;
 }
@@ -102,13 +112,15 @@ json::object fanout_json(const FanoutFigures& f) {
                                       {"dups", r.dups},
                                       {"closed", r.closed},
                                       {"payload_bytes", r.payload_bytes},
-                                      {"per_recipient_us", r.per_recipient_us}});
+                                      {"per_recipient_us", r.per_recipient_us},
+                                      {"cpu_per_recipient_us", r.cpu_per_recipient_us}});
     }
     const auto v = per_recipient(f);
     return {{"rounds", rounds},
             {"per_recipient_us_p50", percentile(v, 0.5)},
             {"per_recipient_us_min", v.empty() ? 0 : *std::min_element(v.begin(), v.end())},
             {"per_recipient_us_max", v.empty() ? 0 : *std::max_element(v.begin(), v.end())},
+            {"cpu_per_recipient_us_p50", percentile(cpu_per_recipient(f), 0.5)},
             {"rss_before_kib", f.rss_before_kib},
             {"rss_after_kib", f.rss_after_kib}};
 }
@@ -151,7 +163,11 @@ json::value report_json(const LoadOptions& o, const LoadResults& r) {
     if (r.raw_fanout) fanout["raw"] = fanout_json(*r.raw_fanout);
     const double yihu = median_per_recipient(r.yihu_fanout);
     json::object ratios{{"fanout_yihu_over_raw", ratio(yihu, median_per_recipient(r.raw_fanout))},
-                        {"fanout_yihu_over_node", ratio(yihu, median_per_recipient(r.node_fanout))}};
+                        {"fanout_yihu_over_node", ratio(yihu, median_per_recipient(r.node_fanout))},
+                        {"fanout_cpu_yihu_over_raw",
+                         ratio(median_cpu_per_recipient(r.yihu_fanout), median_cpu_per_recipient(r.raw_fanout))},
+                        {"fanout_cpu_yihu_over_node",
+                         ratio(median_cpu_per_recipient(r.yihu_fanout), median_cpu_per_recipient(r.node_fanout))}};
     json::array positions;
     for (const PositionStep& s : r.positions) {
         positions.push_back(json::object{{"target_per_s", s.target_per_s},
@@ -203,9 +219,10 @@ void print_fanout(const char* who, const std::optional<FanoutFigures>& f) {
     const auto v = per_recipient(*f);
     std::printf(
         "%-6s  first p50 %9.0f us  last p50 %9.0f us  reply p50 %9.0f us  per recipient p50 %6.2f us "
-        "(%.2f-%.2f)\n",
+        "(%.2f-%.2f), sender CPU %6.2f us\n",
         who, percentile(first, 0.5), percentile(last, 0.5), percentile(reply, 0.5), percentile(v, 0.5),
-        *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()));
+        *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()),
+        percentile(cpu_per_recipient(*f), 0.5));
 }
 
 void print_latency(const char* what, const std::optional<LatencyFigures>& l) {
@@ -243,6 +260,10 @@ void print_report(const LoadOptions& o, const LoadResults& r) {
                     static_cast<long long>(r.yihu_fanout->rss_before_kib),
                     static_cast<long long>(r.yihu_fanout->rss_after_kib));
         const double yihu = median_per_recipient(r.yihu_fanout);
+        const double yihu_cpu = median_cpu_per_recipient(r.yihu_fanout);
+        std::printf("ratios of the sender's CPU per recipient: yihu / raw %.2f, yihu / node %.2f\n",
+                    ratio(yihu_cpu, median_cpu_per_recipient(r.raw_fanout)),
+                    ratio(yihu_cpu, median_cpu_per_recipient(r.node_fanout)));
         std::printf("ratios per recipient: yihu / raw %.2f", ratio(yihu, median_per_recipient(r.raw_fanout)));
         if (r.node_fanout) {
             std::printf(", yihu / node %.2f\n", ratio(yihu, median_per_recipient(r.node_fanout)));

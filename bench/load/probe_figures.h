@@ -12,7 +12,10 @@ struct FanoutRound {
     double reply_us = 0;  // the request's answer (yihu's 201, node's 200); 0 for raw
     std::int64_t received = 0, dups = 0, payload_bytes = 0;
     double per_recipient_us = 0;  // last_us / phones
-    std::int64_t closed = 0;      // yihu: close notices after the resolve
+    // The sender's CPU time from the request until the last arrival, per phone: yihu-server or node (every thread),
+    // the raw server's writing thread. Less sensitive than wall time to other work on a shared machine.
+    double cpu_per_recipient_us = 0;
+    std::int64_t closed = 0;  // yihu: close notices after the resolve
 };
 
 struct FanoutFigures {

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -19,6 +20,19 @@ std::int64_t rss_kib(pid_t pid) {
 }
 
 std::int64_t cpu_ns(pid_t pid) {
+    // Each thread's schedstat counts its time on a CPU in nanoseconds; /proc/<pid>/stat only in clock ticks.
+    std::error_code ec;
+    std::int64_t on_cpu = 0;
+    bool any = false;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        std::ifstream sched(task.path() / "schedstat");
+        long long ns = 0;
+        if (sched >> ns) {
+            on_cpu += ns;
+            any = true;
+        }
+    }
+    if (any) return on_cpu;
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.

@@ -56,16 +56,23 @@ std::size_t RawFloorServer::accepted() const {
     return fds_.size();
 }
 
-std::int64_t RawFloorServer::broadcast(const std::string& key, std::size_t size) {
+std::int64_t RawFloorServer::broadcast(const std::string& key, std::size_t size, std::int64_t& cpu_ns) {
     std::string message = key + ";";
     message.resize(std::max(size, message.size()), 'x');
     std::lock_guard lock(mutex_);
+    const auto thread_cpu = [] {
+        timespec ts{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+    };
+    const std::int64_t cpu_start = thread_cpu();
     const std::int64_t start = mono_ns();
     for (int fd : fds_) {
         if (write(fd, message.data(), message.size()) != static_cast<ssize_t>(message.size())) {
             throw std::runtime_error("raw floor server: a short write");
         }
     }
+    cpu_ns = thread_cpu() - cpu_start;
     return start;
 }
 

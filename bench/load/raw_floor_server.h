@@ -22,8 +22,10 @@ class RawFloorServer {
     std::uint16_t port() const { return port_; }
     std::size_t accepted() const;
     // Writes `size` bytes starting "<key>;" to every accepted socket. Returns CLOCK_MONOTONIC (ns) just before the
-    // first write. Throws std::runtime_error when a write is short (a full socket buffer would falsify the floor).
-    std::int64_t broadcast(const std::string& key, std::size_t size);
+    // first write; `cpu_ns` is the writing thread's CPU time for the loop (on loopback it includes delivering the
+    // bytes to the receiving sockets). Throws std::runtime_error when a write is short (a full socket buffer would
+    // falsify the floor).
+    std::int64_t broadcast(const std::string& key, std::size_t size, std::int64_t& cpu_ns);
     // Resets every accepted socket.
     void close_all();
 

@@ -85,9 +85,12 @@ FanoutFigures YihuProbes::fanout(int rounds) {
                                  R"(,"area":{"circle":{"center":)" + lat_lng_json(kCityCenter) + R"(,"radiusM":)" +
                                  std::to_string(kCityRadiusM * 1.2) + R"(}},"title":"yihu_load city-wide )" +
                                  std::to_string(r + 1) + R"("})";
+        const std::int64_t cpu_before = cpu_ns(server_.pid());
         const Posted p = post_alert(body);
         const Arrival a = wait_for(pool_, "a:" + p.id, n, timeout);
         FanoutRound round;
+        round.cpu_per_recipient_us =
+            static_cast<double>(cpu_ns(server_.pid()) - cpu_before) / 1e3 / static_cast<double>(n);
         round.reply_us = us_between(p.sent_ns, p.replied_ns);
         round.received = a.count;
         round.dups = a.dups;
