@@ -16,11 +16,11 @@
 #include <deque>
 #include <sstream>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "api/auth/token.h"
 #include "api/codec/push_ref.h"
+#include "arrival_log.h"
 #include "mono_clock.h"
 #include "phone_placement.h"
 #include "worker_protocol.h"
@@ -47,10 +47,6 @@ struct Phone {
     std::string out;
     std::string fragments;            // a message split over continuation frames
     std::vector<std::uint32_t> seen;  // interned keys this phone has received
-};
-
-struct KeyStats {
-    std::int64_t count = 0, first_ns = 0, last_ns = 0, dups = 0, payload_bytes = 0;
 };
 
 std::string volunteer_token(const std::string& secret, std::uint32_t index) {
@@ -150,9 +146,7 @@ class Worker {
         } else if (verb == "stats") {
             std::string key;
             in >> key;
-            const auto it = key_ids_.find(key);
-            KeyStats s;
-            if (it != key_ids_.end()) s = stats_[it->second];
+            const ArrivalLog::Stats s = arrivals_.stats(key);
             reply("stats " + std::to_string(s.count) + " " + std::to_string(s.first_ns) + " " +
                   std::to_string(s.last_ns) + " " + std::to_string(s.dups) + " " + std::to_string(s.payload_bytes));
         } else if (verb == "positions") {
@@ -460,18 +454,7 @@ class Worker {
     }
 
     void record(Phone& p, const std::string& key, std::int64_t now, std::size_t bytes) {
-        auto [it, inserted] = key_ids_.try_emplace(key, static_cast<std::uint32_t>(stats_.size()));
-        if (inserted) stats_.emplace_back();
-        KeyStats& s = stats_[it->second];
-        s.payload_bytes = static_cast<std::int64_t>(bytes);
-        if (std::find(p.seen.begin(), p.seen.end(), it->second) != p.seen.end()) {
-            ++s.dups;
-            return;
-        }
-        p.seen.push_back(it->second);
-        ++s.count;
-        if (s.first_ns == 0 || now < s.first_ns) s.first_ns = now;
-        s.last_ns = std::max(s.last_ns, now);
+        arrivals_.record(p.seen, key, now, bytes);
     }
 
     // ---- positions ----
@@ -530,8 +513,7 @@ class Worker {
     std::int64_t connect_ok_ = 0, connect_failed_ = 0, connect_first_ns_ = 0, connect_last_ns_ = 0;
     std::int64_t last_progress_ns_ = 0;
 
-    std::unordered_map<std::string, std::uint32_t> key_ids_;
-    std::vector<KeyStats> stats_;
+    ArrivalLog arrivals_;
     std::int64_t closed_by_peer_ = 0, errors_ = 0, pushes_ = 0, acks_ = 0;
 
     bool positions_active_ = false;
