@@ -28,7 +28,11 @@ namespace yihu::cluster {
 //   so phones do not hammer a cluster that cannot serve them.
 // - A leader with a new term: every relayed socket is closed with 1012 (service restart); the phones reconnect and
 //   resume from the store, which the new leader serves.
-// - An HTTP call unanswered after `call_timeout`: 503; creating alerts with an Idempotency-Key makes the retry safe.
+// - The relay's own subscription lost (pub/sub is at-most-once: what was published to it meanwhile is gone): every
+//   relayed socket is closed with 1012 and every pending call answered 503 at once. A fresh subscription counts its
+//   silence from its confirmation, so it is never judged deaf before it could hear its own probe.
+// - An HTTP call unanswered when the leader has been silent for `leader_silence`, or after `call_timeout`: 503;
+//   creating alerts with an Idempotency-Key makes the retry safe. Every 503 carries one Retry-After (1-3 s).
 class Relay final : public api::HubLink {
   public:
     struct Options {
