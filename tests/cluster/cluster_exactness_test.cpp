@@ -161,7 +161,8 @@ TEST_F(ClusterExactness, ThreeNodesNotifyExactlyWhomOneNodeWouldEachOnce) {
     start_node(0, false);
     ASSERT_TRUE(wait_ready(0, 20s));
     const Outcome single = run(scenario, {port(0)}, port(0));
-    nodes_[0].process.stop();
+    EXPECT_EQ(nodes_[0].process.stop(), 0) << "the reference node stops cleanly";
+    EXPECT_EQ(sanitizer_report(nodes_[0].log), "") << "the reference node's log has a sanitizer report";
 
     // Three nodes through Redis; phones on all three, the dispatcher on one that may or may not lead.
     nodes_.clear();
