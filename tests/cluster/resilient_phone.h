@@ -101,8 +101,9 @@ class ResilientPhone {
         hello.mutable_hello()->set_last_seq(last_seq_);
         hello.mutable_hello()->set_last_epoch(epoch_);
         hello.mutable_hello()->set_availability(v1::AVAILABILITY_ON_DUTY);
-        // The position follows the Welcome as an update rather than riding in the Hello: a Hello with a position
-        // inside an open alert can push that alert twice (issue 10, item 2), which is not what these tests judge.
+        hello.mutable_hello()->mutable_position()->mutable_location()->set_latitude(at_.lat);
+        hello.mutable_hello()->mutable_position()->mutable_location()->set_longitude(at_.lon);
+        hello.mutable_hello()->mutable_position()->set_accuracy_m(10);
         ws->send(hello.SerializeAsString(), true);
         bool welcomed = false;
         auto next_ping = std::chrono::steady_clock::now();
@@ -135,11 +136,6 @@ class ResilientPhone {
                 ++welcomes_;
                 welcomed = true;
                 next_ping = std::chrono::steady_clock::now();
-                v1::ClientMessage update;
-                update.mutable_position()->mutable_position()->mutable_location()->set_latitude(at_.lat);
-                update.mutable_position()->mutable_position()->mutable_location()->set_longitude(at_.lon);
-                update.mutable_position()->mutable_position()->set_accuracy_m(10);
-                ws->send(update.SerializeAsString(), true);
                 continue;
             }
             if (m.request_id() >= kFirstPing) {
