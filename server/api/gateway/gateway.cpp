@@ -3,6 +3,7 @@
 #include "api/codec/http_reply.h"
 #include "api/codec/json_codec.h"
 #include "api/gateway/feed_session.h"
+#include "api/gateway/static_routes.h"
 #include "api/gateway/volunteer_session.h"
 
 namespace yihu::api {
@@ -42,6 +43,9 @@ void Gateway::http(net::HttpRequest request, std::function<void(net::HttpRespons
         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
         r.body = context_.render_metrics ? context_.render_metrics() : std::string{};
         return respond(std::move(r));
+    }
+    if (context_.static_routes) {
+        if (auto page = context_.static_routes->serve(request)) return respond(std::move(*page));
     }
     if (path.rfind("/v1/", 0) != 0) return respond(error_reply(v1::ERROR_CODE_NOT_FOUND, "no such route: " + path));
 
