@@ -11,7 +11,7 @@ packages=(
   libsqlite3-dev libssl-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev
   redis-server haproxy curl
-  chromium libjs-leaflet   # the browser tests' headless browser; Leaflet for the console's map (served by the node)
+  chromium fonts-wqy-microhei libjs-leaflet  # headless browser and CJK font for the browser tests; the console's map
 )
 # Node and npm run the JS client library's tests and the browser tests; a machine may already have them from elsewhere.
 command -v node >/dev/null || packages+=(nodejs)

@@ -23,7 +23,8 @@ export class DispatcherClient {
     if (!token) throw new TypeError('DispatcherClient needs a dispatcher token');
     this.baseUrl = String(baseUrl ?? '').replace(/\/$/, '');
     this.token = token;
-    this.fetch = fetchImpl;
+    // Called unbound: a browser's fetch refuses `this` being anything but the window.
+    this.fetch = (...args) => fetchImpl(...args);
   }
 
   async request(method, path, body) {

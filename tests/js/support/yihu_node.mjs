@@ -82,6 +82,13 @@ export class YihuNode {
     return this;
   }
 
+  // A gauge or counter from /metrics (the first sample of that name), or NaN when absent.
+  async metric(name) {
+    const text = await (await fetch(`${this.httpUrl}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
+  }
+
   // SIGTERM and wait; the node must exit cleanly (0).
   async stop() {
     if (!this.child) return;
