@@ -85,7 +85,7 @@ function fillSummary(summary, m) {
       el('span', { className: `state${active ? '' : ' closed'}`, textContent: label(a.state) })),
     el('div', { className: 'counts' }, [a.id, t('alert.version', { v: a.version }),
       t('alert.created', { t: timeText(a.createdAt) }),
-      t('alert.radiusNow', { r: distanceText(a.currentRadiusM) })].join(' · ')),
+      a.area?.polygon ? null : t('alert.radiusNow', { r: distanceText(a.currentRadiusM) })].filter(Boolean).join(' · ')),
     el('div', { className: 'counts', dataset: { counts: '' } }, t('alert.counts', {
       notified: counts.notified ?? 0, acked: counts.acked ?? 0, accepted: counts.accepted ?? 0,
       declined: counts.declined ?? 0, sightings: counts.sightings ?? 0 })),
@@ -142,12 +142,14 @@ function tableFor(app, m) {
 
 function devicesTable(app) {
   if (!app.devices.length) return el('p', { className: 'hint', textContent: t('devices.none') });
-  // The last trigger of a device is the newest alert it raised (alerts raised by a device name it as creator).
+  // The last trigger of a device is the newest alert it raised that the console knows (an alert raised by a device
+  // names it as its creator, "device:<id>").
   const last = new Map();
   for (const m of app.alerts.values()) {
     const a = m.detail?.alert;
-    if (!a?.createdBy) continue;
-    if (!last.has(a.createdBy) || String(a.createdAt) > String(last.get(a.createdBy).createdAt)) last.set(a.createdBy, a);
+    if (!a?.createdBy?.startsWith('device:')) continue;
+    const id = a.createdBy.slice('device:'.length);
+    if (!last.has(id) || String(a.createdAt) > String(last.get(id).createdAt)) last.set(id, a);
   }
   return table(['col.name', 'col.position', 'col.lastTrigger'], app.devices.map((d) => {
     const p = d.position?.location;
