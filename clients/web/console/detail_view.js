@@ -89,6 +89,11 @@ function fillSummary(summary, m) {
     el('div', { className: 'counts', dataset: { counts: '' } }, t('alert.counts', {
       notified: counts.notified ?? 0, acked: counts.acked ?? 0, accepted: counts.accepted ?? 0,
       declined: counts.declined ?? 0, sightings: counts.sightings ?? 0 })),
+    // Neighbouring cities' counts, once federation forwards alerts (AlertDetail.peerCounts); absent until then.
+    ...Object.entries(m.detail.peerCounts ?? {}).map(([peer, c]) => el('div', { className: 'counts', dataset: { peer } },
+      `${t('alert.peer', { peer })}: ${t('alert.counts', {
+        notified: c.notified ?? 0, acked: c.acked ?? 0, accepted: c.accepted ?? 0, declined: c.declined ?? 0,
+        sightings: c.sightings ?? 0 })}`)),
     a.description ? el('p', { textContent: a.description }) : null,
     a.photoUrl ? el('a', { href: a.photoUrl, target: '_blank', rel: 'noopener', textContent: a.photoUrl }) : null,
     a.closingNote ? el('p', { className: 'muted', textContent: a.closingNote }) : null,
