@@ -63,6 +63,15 @@ test('Browser: a volunteer page receives an alert and accepts it', async () => {
   await card.locator('.notice', { hasText: '已获救，谢谢' }).waitFor();
   await browser.screenshot(page, 'app-closed');
 
+  // Availability: quiet hours and off duty are taken by the server (the button lights only after its RequestOk).
+  await page.click('[data-availability=AVAILABILITY_QUIET_HOURS]');
+  await page.locator('[data-availability=AVAILABILITY_QUIET_HOURS].on').waitFor();
+  await page.click('[data-availability=AVAILABILITY_OFF_DUTY]');
+  await page.locator('[data-availability=AVAILABILITY_OFF_DUTY].on').waitFor();
+  const offDuty = await api.createAlert({ kind: 'ALERT_KIND_DROWNING', center: LAKE, title: '下班后的警报', respondersWanted: 1 });
+  const { recipients = [] } = await api.recipients(offDuty.id);
+  assert.ok(!recipients.some((r) => r.volunteerId === 'v-lin'), 'an off-duty volunteer is not alerted');
+
   assert.deepEqual(browser.foreignRequests(node.httpUrl), []);
   assert.deepEqual(browser.failedResponses, []);
   assert.deepEqual(browser.problems, []);
