@@ -99,11 +99,19 @@ TEST_F(StaticRoutesTest, RefusesPathsLeavingTheRootAndHiddenFiles) {
     EXPECT_EQ(missing->content_type, "application/json");
 }
 
+TEST_F(StaticRoutesTest, QuotesOnlyPrintableTextInErrors) {
+    auto r = get("/console/\xff\xfe.js");
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 404u);
+    EXPECT_EQ(r->body.find('\xff'), std::string::npos) << "an ErrorBody stays valid UTF-8";
+}
+
 TEST_F(StaticRoutesTest, OnlyGetAndHead) {
     auto post = get("/console/index.html", "POST");
     ASSERT_TRUE(post.has_value());
     EXPECT_EQ(post->status, 405u);
     EXPECT_EQ(header(*post, "Allow"), "GET, HEAD");
+    EXPECT_NE(post->body.find("ERROR_CODE_METHOD_NOT_ALLOWED"), std::string::npos) << post->body;
     EXPECT_NE(post->body.find("\"code\""), std::string::npos) << post->body;
     auto head = get("/console/index.html", "HEAD");
     ASSERT_TRUE(head.has_value());
@@ -141,14 +149,14 @@ TEST_F(StaticRoutesTest, ConfigCarriesTheTileUrl) {
     EXPECT_EQ(r->body, R"({"tileUrl":"https://tiles.example/{z}/{x}/{y}.png"})");
 }
 
-TEST(StaticRoutesNoRoot, EveryPageIs404) {
-    StaticRoutes routes{StaticRoutes::Options{}};
-    net::HttpRequest r;
-    r.method = "GET";
-    r.path = "/console/index.html";
-    auto reply = routes.serve(r);
-    ASSERT_TRUE(reply.has_value());
-    EXPECT_EQ(reply->status, 404u);
+TEST(StaticRoutesNoRoot, LeavesEveryPathToTheApi) {
+    StaticRoutes routes{StaticRoutes::Options{.root = {}, .leaflet_dir = "/usr/share/javascript/leaflet"}};
+    for (const std::string path : {"/", "/console", "/console/index.html", "/vendor/leaflet/leaflet.js"}) {
+        net::HttpRequest r;
+        r.method = "GET";
+        r.path = path;
+        EXPECT_FALSE(routes.serve(r).has_value()) << path;
+    }
 }
 
 }  // namespace

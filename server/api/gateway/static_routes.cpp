@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "api/codec/http_reply.h"
+#include "api/gateway/command_decoder.h"
 
 namespace yihu::api {
 
@@ -61,7 +62,7 @@ net::HttpResponse redirect(std::string location) {
 }
 
 net::HttpResponse not_found(const std::string& path) {
-    return error_reply(v1::ERROR_CODE_NOT_FOUND, "no such page: " + path);
+    return error_reply(v1::ERROR_CODE_NOT_FOUND, "no such page: " + echo(path));
 }
 
 }  // namespace
@@ -90,6 +91,8 @@ std::string StaticRoutes::content_type(const std::filesystem::path& file) {
 }
 
 std::optional<net::HttpResponse> StaticRoutes::serve(const net::HttpRequest& request) const {
+    // Without a root the node serves no pages at all, and every path is left to the API (a plain 404 there).
+    if (options_.root.empty()) return std::nullopt;
     const std::string& path = request.path;
     const bool is_static =
         path == "/" || path == "/console" || path == "/app" ||
@@ -97,7 +100,8 @@ std::optional<net::HttpResponse> StaticRoutes::serve(const net::HttpRequest& req
     if (!is_static) return std::nullopt;
     if (request.method != "GET" && request.method != "HEAD") {
         net::HttpResponse r =
-            listener_error_reply(405, "INVALID_ARGUMENT", request.method + " is not allowed on " + path);
+            error_reply(v1::ERROR_CODE_METHOD_NOT_ALLOWED,
+                        echo(request.method) + " is not allowed on " + echo(path) + "; use GET, HEAD");
         r.headers.emplace_back("Allow", "GET, HEAD");
         return r;
     }
@@ -107,7 +111,7 @@ std::optional<net::HttpResponse> StaticRoutes::serve(const net::HttpRequest& req
     for (const Mount& mount : kMounts) {
         if (!starts_with(path, mount.prefix)) continue;
         const std::filesystem::path& dir = mount.leaflet ? options_.leaflet_dir : options_.root;
-        if (dir.empty()) return not_found(path);
+        if (dir.empty()) return not_found(path);  // leaflet_dir set empty
         // /console/ and /app/ live under root by their own name; /vendor/leaflet/ is the whole leaflet_dir.
         const std::string_view relative = std::string_view(path).substr(mount.leaflet ? mount.prefix.size() : 1);
         return file_reply(request, dir, relative, mount.leaflet);

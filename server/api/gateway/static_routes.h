@@ -21,7 +21,7 @@ namespace yihu::api {
 class StaticRoutes {
   public:
     struct Options {
-        std::filesystem::path root;         // empty: no pages (every static path is 404)
+        std::filesystem::path root;         // empty: no pages, serve() leaves every path to the API
         std::filesystem::path leaflet_dir;  // empty: /vendor/leaflet/ is 404
         std::string tile_url;               // e.g. "https://tiles.city.example/{z}/{x}/{y}.png"; "" for none
     };
