@@ -126,7 +126,7 @@ if [[ ${CLUSTER:-0} == 1 ]]; then
     BUILD_DIR=$BUILD_DIR deploy/local-cluster.sh --port "$PORT" --dir "$DATA" >"$SERVER_LOG" 2>&1 &
 else
     say "Starting yihu-server on 127.0.0.1:$PORT (its log: $SERVER_LOG)"
-    "$SERVER" --port "$PORT" --data-dir "$DATA" >"$SERVER_LOG" 2>&1 &
+    "$SERVER" --port "$PORT" --data-dir "$DATA" --web.root clients/web >"$SERVER_LOG" 2>&1 &
 fi
 server_pid=$!
 pids+=("$server_pid")
@@ -144,6 +144,15 @@ if [[ ${CLUSTER:-0} == 1 ]]; then
     echo "cluster is up (the shared token secret in $DATA/token-secret)"
 else
     echo "server is up (data in $DATA, a fresh token secret in $DATA/token-secret)"
+fi
+# The dispatcher's console (docs/console.md), served by the node: a link that signs in with a fresh token.
+# CONSOLE_WAIT=SECONDS pauses here so that there is time to open it before the alert is raised.
+if [[ ${CLUSTER:-0} != 1 && -x $BUILD_DIR/clients/yihu-token ]]; then
+    CONSOLE_TOKEN=$("$BUILD_DIR/clients/yihu-token" --role dispatcher --subject console-1 --ttl 12h --data-dir "$DATA")
+    say "The dispatcher's console: open this link in a browser (the token in it signs you in)"
+    echo "  http://127.0.0.1:$PORT/console/#token=$CONSOLE_TOKEN"
+    echo "  or open http://127.0.0.1:$PORT/console/ and paste the dispatcher token: $CONSOLE_TOKEN"
+    [[ -n ${CONSOLE_WAIT:-} ]] && pause "$CONSOLE_WAIT"
 fi
 
 say "Starting $VOLUNTEERS simulated volunteers within 3 km of Songshan Lake ($LAKE_LAT,$LAKE_LON)"
@@ -228,4 +237,14 @@ EOF
 if ((check_failed)); then
     echo "demo check: FAILED" >&2
     exit 1
+fi
+
+# HOLD=1 (./scripts/run.sh): the node stays up, with the phones back, for raising alerts from the console by hand.
+if [[ ${HOLD:-0} == 1 && ${CLUSTER:-0} != 1 && -n ${CONSOLE_TOKEN:-} ]]; then
+    say "The node keeps running with $VOLUNTEERS phones: raise your own alert by clicking the console's map. Ctrl-C stops it all."
+    echo "  http://127.0.0.1:$PORT/console/#token=$CONSOLE_TOKEN"
+    start volunteers "$VOLUNTEER" --port "$PORT" --data-dir "$DATA" --count "$VOLUNTEERS" \
+        --center "$LAKE_LAT,$LAKE_LON" --radius-m 3000 --skill-mix water_rescue:0.1,swimmer:0.1 \
+        --accept-probability 0.35 --walk-m-per-s 1.4 --position-interval 5s --seed "${SEED:-7}"
+    wait "$server_pid"
 fi
