@@ -117,7 +117,7 @@ class VolunteerIndex {
                 std::vector<Match>& out) const;
     void nearest(const geo::Polygon& polygon, geo::LatLng reference, const VolunteerFilter& filter, std::size_t k,
                  Time now, std::vector<Match>& out) const;
-    // Either shape; distances are to area.reference_point(). k = nullopt means everyone.
+    // Any area (circle, polygon or union); distances are to area.reference_point(). k = nullopt means everyone.
     void query(const geo::Area& area, const VolunteerFilter& filter, std::optional<std::size_t> k, Time now,
                std::vector<Match>& out) const;
 
