@@ -78,22 +78,28 @@ const char* certainty_text(v1::Certainty c) {
     }
 }
 
-std::string pair_text(const v1::LatLng& p) {
-    return decimal(p.latitude()) + "," + decimal(p.longitude());
+void append_pair(std::string& out, const v1::LatLng& p) {
+    append_decimal(out, p.latitude());
+    out += ',';
+    append_decimal(out, p.longitude());
 }
 
-std::string circle_text(const v1::Circle& c) {
-    return pair_text(c.center()) + " " + decimal(c.radius_m() / 1000.0);
+// Numbers need no escaping, so shapes are written straight into the document.
+void append_circle(std::string& out, const v1::Circle& c) {
+    out += "      <circle>";
+    append_pair(out, c.center());
+    out += ' ';
+    append_decimal(out, c.radius_m() / 1000.0);
+    out += "</circle>\n";
 }
 
-std::string polygon_text(const v1::Polygon& p) {
-    std::string out;
-    out.reserve(static_cast<std::size_t>(p.ring_size()) * 24);
-    for (const v1::LatLng& v : p.ring()) {
-        if (!out.empty()) out += ' ';
-        out += pair_text(v);
+void append_polygon(std::string& out, const v1::Polygon& p) {
+    out += "      <polygon>";
+    for (int i = 0; i < p.ring_size(); ++i) {
+        if (i > 0) out += ' ';
+        append_pair(out, p.ring(i));
     }
-    return out;
+    out += "</polygon>\n";
 }
 
 bool is_closed(v1::AlertState s) {
@@ -148,20 +154,20 @@ core::Result<std::string> to_cap_xml(const v1::Alert& a, const CapExportOptions&
     append_element(x, 6, "areaDesc", a.title().empty() ? std::string(cap_event_of(kind)) : a.title());
     switch (a.area().shape_case()) {
         case v1::Area::kCircle:
-            append_element(x, 6, "circle", circle_text(a.area().circle()));
+            append_circle(x, a.area().circle());
             break;
         case v1::Area::kPolygon:
-            append_element(x, 6, "polygon", polygon_text(a.area().polygon()));
+            append_polygon(x, a.area().polygon());
             break;
         case v1::Area::kShapes:
-            for (const v1::Polygon& p : a.area().shapes().polygons()) append_element(x, 6, "polygon", polygon_text(p));
-            for (const v1::Circle& c : a.area().shapes().circles()) append_element(x, 6, "circle", circle_text(c));
+            for (const v1::Polygon& p : a.area().shapes().polygons()) append_polygon(x, p);
+            for (const v1::Circle& c : a.area().shapes().circles()) append_circle(x, c);
             break;
         default: {  // no fixed area: the ring currently in force around the centre
             v1::Circle ring;
             *ring.mutable_center() = a.center();
             ring.set_radius_m(a.current_radius_m());
-            append_element(x, 6, "circle", circle_text(ring));
+            append_circle(x, ring);
         }
     }
     x += "    </area>\n  </info>\n</alert>\n";

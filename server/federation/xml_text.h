@@ -14,5 +14,6 @@ void append_element(std::string& out, int indent, std::string_view name, std::st
 
 // Shortest decimal text that reads back as exactly `v` (std::to_chars).
 std::string decimal(double v);
+void append_decimal(std::string& out, double v);
 
 }  // namespace yihu::federation
