@@ -212,9 +212,10 @@ TEST_P(AreaUnionOracle, IndexQueriesMatchTheOracle) {
         VolunteerFilter filter;
         if (q % 3 == 0) filter.skills_any = SkillSet{1};
         const std::optional<std::size_t> k = q % 2 ? std::optional<std::size_t>(1 + s.rng_() % 50) : std::nullopt;
-        index.query(d->area, filter, k, time_from_ms(kNowMs), out);
+        const LatLng ref =
+            q % 4 < 2 ? d->area.reference_point() : s.random_point();  // an alert's centre may lie anywhere
+        index.query(d->area, ref, filter, k, time_from_ms(kNowMs), out);
         std::vector<Match> expected;
-        const LatLng ref = d->area.reference_point();
         for (const auto& v : volunteers) {
             if (!filter.admits(v.profile) || !UnionScenario::oracle_contains(*d, v.position)) continue;
             expected.push_back({v.id, haversine_m(ref, v.position)});
