@@ -4,6 +4,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
+#include <climits>
 #include <mutex>
 #include <string>
 
@@ -71,7 +72,7 @@ std::string trimmed(const char* message) {
 }  // namespace
 
 core::Result<XmlDoc> parse_untrusted_xml(std::string_view bytes, const CapLimits& limits) {
-    if (bytes.size() > limits.max_bytes) {
+    if (bytes.size() > limits.max_bytes || bytes.size() > static_cast<std::size_t>(INT_MAX)) {
         return core::make_error(core::ErrorCode::kInvalidArgument, "the document is " + std::to_string(bytes.size()) +
                                                                        " bytes; the limit is " +
                                                                        std::to_string(limits.max_bytes));
