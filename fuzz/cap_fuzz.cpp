@@ -10,24 +10,11 @@
 #include "federation/cap_export.h"
 #include "federation/cap_import.h"
 #include "federation/cap_reader.h"
+#include "federation/cap_requests.h"
 
 namespace {
 
 using namespace yihu;
-
-void write(core::geo::LatLng p, v1::LatLng* out) {
-    out->set_latitude(p.lat);
-    out->set_longitude(p.lon);
-}
-
-void write(const core::geo::Circle& c, v1::Circle* out) {
-    write(c.center(), out->mutable_center());
-    out->set_radius_m(c.radius_m());
-}
-
-void write(const core::geo::Polygon& p, v1::Polygon* out) {
-    for (core::geo::LatLng v : p.ring()) write(v, out->add_ring());
-}
 
 std::size_t parts(const core::geo::Area& a) {
     return a.shapes() ? a.shapes()->part_count() : 1;
@@ -59,15 +46,7 @@ extern "C" int yihu_fuzz_cap(const std::uint8_t* data, std::size_t size) {
     alert.set_instruction(imported->instruction);
     alert.mutable_created_at()->set_seconds(core::to_ms(now) / 1000);
     const core::geo::Area& area = *imported->area;
-    if (const auto* c = area.circle()) {
-        write(*c, alert.mutable_area()->mutable_circle());
-    } else if (const auto* p = area.polygon()) {
-        write(*p, alert.mutable_area()->mutable_polygon());
-    } else {
-        for (const auto& c : area.shapes()->circles()) write(c, alert.mutable_area()->mutable_shapes()->add_circles());
-        for (const auto& p : area.shapes()->polygons())
-            write(p, alert.mutable_area()->mutable_shapes()->add_polygons());
-    }
+    federation::to_proto(area, alert.mutable_area());
     auto xml = federation::to_cap_xml(alert, {});
     if (!xml) std::abort();
     auto again = federation::import_cap(*xml, config, now);
