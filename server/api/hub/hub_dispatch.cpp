@@ -220,6 +220,9 @@ void Hub::http_request(const net::HttpRequest& request, const Claims& caller, Ht
             if (auto s = parse_json(request.body, body); !s) {
                 return answer(error_reply(v1::ERROR_CODE_MALFORMED_MESSAGE, "body: " + s.error().message));
             }
+            if (!body.position().has_location()) {
+                return answer(error_reply(v1::ERROR_CODE_INVALID_ARGUMENT, "position.location is required"));
+            }
             auto position = from_proto(body.position().location());
             if (!position) return answer(error_reply(position.error()));
             core::Device d{
