@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev libssl-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev
   redis-server haproxy curl
+  clang-14 libclang-rt-14-dev   # the fuzz preset: libFuzzer, ASan and UBSan runtimes (scripts/fuzz.sh)
 )
 
 missing=()
