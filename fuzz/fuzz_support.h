@@ -41,8 +41,7 @@ class NullHubLink final : public api::HubLink {
     void volunteer_hello(api::Hub::Session, api::Claims, v1::Hello, std::uint64_t) override {}
     void volunteer_message(api::Hub::Session, std::string, v1::ClientMessage) override {}
     void volunteer_closed(std::string, std::uint64_t) override {}
-    void http_request(net::HttpRequest, api::Claims, api::HttpReply) override {}
-    void device_trigger(std::string, v1::DeviceTrigger, api::HttpReply) override {}
+    void command(v1::HubCommand, api::CommandReply) override {}
     void feed_open(std::uint64_t, std::shared_ptr<net::WsConnection>, v1::LiveFeedSubscribe) override {}
     void feed_subscribe(std::uint64_t, v1::LiveFeedSubscribe) override {}
     void feed_closed(std::uint64_t) override {}

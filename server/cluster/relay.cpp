@@ -5,9 +5,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
+#include <random>
 #include <unordered_map>
 
-#include "api/codec/http_reply.h"
+#include "api/codec/hub_result.h"
 #include "cluster/relay_codec.h"
 #include "cluster/repeating_timer.h"
 #include "core/time.h"
@@ -21,20 +22,28 @@ namespace {
 constexpr std::uint16_t kServiceRestart = 1012;  // RFC 6455 registry: reconnect, the service restarted
 constexpr std::uint16_t kTryAgainLater = 1013;
 
-net::HttpResponse unavailable(std::string message) {
-    net::HttpResponse r = api::error_reply(v1::ERROR_CODE_UNAVAILABLE, std::move(message));
-    r.headers.emplace_back("Retry-After", "2");
+// One Retry-After (the reply writes one header), 1 to 3 s drawn at random: dispatchers told to retry at the same
+// moment do not all come back in the same second.
+v1::HubResult unavailable(std::string message) {
+    v1::HubResult r = api::error_result(v1::ERROR_CODE_UNAVAILABLE, std::move(message));
+    thread_local std::mt19937 random(std::random_device{}());
+    r.set_retry_after_s(std::uniform_int_distribution<std::uint32_t>(1, 3)(random));
     return r;
 }
 }  // namespace
 
 struct Relay::Impl : std::enable_shared_from_this<Impl> {
     Impl(asio::io_context& io, Options o, redis::AsyncConnection& p)
-        : options(std::move(o)), publisher(p), strand(asio::make_strand(io)) {
+        : options(std::move(o)), publisher(p), strand(asio::make_strand(io)) {}
+
+    // Separate from the constructor: the subscriber's state handler holds a weak pointer to this.
+    void make_subscriber(asio::io_context& io) {
         redis::AsyncConnection::Options sub;
         sub.address = options.address;
         sub.name = "redis relay";
-        subscriber = std::make_unique<redis::AsyncConnection>(io, sub, [](bool) {});
+        subscriber = std::make_unique<redis::AsyncConnection>(io, sub, [weak = weak_from_this()](bool up) {
+            if (auto self = weak.lock()) self->on_subscription(up);
+        });
     }
 
     Options options;
@@ -44,7 +53,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     std::shared_ptr<RepeatingTimer> ticker;
 
     struct Call {
-        api::HttpReply reply;
+        api::CommandReply reply;
         SteadyClock::time_point deadline;
     };
     mutable std::mutex mutex;
@@ -54,6 +63,8 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     std::uint64_t leader_term = 0;
     bool leader_ready = false;
     SteadyClock::time_point leader_heard{};
+    // The last message on this node's channel, or the moment the subscription was (re)confirmed: a fresh
+    // subscription has had no chance to hear the probe yet, so its silence counts from then.
     SteadyClock::time_point own_channel_heard{};
     bool running = false;
     mutable std::mutex standby_mutex;  // apart from `mutex`: frames must not wait for a standby batch
@@ -95,7 +106,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         leader_ready = false;
     }
 
-    void call(v1::ToLeader m, std::uint64_t call_id, api::HttpReply reply) {
+    void call(v1::ToLeader m, std::uint64_t call_id, api::CommandReply reply) {
         {
             std::lock_guard lock(mutex);
             if (!leader_available_locked()) {
@@ -114,11 +125,11 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     }
 
     // The reply of a pending call, taken so that it is given once; empty if it was answered (or expired) already.
-    api::HttpReply take_call(std::uint64_t call_id) {
+    api::CommandReply take_call(std::uint64_t call_id) {
         std::lock_guard lock(mutex);
         auto it = calls.find(call_id);
         if (it == calls.end()) return {};
-        api::HttpReply reply = std::move(it->second.reply);
+        api::CommandReply reply = std::move(it->second.reply);
         calls.erase(it);
         return reply;
     }
@@ -164,12 +175,54 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
             }
             case v1::ToNode::kAnswer: {
                 lock.unlock();
-                if (auto reply = take_call(m.answer().call_id())) reply(from_wire(m.answer().response()));
+                if (auto reply = take_call(m.answer().call_id()))
+                    reply(std::move(*m.mutable_answer()->mutable_result()));
                 return;
             }
             case v1::ToNode::BODY_NOT_SET:
                 return;  // the relay's own liveness probe
         }
+    }
+
+    // The subscription confirmed (up) or lost (down). Pub/sub is at-most-once: while it is down, frames, closes and
+    // answers published to this node are lost. So on a loss every relayed socket is closed with 1012 (the phone
+    // reconnects and resumes from the store, where every push waits; a request without its reply is asked again),
+    // and every pending call gets its one answer now, 503, instead of an answer that can no longer arrive.
+    void on_subscription(bool up) {
+        if (up) {
+            {
+                std::lock_guard lock(mutex);
+                own_channel_heard = SteadyClock::now();
+            }
+            probe();
+            return;
+        }
+        std::map<std::uint64_t, std::shared_ptr<net::WsConnection>> lost_sockets;
+        std::map<std::uint64_t, Call> lost_calls;
+        {
+            std::lock_guard lock(mutex);
+            if (!running) return;
+            lost_sockets.swap(sockets);
+            lost_calls.swap(calls);
+        }
+        if (!lost_sockets.empty() || !lost_calls.empty()) {
+            spdlog::warn("cluster: lost the subscription to this node's channel; closing {} sockets, {} calls get 503",
+                         lost_sockets.size(), lost_calls.size());
+        }
+        for (auto& [id, socket] : lost_sockets) {
+            socket->close(kServiceRestart, "this node lost the cluster bus; reconnect and resume");
+        }
+        for (auto& [id, call] : lost_calls) {
+            call.reply(
+                unavailable("this node lost the cluster bus before the answer came; retry (with the same "
+                            "Idempotency-Key)"));
+        }
+    }
+
+    void probe() {
+        v1::ToNode probe;
+        probe.set_target_incarnation(options.incarnation);
+        publisher.command({"PUBLISH", options.keys.node_channel(options.node_id), probe.SerializeAsString()});
     }
 
     void on_heartbeat(const v1::LeaderHeartbeat& hb) {
@@ -192,16 +245,23 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     }
 
     // Every second: expire unanswered calls, and probe our own channel (a subscriber can go deaf without the TCP
-    // connection failing; hiredis has no timeouts of its own).
+    // connection failing; hiredis has no timeouts of its own). A call's answer can only come from a leader that is
+    // alive, and a live leader heartbeats every second: once it has been silent for `leader_silence`, the calls it
+    // holds get 503 then rather than at their `call_timeout`.
     void tick() {
-        std::vector<api::HttpReply> expired;
+        std::vector<api::CommandReply> expired;
+        std::vector<api::CommandReply> orphaned;
         bool deaf = false;
         {
             std::lock_guard lock(mutex);
             if (!running) return;
             const auto now = SteadyClock::now();
+            const bool leader_silent = now - leader_heard > options.leader_silence;
             for (auto it = calls.begin(); it != calls.end();) {
-                if (it->second.deadline <= now) {
+                if (leader_silent) {
+                    orphaned.push_back(std::move(it->second.reply));
+                    it = calls.erase(it);
+                } else if (it->second.deadline <= now) {
                     expired.push_back(std::move(it->second.reply));
                     it = calls.erase(it);
                 } else {
@@ -212,13 +272,16 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
                    now - leader_heard > options.leader_silence;
         }
         for (auto& reply : expired) {
-            reply(unavailable("the cluster leader did not answer in time; retry (with the same Idempotency-Key)"));
+            reply(unavailable("the cluster leader did not answer in time; retry (with the same idempotency key)"));
+        }
+        for (auto& reply : orphaned) {
+            reply(
+                unavailable("the cluster leader went silent before answering; retry (with the same "
+                            "Idempotency-Key)"));
         }
         if (deaf) subscriber->reset("heard nothing on the node channel, not even its own probe");
         prune_standby();
-        v1::ToNode probe;
-        probe.set_target_incarnation(options.incarnation);
-        publisher.command({"PUBLISH", options.keys.node_channel(options.node_id), probe.SerializeAsString()});
+        probe();
         v1::ToLeader alive = envelope();
         alive.mutable_alive();
         to_leader(alive, {});
@@ -265,7 +328,9 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
 };
 
 Relay::Relay(asio::io_context& io, Options options, redis::AsyncConnection& publisher)
-    : impl_(std::make_shared<Impl>(io, std::move(options), publisher)) {}
+    : impl_(std::make_shared<Impl>(io, std::move(options), publisher)) {
+    impl_->make_subscriber(io);
+}
 
 Relay::~Relay() {
     stop();
@@ -350,21 +415,11 @@ void Relay::volunteer_closed(std::string subject, std::uint64_t session_id) {
     impl_->to_leader(m, {});  // no leader: nothing there to tell
 }
 
-void Relay::http_request(net::HttpRequest request, api::Claims caller, api::HttpReply reply) {
+void Relay::command(v1::HubCommand command, api::CommandReply reply) {
     v1::ToLeader m = impl_->envelope();
     const std::uint64_t call_id = impl_->new_call_id();
-    m.mutable_http()->set_call_id(call_id);
-    to_wire(request, m.mutable_http()->mutable_request());
-    to_wire(caller, m.mutable_http()->mutable_caller());
-    impl_->call(std::move(m), call_id, std::move(reply));
-}
-
-void Relay::device_trigger(std::string device_id, v1::DeviceTrigger trigger, api::HttpReply reply) {
-    v1::ToLeader m = impl_->envelope();
-    const std::uint64_t call_id = impl_->new_call_id();
-    m.mutable_trigger()->set_call_id(call_id);
-    m.mutable_trigger()->set_device_id(std::move(device_id));
-    *m.mutable_trigger()->mutable_trigger() = std::move(trigger);
+    m.mutable_command()->set_call_id(call_id);
+    *m.mutable_command()->mutable_command() = std::move(command);
     impl_->call(std::move(m), call_id, std::move(reply));
 }
 
