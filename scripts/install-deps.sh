@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev libssl-dev libtomlplusplus-dev libxml2-dev libxml2-utils
   libgtest-dev libgmock-dev
   redis-server haproxy curl
+  clang-14 libclang-rt-14-dev   # the fuzz preset: libFuzzer, ASan and UBSan runtimes (scripts/fuzz.sh)
   chromium fonts-wqy-microhei libjs-leaflet  # headless browser and CJK font for the browser tests; the console's map
 )
 # Node and npm run the JS client library's tests and the browser tests; a machine may already have them from elsewhere.

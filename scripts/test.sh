@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds yihu and runs the whole test suite: a release build, then an ASan+UBSan build, each through CTest.
+# Builds yihu and runs the whole test suite: a release build, then an ASan+UBSan build, each through CTest, then the
+# fuzz preset (clang) whose CTest entries run every libFuzzer target for a few seconds from its seed corpus.
 # Installs what it needs first (Debian packages), so it works on a fresh machine. CI runs exactly this (.ci/run).
 #   YIHU_PRESETS="release"  ./scripts/test.sh   # only the release build (quicker, for local iteration)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
-presets=${YIHU_PRESETS:-"release asan"}
+presets=${YIHU_PRESETS:-"release asan fuzz"}
 jobs=${YIHU_JOBS:-$(nproc)}
 
 for preset in $presets; do

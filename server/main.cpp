@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "app/log_level.h"
 #include "app/node.h"
 #include "ops/config.h"
 
@@ -15,7 +16,7 @@ int main(int argc, char** argv) {
     }
     if (loaded->exit_now) return loaded->exit_code;
     const yihu::ops::Config& config = loaded->config;
-    spdlog::set_level(static_cast<spdlog::level::level_enum>(config.log.level));
+    spdlog::set_level(yihu::app::to_spdlog_level(config.log.level));
     spdlog::info("configuration:\n{}", yihu::ops::describe(config));
     return yihu::app::run_until_signalled(std::move(loaded->config));
 }

@@ -13,9 +13,22 @@ using namespace std::chrono_literals;
 namespace {
 std::vector<std::string> node_args(const std::string& binary, std::uint16_t port, const std::string& id,
                                    const std::filesystem::path& data, const std::string& secret_file) {
-    return {binary,       "--port",      std::to_string(port),       "--server.node_id", id,
-            "--data-dir", data.string(), "--auth.token_secret_file", secret_file,        "--log.level",
-            "warn"};
+    // Rate limits off: the benchmark floods positions and requests on purpose, to measure what the hub applies.
+    return {binary,
+            "--port",
+            std::to_string(port),
+            "--server.node_id",
+            id,
+            "--data-dir",
+            data.string(),
+            "--auth.token_secret_file",
+            secret_file,
+            "--log.level",
+            "warn",
+            "--limits.position_rate",
+            "0",
+            "--limits.request_rate",
+            "0"};
 }
 }  // namespace
 

@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "api/codec/http_reply.h"
+#include "api/codec/protobuf_log.h"
 #include "api/gateway/gateway.h"
 #include "api/gateway/static_routes.h"
 #include "api/hub/hub_link.h"
@@ -36,7 +38,8 @@ struct Node::Parts {
     std::vector<std::thread> threads;
     std::uint16_t port = 0;
     bool started = false;
-    bool stopped = false;
+    // Written by stop() on the caller's thread, read by /readyz on I/O threads.
+    std::atomic<bool> stopped{false};
 };
 
 namespace {
@@ -56,6 +59,7 @@ Node::~Node() {
 core::Status Node::start() {
     Parts& p = *parts_;
     const ops::Config& c = p.config;
+    api::route_protobuf_log_to_spdlog();
     auto secret = ops::configured_secret(c.auth, c.store.data_dir, ops::SecretMode::kCreateIfMissing);
     if (!secret) return secret.error();
     p.secret = *secret;
@@ -95,8 +99,11 @@ core::Status Node::start() {
         p.context.ready = [this] { return parts_->hub->ready() && !parts_->stopped; };
     }
     p.context.token_secret = p.secret;
+    p.context.token_policy = api::TokenPolicy{.issuer = c.auth.issuer, .audience = c.auth.audience};
     p.context.clock = system_now;
     p.context.ws_message_limit = c.limits.ws_message_limit;
+    p.context.position_rate = net::RateLimit{c.limits.position_rate, c.limits.position_burst};
+    p.context.message_rate = net::RateLimit{c.limits.request_rate, c.limits.request_burst};
     p.static_routes = std::make_unique<api::StaticRoutes>(
         api::StaticRoutes::Options{.root = c.web.root, .leaflet_dir = c.web.leaflet_dir, .tile_url = c.web.tile_url});
     p.context.static_routes = p.static_routes.get();
@@ -106,11 +113,17 @@ core::Status Node::start() {
     server.address = c.server.address;
     server.port = c.server.port;
     server.http_body_limit = c.limits.http_body_limit;
-    // Beast's hard cap sits above the protocol's limit so that a too-large frame still gets a typed error first.
-    server.ws_message_limit = std::max<std::size_t>(c.limits.ws_message_limit * 4, 1 << 20);
+    // Counted as bytes arrive; the volunteer session answers FRAME_TOO_LARGE before the 1009 close.
+    server.ws_message_limit = c.limits.ws_message_limit;
     server.ws_send_queue_limit = c.limits.ws_send_queue_limit;
     server.ws_idle_timeout = std::chrono::duration_cast<std::chrono::seconds>(c.delivery.idle_timeout);
     server.max_connections = c.limits.max_connections;
+    // Half the connections stay for sockets that proved who they are (and for /healthz).
+    server.max_unauthenticated =
+        std::min(c.limits.max_unauthenticated, std::max<std::size_t>(1, c.limits.max_connections / 2));
+    server.auth_timeout = c.limits.hello_timeout;
+    server.request_rate = net::RateLimit{c.limits.request_rate, c.limits.request_burst};
+    server.connection_rate = net::RateLimit{c.limits.connection_rate, c.limits.connection_burst};
     api::Gateway* gateway = p.gateway.get();
     net::Routes routes{
         .http = [gateway](net::HttpRequest r,
@@ -121,6 +134,12 @@ core::Status Node::start() {
     p.server = std::make_unique<net::HttpServer>(p.io, server, std::move(routes));
     // Metrics hook into the hub before its thread starts (the hub reads the observers without a lock).
     p.metrics = std::make_unique<NodeMetrics>(p.hub_metrics, *p.server);
+    p.metrics->counter("yihu_rate_limited_total", "Messages and requests refused with RATE_LIMITED, by what.",
+                       [this] { return static_cast<double>(parts_->context.positions_rate_limited.load()); },
+                       {{"what", "position"}});
+    p.metrics->counter("yihu_rate_limited_total", "Messages and requests refused with RATE_LIMITED, by what.",
+                       [this] { return static_cast<double>(parts_->context.messages_rate_limited.load()); },
+                       {{"what", "volunteer_message"}});
     p.context.render_metrics = [this] { return parts_->metrics->render(); };
     if (p.member) {
         p.metrics->gauge("yihu_cluster_leader", "Whether this node holds the leader lease and runs the hub (1 or 0).",
@@ -144,8 +163,7 @@ core::Status Node::start() {
 
 void Node::stop() {
     Parts& p = *parts_;
-    if (p.stopped) return;
-    p.stopped = true;
+    if (p.stopped.exchange(true)) return;
     if (p.server) p.server->stop_accepting();
     if (p.hub) p.hub->stop();        // commits and sends everything already accepted
     if (p.member) p.member->stop();  // the same on the leader; then the lease goes to another node

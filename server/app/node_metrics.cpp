@@ -28,6 +28,25 @@ NodeMetrics::NodeMetrics(api::HubMetrics& m, const net::HttpServer& server) {
     r.gauge_callback("yihu_connections", "Open connections by kind.",
                      [&server] { return static_cast<double>(server.websocket_connections()); },
                      {{"kind", "websocket"}});
+    const auto listener = [&r, &server](const char* name, const char* help, ops::Labels labels,
+                                        std::uint64_t net::ServerCounters::*field) {
+        r.counter_callback(
+            name, help, [&server, field] { return static_cast<double>(server.counters().*field); }, std::move(labels));
+    };
+    listener("yihu_rate_limited_total", "Messages and requests refused with RATE_LIMITED, by what.",
+             {{"what", "http_request"}}, &net::ServerCounters::requests_rate_limited);
+    listener("yihu_rate_limited_total", "Messages and requests refused with RATE_LIMITED, by what.",
+             {{"what", "connection"}}, &net::ServerCounters::connections_rate_limited);
+    listener("yihu_websocket_auth_timeouts_total", "WebSockets closed for not authenticating in time.", {},
+             &net::ServerCounters::auth_timeouts);
+    listener("yihu_websocket_unauthenticated_refused_total",
+             "WebSocket upgrades refused because too many sockets were waiting to authenticate.", {},
+             &net::ServerCounters::unauthenticated_refused);
+    listener("yihu_websocket_too_large_total", "WebSockets closed with 1009: a message passed the limit.", {},
+             &net::ServerCounters::messages_too_large);
+    r.gauge_callback("yihu_connections", "Open connections by kind.",
+                     [&server] { return static_cast<double>(server.unauthenticated_websockets()); },
+                     {{"kind", "websocket_unauthenticated"}});
     ops::Histogram& ack = r.histogram("yihu_ack_latency_seconds", "From writing a push to its acknowledgement.",
                                       {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30});
     ops::Histogram& match =

@@ -18,6 +18,10 @@ class NodeMetrics {
     void gauge(const char* name, const char* help, std::function<double()> read) {
         registry_.gauge_callback(name, help, std::move(read));
     }
+    // The same for a monotonic count kept by the wiring's parts.
+    void counter(const char* name, const char* help, std::function<double()> read, ops::Labels labels = {}) {
+        registry_.counter_callback(name, help, std::move(read), std::move(labels));
+    }
 
   private:
     ops::Registry registry_;

@@ -36,4 +36,19 @@ std::size_t HttpServer::websocket_connections() const {
     return state_->ws_count.load();
 }
 
+std::size_t HttpServer::unauthenticated_websockets() const {
+    return state_->unauthenticated_count.load();
+}
+
+ServerCounters HttpServer::counters() const {
+    const auto& s = *state_;
+    return ServerCounters{
+        .requests_rate_limited = s.requests_rate_limited.load(std::memory_order_relaxed),
+        .connections_rate_limited = s.connections_rate_limited.load(std::memory_order_relaxed),
+        .auth_timeouts = s.auth_timeouts.load(std::memory_order_relaxed),
+        .unauthenticated_refused = s.unauthenticated_refused.load(std::memory_order_relaxed),
+        .messages_too_large = s.messages_too_large.load(std::memory_order_relaxed),
+    };
+}
+
 }  // namespace yihu::net

@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <functional>
 
 #include "net/ws_session.h"
 
@@ -39,21 +41,21 @@ bool is_parse_error(const boost::system::error_code& error) {
 
 }  // namespace
 
-void HttpSession::create(std::shared_ptr<ServerState> state, tcp::socket socket, bool refuse) {
-    if (refuse && state->refusing_count.load() >= kMaxRefusing) {
+void HttpSession::create(std::shared_ptr<ServerState> state, tcp::socket socket, std::optional<HttpResponse> refusal) {
+    if (refusal && state->refusing_count.load() >= kMaxRefusing) {
         boost::system::error_code ignored;
         socket.close(ignored);
         return;
     }
-    std::make_shared<HttpSession>(std::move(state), std::move(socket), refuse)->start();
+    std::make_shared<HttpSession>(std::move(state), std::move(socket), std::move(refusal))->start();
 }
 
-HttpSession::HttpSession(std::shared_ptr<ServerState> state, tcp::socket socket, bool refuse)
+HttpSession::HttpSession(std::shared_ptr<ServerState> state, tcp::socket socket, std::optional<HttpResponse> refusal)
     : state_(std::move(state)),
       stream_(std::move(socket)),
       remote_(endpoint_string(stream_.socket())),
-      slot_(refuse ? state_->refusing_count : state_->http_count),
-      refuse_(refuse) {}
+      slot_(refusal ? state_->refusing_count : state_->http_count),
+      refusal_(std::move(refusal)) {}
 
 HttpSession::~HttpSession() {
     if (registry_id_ != 0) state_->registry.remove(registry_id_);
@@ -61,9 +63,13 @@ HttpSession::~HttpSession() {
 
 void HttpSession::start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-        if (self->refuse_) {
-            spdlog::warn("http {}: refused, {} connections open", self->remote_, self->state_->open_connections());
-            self->fail(503, "UNAVAILABLE", "the server is at its connection limit");
+        if (self->refusal_) {
+            spdlog::log(self->refusal_->status == 503 ? spdlog::level::warn : spdlog::level::debug,
+                        "http {}: refused with {}, {} connections open", self->remote_, self->refusal_->status,
+                        self->state_->open_connections());
+            self->request_keep_alive_ = false;
+            self->write(std::move(*self->refusal_), false);
+            self->refusal_.reset();
             return;
         }
         spdlog::debug("http {}: open", self->remote_);
@@ -118,6 +124,7 @@ void HttpSession::handle_request() {
     request_version_ = request.version();
     request_keep_alive_ = request.keep_alive();
     request_is_head_ = request.method() == http::verb::head;
+    if (!admit(request)) return;
     if (beast::websocket::is_upgrade(request)) {
         upgrade(std::move(request));
         return;
@@ -152,6 +159,20 @@ void HttpSession::handle_request() {
     }
 }
 
+bool HttpSession::admit(const BeastRequest& request) {
+    if (!state_->request_limiter.enabled()) return true;
+    const std::string_view token = request[http::field::authorization];
+    if (token.empty()) return true;
+    // Keyed by a hash: a bucket per token without keeping tokens in memory (a collision only shares a bucket).
+    const std::string key = std::to_string(std::hash<std::string_view>{}(token));
+    const RateDecision decision = state_->request_limiter.take(key, std::chrono::steady_clock::now());
+    if (decision.allowed) return true;
+    state_->requests_rate_limited.fetch_add(1, std::memory_order_relaxed);
+    const bool keep_alive = request_keep_alive_ && !beast::websocket::is_upgrade(request);
+    write(state_->rate_limited_response(decision.retry_after, "too many requests with this token"), keep_alive);
+    return false;
+}
+
 void HttpSession::upgrade(BeastRequest request) {
     auto converted = to_http_request(request, remote_, false);
     if (!converted) {
@@ -178,12 +199,23 @@ void HttpSession::upgrade(BeastRequest request) {
         write(state_->error_response(500, "INTERNAL", "internal error"), false);
         return;
     }
-    // From here the socket belongs to the WebSocket session, which counts and registers itself.
+    const bool unauthenticated = handler->needs_authentication();
+    if (unauthenticated &&
+        state_->unauthenticated_count.fetch_add(1) >= std::max<std::size_t>(state_->options.max_unauthenticated, 1)) {
+        state_->unauthenticated_count.fetch_sub(1);
+        state_->unauthenticated_refused.fetch_add(1, std::memory_order_relaxed);
+        spdlog::debug("http {}: upgrade refused, {} unauthenticated WebSockets open", remote_,
+                      state_->options.max_unauthenticated);
+        write(state_->error_response(503, "UNAVAILABLE", "too many connections waiting to authenticate"), false);
+        return;
+    }
+    // From here the socket belongs to the WebSocket session, which counts and registers itself (and gives back the
+    // unauthenticated unit counted above).
     phase_ = Phase::kClosing;
     slot_.release();
     state_->registry.remove(registry_id_);
     registry_id_ = 0;
-    auto session = std::make_shared<WsSession>(state_, std::move(stream_), remote_);
+    auto session = std::make_shared<WsSession>(state_, std::move(stream_), remote_, unauthenticated);
     session->start(std::move(request), std::move(handler));
 }
 

@@ -17,10 +17,12 @@ namespace yihu::net::detail {
 
 class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {
   public:
-    // `refuse`: the server is full; answer 503 without reading and close.
-    static void create(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket, bool refuse);
+    // `refusal`: answer this (503 when full, 429 when rate-limited) without reading, then close.
+    static void create(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket,
+                       std::optional<HttpResponse> refusal);
 
-    HttpSession(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket, bool refuse);
+    HttpSession(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket,
+                std::optional<HttpResponse> refusal);
     ~HttpSession() override;
 
     void shutdown(std::uint16_t code, const std::string& reason) override;
@@ -32,6 +34,8 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     void read_request();
     void on_read(const boost::system::error_code& error);
     void handle_request();
+    // Takes a token from the request's bearer-token bucket; false (and a 429 written) when there was none.
+    bool admit(const BeastRequest& request);
     void upgrade(BeastRequest request);
     void write(HttpResponse response, bool keep_alive);
     void on_write(const boost::system::error_code& error, bool keep_alive);
@@ -51,7 +55,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     ConnectionSlot slot_;
     std::uint64_t registry_id_ = 0;
     Phase phase_ = Phase::kReading;
-    bool refuse_;
+    std::optional<HttpResponse> refusal_;
     bool shutting_down_ = false;  // close_all: no more keep-alive
     unsigned request_version_ = 11;
     bool request_keep_alive_ = true;

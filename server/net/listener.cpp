@@ -80,8 +80,22 @@ void Listener::on_accept(const boost::system::error_code& error, tcp::socket soc
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // small real-time frames should not wait for Nagle
-    bool full = state_->open_connections() >= state_->options.max_connections;
-    HttpSession::create(state_, std::move(socket), full);
+    std::optional<HttpResponse> refusal;
+    if (state_->open_connections() >= state_->options.max_connections) {
+        refusal = state_->error_response(503, "UNAVAILABLE", "the server is at its connection limit");
+    } else if (state_->connection_limiter.enabled()) {
+        boost::system::error_code endpoint_error;
+        const auto endpoint = socket.remote_endpoint(endpoint_error);
+        if (!endpoint_error) {
+            const RateDecision decision = state_->connection_limiter.take(
+                rate_key_for_address(endpoint.address().to_string()), std::chrono::steady_clock::now());
+            if (!decision.allowed) {
+                state_->connections_rate_limited.fetch_add(1, std::memory_order_relaxed);
+                refusal = state_->rate_limited_response(decision.retry_after, "too many new connections from here");
+            }
+        }
+    }
+    HttpSession::create(state_, std::move(socket), std::move(refusal));
     accept_next();
 }
 

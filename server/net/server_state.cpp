@@ -1,5 +1,7 @@
 #include "net/server_state.h"
 
+#include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <vector>
 
 namespace yihu::net::detail {
@@ -78,6 +80,24 @@ HttpResponse ServerState::error_response(unsigned status, std::string_view code,
     response.status = status;
     response.body = "{\"code\":\"" + json_escape(code) + "\",\"message\":\"" + json_escape(message) + "\"}";
     return response;
+}
+
+HttpResponse ServerState::rate_limited_response(std::chrono::milliseconds retry_after, std::string message) const {
+    HttpResponse response = error_response(429, "RATE_LIMITED", std::move(message));
+    const auto seconds = std::max<std::int64_t>(1, (retry_after.count() + 999) / 1000);
+    std::erase_if(response.headers, [](const auto& field) { return field.first == "Retry-After"; });
+    response.headers.emplace_back("Retry-After", std::to_string(seconds));
+    return response;
+}
+
+std::string rate_key_for_address(const std::string& address_text) {
+    boost::system::error_code error;
+    const auto address = boost::asio::ip::make_address(address_text, error);
+    if (error || !address.is_v6()) return address_text;
+    auto bytes = address.to_v6().to_bytes();
+    if (address.to_v6().is_v4_mapped()) return address.to_v6().to_v4().to_string();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return boost::asio::ip::address_v6(bytes).to_string() + "/64";
 }
 
 }  // namespace yihu::net::detail

@@ -12,7 +12,7 @@ namespace close_code {
 inline constexpr std::uint16_t kNormal = 1000;
 inline constexpr std::uint16_t kGoingAway = 1001;  // server shutting down
 inline constexpr std::uint16_t kProtocolError = 1002;
-inline constexpr std::uint16_t kPolicyViolation = 1008;  // auth failure, session replaced, backpressure
+inline constexpr std::uint16_t kPolicyViolation = 1008;  // auth failure or deadline, session replaced, backpressure
 inline constexpr std::uint16_t kTooBig = 1009;
 inline constexpr std::uint16_t kInternalError = 1011;
 }  // namespace close_code
@@ -37,6 +37,9 @@ class WsConnection {
     // Bytes queued and not yet written (for metrics and tests).
     virtual std::size_t queued_bytes() const = 0;
     virtual const std::string& remote() const = 0;
+    // The peer proved who it is (see WsHandler::needs_authentication): the authentication deadline stops and the
+    // socket gives back its unauthenticated slot. Idempotent; does nothing on connections that never needed it.
+    virtual void authenticated() {}
 };
 
 // What the application does with one WebSocket. The listener calls these on the connection's strand, one at a time,
@@ -49,6 +52,15 @@ class WsHandler {
     // `binary`: the frame's opcode (binary or text).
     virtual void on_message(std::string_view data, bool binary) = 0;
     virtual void on_closed() = 0;
+
+    // Asked once, before the upgrade is answered. True: the socket is unauthenticated until the handler calls
+    // WsConnection::authenticated(): it takes one of ServerOptions::max_unauthenticated slots (when they are all
+    // taken the upgrade is answered 503) and is closed with 1008 once ServerOptions::auth_timeout has passed.
+    virtual bool needs_authentication() const { return false; }
+    // The message being read passed ServerOptions::ws_message_limit after `bytes` (counted as they arrive, fragments
+    // included, so no more than the limit and one read are ever buffered). The rest is not read: the session closes
+    // with 1009 right after this call; a handler may first send a frame saying why (it goes out before the close).
+    virtual void on_too_large(std::size_t /*bytes*/, bool /*binary*/) {}
 };
 
 }  // namespace yihu::net

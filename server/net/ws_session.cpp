@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/field.hpp>
@@ -18,6 +19,8 @@ namespace {
 constexpr std::size_t kMaxCloseReason = 123;
 // A read buffer that grew for one big message is given back, so idle sockets stay small.
 constexpr std::size_t kKeptReadBuffer = 64 * 1024;
+// A message is read in pieces of at most this, so its size is checked against the limit as the bytes arrive.
+constexpr std::size_t kReadPiece = 64 * 1024;
 
 // The handle the application holds: refers to the session weakly (see ws_session.h).
 class WsConnectionHandle final : public WsConnection {
@@ -37,6 +40,9 @@ class WsConnectionHandle final : public WsConnection {
         return session ? session->queued_bytes() : 0;
     }
     const std::string& remote() const override { return remote_; }
+    void authenticated() override {
+        if (auto session = session_.lock()) session->authenticated();
+    }
 
   private:
     std::weak_ptr<WsSession> session_;
@@ -51,12 +57,17 @@ bool is_routine_end(const boost::system::error_code& error) {
 
 }  // namespace
 
-WsSession::WsSession(std::shared_ptr<ServerState> state, beast::tcp_stream stream, std::string remote)
+WsSession::WsSession(std::shared_ptr<ServerState> state, beast::tcp_stream stream, std::string remote,
+                     bool unauthenticated)
     : state_(std::move(state)),
       ws_(TcpLayer(std::move(stream))),
       close_timer_(ws_.get_executor()),
+      auth_timer_(ws_.get_executor()),
       remote_(std::move(remote)),
-      slot_(state_->ws_count) {}
+      slot_(state_->ws_count) {
+    if (unauthenticated) unauthenticated_slot_.emplace(state_->unauthenticated_count, ConnectionSlot::Adopt{});
+    authenticated_.store(!unauthenticated, std::memory_order_relaxed);
+}
 
 WsSession::~WsSession() {
     if (registry_id_ != 0) state_->registry.remove(registry_id_);
@@ -78,8 +89,15 @@ void WsSession::start(BeastRequest upgrade, std::unique_ptr<WsHandler> handler) 
     ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& response) { response.set(beast::http::field::server, kServerName); }));
-    ws_.read_message_max(state_->options.ws_message_limit);
+    // No limit in Beast: it would close with 1009 at a frame header, before the handler could say why. read_next
+    // enforces ws_message_limit instead, as the bytes arrive.
+    ws_.read_message_max(0);
     ws_.auto_fragment(false);
+    if (unauthenticated_slot_) {
+        auth_timer_.expires_after(state_->options.auth_timeout);
+        auth_timer_.async_wait(
+            [self = shared_from_this()](const boost::system::error_code& error) { self->on_auth_deadline(error); });
+    }
 
     ws_.async_accept(*upgrade_request_,
                      [self = shared_from_this()](const boost::system::error_code& error) { self->on_accept(error); });
@@ -113,6 +131,21 @@ void WsSession::close(std::uint16_t code, std::string reason) {
     });
 }
 
+void WsSession::authenticated() {
+    if (authenticated_.exchange(true)) return;
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+        self->auth_timer_.cancel();
+        if (self->unauthenticated_slot_) self->unauthenticated_slot_->release();
+    });
+}
+
+void WsSession::on_auth_deadline(const boost::system::error_code& error) {
+    if (error || finished_ || authenticated_.load(std::memory_order_acquire)) return;
+    state_->auth_timeouts.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("ws {}: not authenticated in time, closing", remote_);
+    if (!closing_.exchange(true)) begin_close(close_code::kPolicyViolation, "authentication timeout", true);
+}
+
 void WsSession::on_accept(const boost::system::error_code& error) {
     upgrade_request_.reset();
     if (error) {
@@ -133,15 +166,32 @@ void WsSession::on_accept(const boost::system::error_code& error) {
 }
 
 void WsSession::read_next() {
-    ws_.async_read(read_buffer_, [self = shared_from_this()](const boost::system::error_code& error,
-                                                             std::size_t bytes) { self->on_read(error, bytes); });
+    // At most one byte past the limit is ever read into the buffer: enough to know the message is too large.
+    const std::size_t limit = state_->options.ws_message_limit;
+    const std::size_t held = read_buffer_.size();
+    const std::size_t piece = std::min(kReadPiece, limit >= held ? limit - held + 1 : 1);
+    reading_ = true;
+    ws_.async_read_some(read_buffer_, piece,
+                        [self = shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
+                            self->on_read(error, bytes);
+                        });
 }
 
-void WsSession::on_read(const boost::system::error_code& error, std::size_t bytes) {
+void WsSession::on_read(const boost::system::error_code& error, std::size_t /*bytes*/) {
+    reading_ = false;
     if (error) {
         finish(error);
         return;
     }
+    if (read_buffer_.size() > state_->options.ws_message_limit) {
+        refuse_too_large();
+        return;
+    }
+    if (ws_.is_message_done()) deliver_message();
+    read_next();
+}
+
+void WsSession::deliver_message() {
     // After close() the application considers the socket gone: what still arrives is read (to see the peer's close
     // frame) but not delivered.
     if (!close_requested_ && !closing_.load(std::memory_order_relaxed)) {
@@ -154,9 +204,30 @@ void WsSession::on_read(const boost::system::error_code& error, std::size_t byte
             close(close_code::kInternalError, "internal error");
         }
     }
-    read_buffer_.consume(bytes);
+    read_buffer_.consume(read_buffer_.size());
     if (read_buffer_.capacity() > kKeptReadBuffer) read_buffer_.shrink_to_fit();
-    read_next();
+}
+
+void WsSession::refuse_too_large() {
+    // No further read: the close handshake drains the rest of the message (Beast discards data frames while it
+    // waits for the peer's close frame), bounded by close_timer_.
+    const std::size_t held = read_buffer_.size();
+    read_buffer_.consume(held);
+    read_buffer_.shrink_to_fit();
+    state_->messages_too_large.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("ws {}: message passed {} bytes, closing", remote_, state_->options.ws_message_limit);
+    if (!close_requested_ && !closing_.load(std::memory_order_relaxed)) {
+        try {
+            handler_->on_too_large(held, ws_.got_binary());
+        } catch (const std::exception& e) {
+            spdlog::warn("ws {}: on_too_large threw: {}", remote_, e.what());
+        }
+    }
+    // Posted, like the handler's own sends and close: a frame it queued just now goes out before the close.
+    if (!closing_.exchange(true)) {
+        asio::post(ws_.get_executor(),
+                   [self = shared_from_this()] { self->begin_close(close_code::kTooBig, "message too big", false); });
+    }
 }
 
 void WsSession::enqueue(Frame frame, std::size_t bytes) {
@@ -213,6 +284,7 @@ void WsSession::on_write(const boost::system::error_code& error) {
     if (error) {
         if (!finished_) spdlog::debug("ws {}: write: {}", remote_, error.message());
         abort_socket();  // the read then ends too, and finish() runs once
+        if (!reading_) finish(error);
         return;
     }
     write_next();
@@ -222,6 +294,7 @@ void WsSession::on_close_sent(const boost::system::error_code& error) {
     writing_ = false;
     if (error && !finished_) spdlog::debug("ws {}: close: {}", remote_, error.message());
     abort_socket();  // the close handshake is over either way; make sure the read loop ends
+    if (!reading_) finish(error ? error : boost::system::error_code(websocket::error::closed));
 }
 
 void WsSession::drop_queued() {
@@ -244,6 +317,8 @@ void WsSession::finish(const boost::system::error_code& error) {
     finished_ = true;
     closing_.store(true, std::memory_order_release);
     close_timer_.cancel();
+    auth_timer_.cancel();
+    if (unauthenticated_slot_) unauthenticated_slot_->release();
     if (error == websocket::error::closed) {
         spdlog::debug("ws {}: closed, code {}", remote_, static_cast<unsigned>(ws_.reason().code));
     } else if (is_routine_end(error)) {

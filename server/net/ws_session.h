@@ -23,7 +23,10 @@ namespace yihu::net::detail {
 
 class WsSession : public Closable, public std::enable_shared_from_this<WsSession> {
   public:
-    WsSession(std::shared_ptr<ServerState> state, boost::beast::tcp_stream stream, std::string remote);
+    // `unauthenticated`: the handler needs authentication and the caller already counted the socket in
+    // state->unauthenticated_count; the session gives that unit back.
+    WsSession(std::shared_ptr<ServerState> state, boost::beast::tcp_stream stream, std::string remote,
+              bool unauthenticated);
     ~WsSession() override;
 
     // On the connection's strand: answers the upgrade, then on_open and the read loop.
@@ -32,6 +35,7 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     // Any thread (see WsConnection).
     bool send(Frame frame);
     void close(std::uint16_t code, std::string reason);
+    void authenticated();
     std::size_t queued_bytes() const { return queued_bytes_.load(std::memory_order_relaxed); }
     const std::string& remote() const { return remote_; }
 
@@ -42,6 +46,9 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     void on_accept(const boost::system::error_code& error);
     void read_next();
     void on_read(const boost::system::error_code& error, std::size_t bytes);
+    void deliver_message();
+    void refuse_too_large();
+    void on_auth_deadline(const boost::system::error_code& error);
     void enqueue(Frame frame, std::size_t bytes);
     void begin_close(std::uint16_t code, std::string reason, bool drop_queued);
     void write_next();
@@ -55,19 +62,23 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     // deflateSupported = false: permessage-deflate is compiled out; it costs memory per socket (DESIGN.md).
     boost::beast::websocket::stream<TcpLayer, false> ws_;
     boost::asio::steady_timer close_timer_;  // bounds a close stuck behind a write the peer does not read
+    boost::asio::steady_timer auth_timer_;   // ServerOptions::auth_timeout, while unauthenticated
     boost::beast::flat_buffer read_buffer_;
     std::optional<BeastRequest> upgrade_request_;  // kept until the accept completes
     std::unique_ptr<WsHandler> handler_;
     std::deque<Frame> queue_;  // front is in flight when frame_in_flight_
     std::string remote_;
     ConnectionSlot slot_;
+    std::optional<ConnectionSlot> unauthenticated_slot_;  // until authenticated() or the end
     std::uint64_t registry_id_ = 0;
 
     // Read from any thread.
     std::atomic<std::size_t> queued_bytes_{0};
-    std::atomic<bool> closing_{false};  // close requested or finished: send() refuses
+    std::atomic<bool> closing_{false};        // close requested or finished: send() refuses
+    std::atomic<bool> authenticated_{false};  // set by authenticated() at once, so a deadline in flight spares it
 
     bool open_ = false;             // upgrade answered and on_open called
+    bool reading_ = false;          // a read is in flight (none after a too-large message: the close drains the rest)
     bool writing_ = false;          // a frame or the close frame is in flight (Beast allows one write at a time)
     bool frame_in_flight_ = false;  // queue_.front() is being written
     bool close_requested_ = false;

@@ -42,6 +42,9 @@ struct StoreConfig {
 struct AuthConfig {
     std::string token_secret;
     std::filesystem::path token_secret_file;
+    // When set, a token's "iss" must equal issuer and its "aud" must be (or list) audience. Empty: not checked.
+    std::string issuer;
+    std::string audience;
 };
 
 struct LimitsConfig {
@@ -49,6 +52,21 @@ struct LimitsConfig {
     std::size_t ws_message_limit = 64 << 10;    // bytes; at most http_body_limit
     std::size_t ws_send_queue_limit = 1 << 20;  // bytes queued to one slow WebSocket client before it is dropped
     std::size_t max_connections = 18000;
+    // A volunteer socket that has not authenticated (Hello) within hello_timeout is closed with 1008. At most
+    // max_unauthenticated such sockets are open at once (and never more than half of max_connections), so strangers
+    // cannot fill the node; further upgrades get 503.
+    std::chrono::milliseconds hello_timeout = std::chrono::seconds{10};
+    std::size_t max_unauthenticated = 1000;
+    // Token buckets, in events per second and burst; a rate of 0 turns the limit off. Beyond: RATE_LIMITED (a
+    // volunteer Error, or HTTP 429 with Retry-After).
+    std::uint32_t position_rate = 2;  // PositionUpdates per volunteer connection (phones send one every few seconds)
+    std::uint32_t position_burst = 20;
+    std::uint32_t request_rate = 50;  // HTTP requests per bearer token; other volunteer messages per connection
+    std::uint32_t request_burst = 200;
+    // New connections per client address (IPv6: per /64). Off by default: behind a load balancer or a carrier's NAT
+    // many phones share one address.
+    std::uint32_t connection_rate = 0;
+    std::uint32_t connection_burst = 100;
 };
 
 struct DeliveryConfig {

@@ -189,6 +189,12 @@ std::vector<Setting> make_settings() {
     s.push_back(text(
         "auth", "token_secret_file", "PATH", "file holding the token HMAC key",
         [](auto& c) -> auto& { return c.auth.token_secret_file; }));
+    s.push_back(text(
+        "auth", "issuer", "TEXT", "required \"iss\" of every token (empty: not checked)",
+        [](auto& c) -> auto& { return c.auth.issuer; }));
+    s.push_back(text(
+        "auth", "audience", "TEXT", "required \"aud\" of every token (empty: not checked)",
+        [](auto& c) -> auto& { return c.auth.audience; }));
 
     s.push_back(size(
         "limits", "http_body_limit", "largest HTTP request body accepted",
@@ -202,6 +208,31 @@ std::vector<Setting> make_settings() {
     s.push_back(integer(
         "limits", "max_connections", "open connections accepted at once", 1, 10'000'000,
         [](auto& c) -> auto& { return c.limits.max_connections; }));
+    s.push_back(duration(
+        "limits", "hello_timeout", "close a volunteer socket that has not sent a valid Hello within this",
+        [](auto& c) -> auto& { return c.limits.hello_timeout; }));
+    s.push_back(integer(
+        "limits", "max_unauthenticated", "volunteer sockets open before Hello (at most half of max_connections)", 1,
+        10'000'000, [](auto& c) -> auto& { return c.limits.max_unauthenticated; }));
+    s.push_back(integer(
+        "limits", "position_rate", "position updates a second per volunteer connection (0: no limit)", 0, 1'000'000,
+        [](auto& c) -> auto& { return c.limits.position_rate; }));
+    s.push_back(integer(
+        "limits", "position_burst", "position updates allowed at once above position_rate", 1, 1'000'000,
+        [](auto& c) -> auto& { return c.limits.position_burst; }));
+    s.push_back(integer(
+        "limits", "request_rate",
+        "HTTP requests a second per token, other volunteer messages a second per connection (0: no limit)", 0,
+        1'000'000, [](auto& c) -> auto& { return c.limits.request_rate; }));
+    s.push_back(integer(
+        "limits", "request_burst", "requests allowed at once above request_rate", 1, 1'000'000,
+        [](auto& c) -> auto& { return c.limits.request_burst; }));
+    s.push_back(integer(
+        "limits", "connection_rate", "new connections a second per client address (0: no limit)", 0, 1'000'000,
+        [](auto& c) -> auto& { return c.limits.connection_rate; }));
+    s.push_back(integer(
+        "limits", "connection_burst", "new connections allowed at once above connection_rate", 1, 1'000'000,
+        [](auto& c) -> auto& { return c.limits.connection_burst; }));
 
     s.push_back(duration(
         "delivery", "ack_timeout", "wait for a client's acknowledgement before resending",

@@ -1,6 +1,8 @@
 #include "api/auth/token.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "api/auth/base64url.h"
 
@@ -83,6 +85,72 @@ TEST(Base64url, RoundTripsEveryLength) {
     EXPECT_EQ(base64url_encode("\xfb\xff"), "-_8");
     EXPECT_FALSE(base64url_decode("a"));
     EXPECT_FALSE(base64url_decode("ab=c"));
+}
+
+}  // namespace
+}  // namespace yihu::api
+
+namespace yihu::api {
+namespace {
+
+TEST(Base64url, RefusesNonZeroTrailingBits) {
+    // "AA" is one zero byte with 4 bits to spare; "AB".."AP" set them and once decoded to the same byte.
+    ASSERT_EQ(base64url_decode("AA"), std::string(1, '\0'));
+    for (const char* text : {"AB", "AP", "AAB", "AAD"}) EXPECT_FALSE(base64url_decode(text)) << text;
+    EXPECT_EQ(base64url_decode("AAA"), std::string(2, '\0'));
+    EXPECT_FALSE(base64url_decode("AA=="));  // padding is not base64url's
+}
+
+TEST(Token, OneTokenHasOneSpelling) {
+    // The signature's last character carries 2 spare bits: 'A'..'D' differ only there.
+    std::string token(kPyJwtToken);
+    ASSERT_EQ(token.back(), 'A');
+    for (char last : {'B', 'C', 'D'}) {
+        token.back() = last;
+        EXPECT_EQ(verify_token(token, kSecret, kIssued).error, TokenError::kMalformed) << last;
+    }
+}
+
+Claims policy_claims(std::string issuer, std::string audience) {
+    Claims c;
+    c.subject = "d-1";
+    c.role = Role::kDispatcher;
+    c.issued_at = 1'795'312'800;
+    c.expires_at = 1'795'316'400;
+    c.issuer = std::move(issuer);
+    c.audience = std::move(audience);
+    return c;
+}
+
+TEST(Token, IssuerAndAudienceAreCheckedWhenConfigured) {
+    const TokenPolicy policy{.issuer = "dongguan-police", .audience = "yihu"};
+    const std::string good = sign_token(policy_claims("dongguan-police", "yihu"), kSecret);
+    const VerifiedToken ok = verify_token(good, kSecret, kIssued, policy);
+    ASSERT_TRUE(ok.ok()) << to_string(ok.error);
+    EXPECT_EQ(ok.claims.issuer, "dongguan-police");
+    EXPECT_EQ(ok.claims.audience, "yihu");
+    EXPECT_EQ(verify_token(sign_token(policy_claims("jinan-police", "yihu"), kSecret), kSecret, kIssued, policy).error,
+              TokenError::kWrongIssuer);
+    EXPECT_EQ(
+        verify_token(sign_token(policy_claims("dongguan-police", "other"), kSecret), kSecret, kIssued, policy).error,
+        TokenError::kWrongIssuer);
+    EXPECT_EQ(verify_token(sign_token(policy_claims("", ""), kSecret), kSecret, kIssued, policy).error,
+              TokenError::kWrongIssuer);
+    // Without a policy, neither is required.
+    EXPECT_TRUE(verify_token(sign_token(policy_claims("", ""), kSecret), kSecret, kIssued).ok());
+}
+
+TEST(Token, AudienceMayBeAnArray) {
+    const std::string input =
+        base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
+        base64url_encode(R"({"sub":"d-1","role":"dispatcher","exp":1795316400,"aud":["console","yihu"]})");
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()),
+         reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
+    const std::string token = input + "." + base64url_encode(std::string(reinterpret_cast<const char*>(mac), len));
+    EXPECT_TRUE(verify_token(token, kSecret, kIssued, TokenPolicy{.audience = "yihu"}).ok());
+    EXPECT_EQ(verify_token(token, kSecret, kIssued, TokenPolicy{.audience = "other"}).error, TokenError::kWrongIssuer);
 }
 
 }  // namespace

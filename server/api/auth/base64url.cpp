@@ -56,6 +56,9 @@ std::optional<std::string> base64url_decode(std::string_view text) {
             out += static_cast<char>((acc >> bits) & 0xFF);
         }
     }
+    // Canonical only: the 2 or 4 bits left over must be zero, or "AB" and "AC" would both decode to the same byte
+    // and several strings would verify as one token.
+    if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
 }
 

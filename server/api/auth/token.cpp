@@ -52,6 +52,8 @@ std::string_view to_string(TokenError error) {
             return "token lacks sub, role or exp";
         case TokenError::kInvalidClaim:
             return "token has an invalid claim";
+        case TokenError::kWrongIssuer:
+            return "token issuer or audience is not the one this server accepts";
     }
     return "unknown";
 }
@@ -89,9 +91,20 @@ bool int_claim(const json::value* v, std::int64_t& out) {
     return false;
 }
 
+// "aud" is a string or an array of strings (RFC 7519 section 4.1.3).
+bool audience_matches(const json::value* aud, std::string_view wanted) {
+    if (!aud) return false;
+    if (aud->is_string()) return aud->as_string() == wanted;
+    if (!aud->is_array()) return false;
+    for (const json::value& e : aud->as_array()) {
+        if (e.is_string() && e.as_string() == wanted) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
-VerifiedToken verify_token(std::string_view token, std::string_view secret, core::Time now) {
+VerifiedToken verify_token(std::string_view token, std::string_view secret, core::Time now, const TokenPolicy& policy) {
     VerifiedToken result;
     const auto dot1 = token.find('.');
     const auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
@@ -168,8 +181,23 @@ VerifiedToken verify_token(std::string_view token, std::string_view secret, core
             return result;
         }
     }
+    for (const char* name : {"iss", "aud"}) {
+        const json::value* v = o.if_contains(name);
+        if (v && !(v->is_string() || (name == std::string_view("aud") && v->is_array()))) {
+            result.error = TokenError::kInvalidClaim;
+            return result;
+        }
+    }
+    if (const json::value* iss = o.if_contains("iss")) c.issuer = std::string(iss->as_string());
+    if (const json::value* aud = o.if_contains("aud"); aud && aud->is_string())
+        c.audience = std::string(aud->as_string());
     if (core::to_ms(now) / 1000 > c.expires_at) {
         result.error = TokenError::kExpired;
+        return result;
+    }
+    if ((!policy.issuer.empty() && c.issuer != policy.issuer) ||
+        (!policy.audience.empty() && !audience_matches(o.if_contains("aud"), policy.audience))) {
+        result.error = TokenError::kWrongIssuer;
         return result;
     }
     return result;
@@ -183,6 +211,8 @@ std::string sign_token(const Claims& claims, std::string_view secret) {
     payload["tier"] = std::string(kTierNames[static_cast<int>(claims.tier)]);
     payload["iat"] = claims.issued_at;
     payload["exp"] = claims.expires_at;
+    if (!claims.issuer.empty()) payload["iss"] = claims.issuer;
+    if (!claims.audience.empty()) payload["aud"] = claims.audience;
     json::array skills, teams;
     for (const auto& s : claims.skills) skills.emplace_back(s);
     for (const auto& t : claims.teams) teams.emplace_back(t);

@@ -25,6 +25,14 @@ struct Claims {
     std::vector<std::string> teams;
     std::int64_t issued_at = 0;   // "iat", seconds since the epoch
     std::int64_t expires_at = 0;  // "exp", seconds since the epoch
+    std::string issuer;           // "iss"; empty: none (sign_token leaves it out)
+    std::string audience;         // "aud"; empty: none
+};
+
+// Checks beyond the signature that a deployment may ask for (auth.issuer, auth.audience). Empty: not checked.
+struct TokenPolicy {
+    std::string issuer;    // the token's "iss" must equal it
+    std::string audience;  // the token's "aud" (a string, or an array of strings) must be or contain it
 };
 
 enum class TokenError : std::uint8_t {
@@ -35,6 +43,7 @@ enum class TokenError : std::uint8_t {
     kExpired,
     kMissingClaim,  // no sub, role or exp
     kInvalidClaim,  // a claim of the wrong type or value
+    kWrongIssuer,   // "iss" or "aud" absent or not the configured one (TokenPolicy)
 };
 
 std::string_view to_string(TokenError error);
@@ -46,8 +55,10 @@ struct VerifiedToken {
 };
 
 // Verifies an HS256 JWT (RFC 7519) against `secret` at `now`: signature in constant time, then expiry (a token is
-// valid up to and including its exp second), then the claims yihu needs.
-VerifiedToken verify_token(std::string_view token, std::string_view secret, core::Time now);
+// valid up to and including its exp second), then the claims yihu needs, then `policy`. Each part must be canonical
+// unpadded base64url (RFC 4648 section 5, no '=' and zero trailing bits), so one token has one spelling.
+VerifiedToken verify_token(std::string_view token, std::string_view secret, core::Time now,
+                           const TokenPolicy& policy = {});
 
 // Signs claims as an HS256 JWT. Used by yihu-token and the tests.
 std::string sign_token(const Claims& claims, std::string_view secret);

@@ -242,6 +242,10 @@ Decoded decode_put_device(const CommandInput& in) {
     if (auto e = check_id("device", id)) return *e;
     if (auto e = parse_body(in.http, *device, false)) return *e;
     device->set_id(id);  // the path names the device
+    // Without a position the device would sit at (0, 0): refused rather than stored there.
+    if (!device->position().has_location()) {
+        return error(v1::ERROR_CODE_INVALID_ARGUMENT, "position.location is required");
+    }
     if (auto position = from_proto(device->position().location()); !position) return error(position.error());
     return c;
 }

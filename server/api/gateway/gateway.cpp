@@ -11,7 +11,7 @@ namespace yihu::api {
 
 std::variant<Claims, net::HttpResponse> Gateway::authenticate(const std::string& token, Role role) const {
     if (token.empty()) return error_reply(v1::ERROR_CODE_UNAUTHENTICATED, "missing bearer token");
-    VerifiedToken verified = verify_token(token, context_.token_secret, context_.clock());
+    VerifiedToken verified = verify_token(token, context_.token_secret, context_.clock(), context_.token_policy);
     if (!verified.ok()) {
         return error_reply(
             verified.error == TokenError::kExpired ? v1::ERROR_CODE_TOKEN_EXPIRED : v1::ERROR_CODE_UNAUTHENTICATED,

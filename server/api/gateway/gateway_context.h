@@ -4,7 +4,9 @@
 #include <functional>
 #include <string>
 
+#include "api/auth/token.h"
 #include "api/hub/hub_link.h"
+#include "net/rate_limiter.h"
 
 namespace yihu::api {
 
@@ -15,12 +17,19 @@ class StaticRoutes;
 struct GatewayContext {
     HubLink* hub = nullptr;
     std::string token_secret;
+    TokenPolicy token_policy;  // iss/aud checks (auth.issuer, auth.audience)
     Hub::Clock clock;
     std::size_t ws_message_limit = 64 * 1024;     // larger volunteer frames: FRAME_TOO_LARGE, then close
     std::function<std::string()> render_metrics;  // Prometheus text for /metrics
     std::function<bool()> ready;                  // /readyz
     const StaticRoutes* static_routes = nullptr;  // the console and app pages; null: none
     std::atomic<std::uint64_t> next_session{1};
+    // Per volunteer connection, decided on its strand before the hub sees anything: PositionUpdates, and every other
+    // message but Hello. Beyond: RATE_LIMITED (not fatal) and the message is dropped.
+    net::RateLimit position_rate;
+    net::RateLimit message_rate;
+    std::atomic<std::uint64_t> positions_rate_limited{0};
+    std::atomic<std::uint64_t> messages_rate_limited{0};
 };
 
 }  // namespace yihu::api

@@ -19,8 +19,12 @@ class VolunteerSession : public net::WsHandler {
     void on_open(std::shared_ptr<net::WsConnection> connection) override;
     void on_message(std::string_view data, bool binary) override;
     void on_closed() override;
+    bool needs_authentication() const override { return true; }
+    void on_too_large(std::size_t bytes, bool binary) override;
 
   private:
+    // Takes a token from the message's bucket; false (and RATE_LIMITED said) when there was none.
+    bool admit(const v1::ClientMessage& message, bool binary);
     void fail(std::uint64_t request_id, v1::ErrorCode code, std::string message, bool fatal, bool binary);
     bool check_token(const std::string& token, std::uint64_t request_id, bool binary, Claims& out);
 
@@ -30,6 +34,9 @@ class VolunteerSession : public net::WsHandler {
     std::string subject_;
     std::int64_t token_expires_at_ = 0;
     bool closing_ = false;
+    net::TokenBucket positions_;
+    net::TokenBucket messages_;
+    bool told_limited_ = false;  // RATE_LIMITED sent for a message without request_id since the last one admitted
 };
 
 }  // namespace yihu::api
