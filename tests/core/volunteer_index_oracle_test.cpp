@@ -147,15 +147,23 @@ class Scenario {
             const std::optional<std::size_t> k =
                 pct(rng_) < 50 ? std::optional<std::size_t>(1 + rng_() % 120) : std::nullopt;
             const auto circle = geo::Circle::make(center, radius).value();
-            if (k) {
+            // A third are ranked from a point off the circle's centre (an alert's centre inside a drawn area).
+            const std::optional<LatLng> rank_from =
+                pct(rng_) < 33 ? std::optional<LatLng>(random_rank_point(center, radius)) : std::nullopt;
+            if (rank_from) {
+                index_.query(geo::Area(circle), *rank_from, filter, k, now, out);
+                ++ranked_elsewhere_;
+            } else if (k) {
                 index_.nearest(circle, filter, *k, now, out);
             } else {
                 index_.within(circle, filter, now, out);
             }
-            const auto expected = testing::oracle_circle(volunteers_, center, radius, filter, k, kNowMs, kMaxAgeMs);
+            const auto expected =
+                testing::oracle_circle(volunteers_, center, radius, filter, k, kNowMs, kMaxAgeMs, rank_from);
             const std::string label = std::string(region_.name) + " circle #" + std::to_string(q) + " at (" +
                                       std::to_string(center.lat) + ", " + std::to_string(center.lon) +
-                                      ") r=" + std::to_string(radius) + (k ? " k=" + std::to_string(*k) : "");
+                                      ") r=" + std::to_string(radius) + (k ? " k=" + std::to_string(*k) : "") +
+                                      (rank_from ? " ranked from elsewhere" : "");
             if (!testing::matches_equal(out, expected, k.has_value(), label)) return false;
             matched_ += expected.size();
             nonempty_ += !expected.empty();
@@ -175,12 +183,17 @@ class Scenario {
             const VolunteerFilter filter = random_filter();
             const std::optional<std::size_t> k =
                 pct(rng_) < 50 ? std::optional<std::size_t>(1 + rng_() % 120) : std::nullopt;
-            if (k) {
+            // Half through query(), ranked from a point that is neither the ring's middle nor its box's centre.
+            const bool via_query = pct(rng_) < 50;
+            const LatLng rank_from = via_query ? random_rank_point(around, 20'000) : around;
+            if (via_query) {
+                index_.query(geo::Area(*polygon), rank_from, filter, k, now, out);
+            } else if (k) {
                 index_.nearest(*polygon, around, filter, *k, now, out);
             } else {
                 index_.within(*polygon, around, filter, now, out);
             }
-            const auto expected = testing::oracle_polygon(volunteers_, ring, around, filter, k, kNowMs, kMaxAgeMs);
+            const auto expected = testing::oracle_polygon(volunteers_, ring, rank_from, filter, k, kNowMs, kMaxAgeMs);
             const std::string label = std::string(region_.name) + " polygon #" + std::to_string(q) + " of " +
                                       std::to_string(ring.size() - 1) + " vertices";
             if (!testing::matches_equal(out, expected, k.has_value(), label)) return false;
@@ -193,8 +206,16 @@ class Scenario {
     // How much the queries found, so the test can insist it compared something.
     std::size_t matched() const { return matched_; }
     std::size_t nonempty() const { return nonempty_; }
+    std::size_t ranked_elsewhere() const { return ranked_elsewhere_; }
 
   private:
+    // A point up to 1.5 radii from `center` (inside the circle or not), where an alert's centre may sit.
+    LatLng random_rank_point(LatLng center, double radius_m) {
+        std::uniform_real_distribution<double> bearing(0, 360), reach(0, 1.5 * std::max(radius_m, 1.0));
+        return geo::destination(center, bearing(rng_), reach(rng_));
+    }
+
+    std::size_t ranked_elsewhere_ = 0;
     std::size_t matched_ = 0;
     std::size_t nonempty_ = 0;
     std::mt19937_64 rng_;
@@ -225,6 +246,7 @@ TEST_P(VolunteerIndexOracle, MatchesBruteForceOnRandomData) {
     // Most queries must find someone, or agreement with the oracle would prove little.
     EXPECT_GT(s.nonempty(), 400u) << "of 1000 queries";
     EXPECT_GT(s.matched(), 20'000u);
+    EXPECT_GT(s.ranked_elsewhere(), 150u) << "of 800 circle queries, ranked from a point off the circle's centre";
     std::cout << "[ compared ] " << s.nonempty() << " non-empty answers, " << s.matched() << " matches\n";
 }
 

@@ -57,17 +57,19 @@ inline bool oracle_fresh(const OracleVolunteer& v, std::int64_t now_ms, std::int
     return now_ms - v.updated_ms <= max_age_ms;
 }
 
-// Everyone within radius_m of center (haversine) who is fresh and passes the filter, sorted by (distance, id),
-// truncated to k if given.
+// Everyone within radius_m of center (haversine) who is fresh and passes the filter, with their distance to
+// rank_from (the centre if not given), sorted by (distance, id), truncated to k if given.
 inline std::vector<core::Match> oracle_circle(const std::vector<OracleVolunteer>& all, core::geo::LatLng center,
                                               double radius_m, const core::VolunteerFilter& filter,
                                               std::optional<std::size_t> k, std::int64_t now_ms,
-                                              std::int64_t max_age_ms) {
+                                              std::int64_t max_age_ms,
+                                              std::optional<core::geo::LatLng> rank_from = std::nullopt) {
     std::vector<core::Match> out;
     for (const OracleVolunteer& v : all) {
         if (!oracle_fresh(v, now_ms, max_age_ms) || !filter.admits(v.profile)) continue;
-        const double d = core::geo::haversine_m(center, v.position);
-        if (d <= radius_m) out.push_back({v.id, d});
+        if (core::geo::haversine_m(center, v.position) <= radius_m) {
+            out.push_back({v.id, core::geo::haversine_m(rank_from.value_or(center), v.position)});
+        }
     }
     std::sort(out.begin(), out.end(), [](const core::Match& a, const core::Match& b) {
         return a.distance_m < b.distance_m || (a.distance_m == b.distance_m && a.id < b.id);

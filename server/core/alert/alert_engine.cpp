@@ -16,7 +16,7 @@ Status AlertEngine::update_position(VolunteerId v, geo::LatLng position, double 
     const std::vector<AlertKey> entered = scratch_keys_;
     for (AlertKey slot : entered) {
         Alert& a = alerts_.at(slot_alert_[slot]);
-        consider(a, v, geo::haversine_m(position, a.area().reference_point()), "roaming", now, fx);
+        consider(a, v, geo::haversine_m(position, a.center), "roaming", now, fx);
     }
     if (auto it = accepted_by_.find(v); it != accepted_by_.end()) {
         for (AlertNumber n : it->second) {

@@ -47,6 +47,7 @@ void AlertEngine::deliver(Alert& a, VolunteerId v, double distance_m, std::strin
 
 // Calls whoever the alert should reach now and has not yet reached. Nearest-first alerts take the nearest up to
 // their cap; broadcasts take everyone in the area (up to the cap, if any, nearest first so a cap keeps the closest).
+// The area only filters: nearness and distances are from the alert's centre, wherever a drawn area's centre lies.
 std::size_t AlertEngine::recruit(Alert& a, std::string_view reason, Time now, Effects& fx) {
     if (a.staffed) return 0;
     const std::optional<std::size_t> room = a.remaining_capacity();
@@ -55,7 +56,7 @@ std::size_t AlertEngine::recruit(Alert& a, std::string_view reason, Time now, Ef
     std::optional<std::size_t> k;
     // Ask for enough to fill the room even after skipping people already called or held.
     if (room) k = *room + a.recipients.size() + a.held.size();
-    matcher_.volunteers().query(area, a.filter, k, now, scratch_matches_);
+    matcher_.volunteers().query(area, a.center, a.filter, k, now, scratch_matches_);
     if (!k) {  // everyone: no order needed, but a stable one keeps effects deterministic
         std::sort(scratch_matches_.begin(), scratch_matches_.end(),
                   [](const Match& x, const Match& y) { return x.id < y.id; });
@@ -79,7 +80,7 @@ void AlertEngine::offer_covering_alerts(VolunteerId v, std::string_view reason, 
     const geo::LatLng position = matcher_.volunteers().position(v)->position;
     for (AlertKey slot : covering) {
         Alert& a = alerts_.at(slot_alert_[slot]);
-        consider(a, v, geo::haversine_m(position, a.area().reference_point()), reason, now, fx);
+        consider(a, v, geo::haversine_m(position, a.center), reason, now, fx);
     }
 }
 
@@ -159,7 +160,6 @@ void AlertEngine::release_held(Alert& a, Time now, Effects& fx) {
     }
     if (due.empty()) return;
     const geo::Area area = a.area();
-    const geo::LatLng reference = area.reference_point();
     for (VolunteerId v : due) {
         a.held.erase(v);
         const auto fix = matcher_.volunteers().position(v);
@@ -167,7 +167,7 @@ void AlertEngine::release_held(Alert& a, Time now, Effects& fx) {
             !area.contains(fix->position)) {
             continue;
         }
-        if (consider(a, v, geo::haversine_m(fix->position, reference), "after quiet hours", now, fx) ==
+        if (consider(a, v, geo::haversine_m(fix->position, a.center), "after quiet hours", now, fx) ==
             Admit::kDelivered) {
             audit(a, now, AuditKind::kReleased, v, "quiet hours ended");
         }

@@ -18,7 +18,8 @@ class Area {
     bool contains(const UnitVec& u, LatLng p) const;
     bool contains(LatLng p) const { return contains(to_unit(p), p); }
     LatLngBox bounds() const;
-    // Where distances to recipients are measured from: a circle's centre, a polygon's bounding-box centre.
+    // A point to measure from when nothing better is known: a circle's centre, a polygon's bounding-box centre.
+    // Alerts do not use it: their distances are measured from the alert's own centre.
     LatLng reference_point() const;
 
     const Circle* circle() const { return std::get_if<Circle>(&shape_); }

@@ -28,6 +28,15 @@ struct InCircle {
         return c2 <= limit ? c2 : -1.0;
     }
 };
+// A circle whose points are ranked from another point (an alert's centre inside a dispatcher's drawn circle).
+struct InCircleRankedFrom {
+    UnitVec center;
+    double limit;
+    UnitVec rank_from;
+    double operator()(const CellPoint& p) const {
+        return geo::chord2(p.unit, center) <= limit ? geo::chord2(p.unit, rank_from) : -1.0;
+    }
+};
 struct InPolygon {
     const geo::Polygon& polygon;
     UnitVec reference;
@@ -187,14 +196,26 @@ void VolunteerIndex::nearest(const geo::Polygon& polygon, LatLng reference, cons
     keep_nearest(out, k);
 }
 
-void VolunteerIndex::query(const geo::Area& area, const VolunteerFilter& filter, std::optional<std::size_t> k, Time now,
-                           std::vector<Match>& out) const {
+void VolunteerIndex::query(const geo::Area& area, LatLng rank_from, const VolunteerFilter& filter,
+                           std::optional<std::size_t> k, Time now, std::vector<Match>& out) const {
     if (const geo::Circle* c = area.circle()) {
-        if (k) return nearest(*c, filter, *k, now, out);
-        return within(*c, filter, now, out);
+        if (rank_from == c->center()) {  // the common case: rings around the centre may stop early
+            if (k) return nearest(*c, filter, *k, now, out);
+            return within(*c, filter, now, out);
+        }
+        // Ranked from elsewhere: the rings around the circle's centre give no bound on distance from rank_from,
+        // so the whole cover is read (the cost is the area's points, as for a polygon).
+        out.clear();
+        if (k && *k == 0) return;
+        scan(c->bounds(), filter, now, InCircleRankedFrom{c->center_unit(), c->chord2_limit(), geo::to_unit(rank_from)},
+             [&](VolunteerId id, double c2) {
+                 out.push_back(Match{id, c2});
+             });
+        if (k) return keep_nearest(out, *k);
+        return chord2_to_meters(out);
     }
-    if (k) return nearest(*area.polygon(), area.reference_point(), filter, *k, now, out);
-    within(*area.polygon(), area.reference_point(), filter, now, out);
+    if (k) return nearest(*area.polygon(), rank_from, filter, *k, now, out);
+    within(*area.polygon(), rank_from, filter, now, out);
 }
 
 }  // namespace yihu::core
