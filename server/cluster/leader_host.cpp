@@ -220,17 +220,6 @@ void LeaderHost::on_work(std::string_view payload) {
         if (create) remotes_[key] = r;
         return r;
     };
-    auto answer = [this, channel, incarnation = m.origin_incarnation(), term = term_](std::uint64_t call_id) {
-        return [this, channel, incarnation, term, call_id](net::HttpResponse response) {
-            v1::ToNode out;
-            out.set_leader_term(term);
-            out.set_target_incarnation(incarnation);
-            out.mutable_answer()->set_call_id(call_id);
-            to_wire(response, out.mutable_answer()->mutable_response());
-            publisher_.command({"PUBLISH", channel, out.SerializeAsString()});
-        };
-    };
-
     switch (m.body_case()) {
         case v1::ToLeader::kHello: {
             const auto& h = m.hello();
@@ -266,14 +255,19 @@ void LeaderHost::on_work(std::string_view payload) {
             hub->post([hub, subject = m.closed().subject(), id] { hub->volunteer_closed(subject, id); });
             break;
         }
-        case v1::ToLeader::kHttp: {
-            hub->post([hub, request = from_wire(m.http().request()), caller = from_wire(m.http().caller()),
-                       reply = answer(m.http().call_id())] { hub->http_request(request, caller, reply); });
-            break;
-        }
-        case v1::ToLeader::kTrigger: {
-            hub->post([hub, device = m.trigger().device_id(), trigger = m.trigger().trigger(),
-                       reply = answer(m.trigger().call_id())] { hub->device_trigger(device, trigger, reply); });
+        case v1::ToLeader::kCommand: {
+            // The result goes back to the relaying node as it is: that node makes the HTTP answer.
+            auto answer = [this, channel, incarnation = m.origin_incarnation(), term = term_,
+                           call_id = m.command().call_id()](v1::HubResult result) {
+                v1::ToNode out;
+                out.set_leader_term(term);
+                out.set_target_incarnation(incarnation);
+                out.mutable_answer()->set_call_id(call_id);
+                *out.mutable_answer()->mutable_result() = std::move(result);
+                publisher_.command({"PUBLISH", channel, out.SerializeAsString()});
+            };
+            hub->post([hub, command = std::move(*m.mutable_command()->mutable_command()),
+                       answer = std::move(answer)]() mutable { hub->execute(command, std::move(answer)); });
             break;
         }
         case v1::ToLeader::kFeed: {

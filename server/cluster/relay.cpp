@@ -7,7 +7,7 @@
 #include <boost/asio/strand.hpp>
 #include <unordered_map>
 
-#include "api/codec/http_reply.h"
+#include "api/codec/hub_result.h"
 #include "cluster/relay_codec.h"
 #include "cluster/repeating_timer.h"
 #include "core/time.h"
@@ -21,9 +21,9 @@ namespace {
 constexpr std::uint16_t kServiceRestart = 1012;  // RFC 6455 registry: reconnect, the service restarted
 constexpr std::uint16_t kTryAgainLater = 1013;
 
-net::HttpResponse unavailable(std::string message) {
-    net::HttpResponse r = api::error_reply(v1::ERROR_CODE_UNAVAILABLE, std::move(message));
-    r.headers.emplace_back("Retry-After", "2");
+v1::HubResult unavailable(std::string message) {
+    v1::HubResult r = api::error_result(v1::ERROR_CODE_UNAVAILABLE, std::move(message));
+    r.set_retry_after_s(2);
     return r;
 }
 }  // namespace
@@ -44,7 +44,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     std::shared_ptr<RepeatingTimer> ticker;
 
     struct Call {
-        api::HttpReply reply;
+        api::CommandReply reply;
         SteadyClock::time_point deadline;
     };
     mutable std::mutex mutex;
@@ -95,7 +95,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         leader_ready = false;
     }
 
-    void call(v1::ToLeader m, std::uint64_t call_id, api::HttpReply reply) {
+    void call(v1::ToLeader m, std::uint64_t call_id, api::CommandReply reply) {
         {
             std::lock_guard lock(mutex);
             if (!leader_available_locked()) {
@@ -114,11 +114,11 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     }
 
     // The reply of a pending call, taken so that it is given once; empty if it was answered (or expired) already.
-    api::HttpReply take_call(std::uint64_t call_id) {
+    api::CommandReply take_call(std::uint64_t call_id) {
         std::lock_guard lock(mutex);
         auto it = calls.find(call_id);
         if (it == calls.end()) return {};
-        api::HttpReply reply = std::move(it->second.reply);
+        api::CommandReply reply = std::move(it->second.reply);
         calls.erase(it);
         return reply;
     }
@@ -164,7 +164,8 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
             }
             case v1::ToNode::kAnswer: {
                 lock.unlock();
-                if (auto reply = take_call(m.answer().call_id())) reply(from_wire(m.answer().response()));
+                if (auto reply = take_call(m.answer().call_id()))
+                    reply(std::move(*m.mutable_answer()->mutable_result()));
                 return;
             }
             case v1::ToNode::BODY_NOT_SET:
@@ -194,7 +195,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     // Every second: expire unanswered calls, and probe our own channel (a subscriber can go deaf without the TCP
     // connection failing; hiredis has no timeouts of its own).
     void tick() {
-        std::vector<api::HttpReply> expired;
+        std::vector<api::CommandReply> expired;
         bool deaf = false;
         {
             std::lock_guard lock(mutex);
@@ -212,7 +213,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
                    now - leader_heard > options.leader_silence;
         }
         for (auto& reply : expired) {
-            reply(unavailable("the cluster leader did not answer in time; retry (with the same Idempotency-Key)"));
+            reply(unavailable("the cluster leader did not answer in time; retry (with the same idempotency key)"));
         }
         if (deaf) subscriber->reset("heard nothing on the node channel, not even its own probe");
         prune_standby();
@@ -350,21 +351,11 @@ void Relay::volunteer_closed(std::string subject, std::uint64_t session_id) {
     impl_->to_leader(m, {});  // no leader: nothing there to tell
 }
 
-void Relay::http_request(net::HttpRequest request, api::Claims caller, api::HttpReply reply) {
+void Relay::command(v1::HubCommand command, api::CommandReply reply) {
     v1::ToLeader m = impl_->envelope();
     const std::uint64_t call_id = impl_->new_call_id();
-    m.mutable_http()->set_call_id(call_id);
-    to_wire(request, m.mutable_http()->mutable_request());
-    to_wire(caller, m.mutable_http()->mutable_caller());
-    impl_->call(std::move(m), call_id, std::move(reply));
-}
-
-void Relay::device_trigger(std::string device_id, v1::DeviceTrigger trigger, api::HttpReply reply) {
-    v1::ToLeader m = impl_->envelope();
-    const std::uint64_t call_id = impl_->new_call_id();
-    m.mutable_trigger()->set_call_id(call_id);
-    m.mutable_trigger()->set_device_id(std::move(device_id));
-    *m.mutable_trigger()->mutable_trigger() = std::move(trigger);
+    m.mutable_command()->set_call_id(call_id);
+    *m.mutable_command()->mutable_command() = std::move(command);
     impl_->call(std::move(m), call_id, std::move(reply));
 }
 

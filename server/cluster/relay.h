@@ -18,8 +18,9 @@ class io_context;
 
 namespace yihu::cluster {
 
-// Every node's side of the cluster: its gateway hands authenticated work here, and the relay publishes it to the
-// leader; frames, closes and HTTP answers come back on the node's own channel and go to the right local socket.
+// Every node's side of the cluster: its gateway hands authenticated work here (typed commands, volunteer messages,
+// feed subscriptions), and the relay publishes it to the leader; frames, closes and command results come back on
+// the node's own channel and go to the right local socket or waiting reply.
 //
 // Failure rules (docs/cluster.md):
 // - No ready leader heard from for `leader_silence` (Redis down, election in progress), or a message to the leader
@@ -28,7 +29,7 @@ namespace yihu::cluster {
 //   so phones do not hammer a cluster that cannot serve them.
 // - A leader with a new term: every relayed socket is closed with 1012 (service restart); the phones reconnect and
 //   resume from the store, which the new leader serves.
-// - An HTTP call unanswered after `call_timeout`: 503; creating alerts with an Idempotency-Key makes the retry safe.
+// - A command unanswered after `call_timeout`: UNAVAILABLE (503); an idempotency key makes a retried create safe.
 class Relay final : public api::HubLink {
   public:
     struct Options {
@@ -44,7 +45,7 @@ class Relay final : public api::HubLink {
     ~Relay() override;
 
     void start();
-    // Stops listening; pending HTTP calls get 503. Sockets are the listener's to close.
+    // Stops listening; pending commands get UNAVAILABLE. Sockets are the listener's to close.
     void stop();
     // Redis reachable both ways and a ready leader heard from recently: what /readyz reports.
     bool ready() const;
@@ -56,8 +57,7 @@ class Relay final : public api::HubLink {
                          std::uint64_t request_id) override;
     void volunteer_message(api::Hub::Session session, std::string subject, v1::ClientMessage message) override;
     void volunteer_closed(std::string subject, std::uint64_t session_id) override;
-    void http_request(net::HttpRequest request, api::Claims caller, api::HttpReply reply) override;
-    void device_trigger(std::string device_id, v1::DeviceTrigger trigger, api::HttpReply reply) override;
+    void command(v1::HubCommand command, api::CommandReply reply) override;
     void feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
                    v1::LiveFeedSubscribe subscribe) override;
     void feed_subscribe(std::uint64_t feed_id, v1::LiveFeedSubscribe subscribe) override;

@@ -12,6 +12,7 @@
 
 #include "yihu/v1/alert.pb.h"
 #include "yihu/v1/cluster.pb.h"
+#include "yihu/v1/commands.pb.h"
 #include "yihu/v1/common.pb.h"
 #include "yihu/v1/dispatcher.pb.h"
 #include "yihu/v1/federation.pb.h"
@@ -575,7 +576,7 @@ TEST(WireSchemaTest, FederatedAlertRoundTripsWithPath) {
     EXPECT_EQ(JsonRoundTrip(ack).ack().code(), ERROR_CODE_INVALID_COORDINATES);
 }
 
-TEST(WireSchemaTest, ClusterRelayCarriesSessionsAndHttpBothWays) {
+TEST(WireSchemaTest, ClusterRelayCarriesSessionsAndCommandsBothWays) {
     ToLeader hello;
     hello.set_origin_node("node-b");
     hello.set_origin_incarnation("b-1700000000000");
@@ -593,16 +594,24 @@ TEST(WireSchemaTest, ClusterRelayCarriesSessionsAndHttpBothWays) {
 
     ToLeader call;
     call.set_origin_node("node-c");
-    HttpCall* c = call.mutable_http();
+    CommandCall* c = call.mutable_command();
     c->set_call_id(9);
-    c->mutable_request()->set_method("POST");
-    c->mutable_request()->set_path("/v1/alerts");
-    c->mutable_request()->set_body(std::string("{\"kind\":\"DROWNING\"}\0tail", 24));
-    NameValue* key = c->mutable_request()->add_headers();
-    key->set_name("idempotency-key");
-    key->set_value("k-1");
+    c->mutable_command()->mutable_caller()->set_subject("d-1");
+    c->mutable_command()->mutable_caller()->set_role(CALLER_ROLE_DISPATCHER);
+    CreateAlertRequest* create = c->mutable_command()->mutable_create_alert()->mutable_request();
+    create->set_kind(ALERT_KIND_DROWNING);
+    create->set_title(std::string("Drowning\0tail", 13));
+    create->set_idempotency_key("k-1");
     ExpectRoundTrips(call);
-    EXPECT_EQ(BinaryRoundTrip(call).http().request().body().size(), 24u) << "bodies are bytes, NULs included";
+    EXPECT_EQ(BinaryRoundTrip(call).command().command().create_alert().request().idempotency_key(), "k-1");
+
+    ToNode answer;
+    answer.set_leader_term(4);
+    answer.mutable_answer()->set_call_id(9);
+    answer.mutable_answer()->mutable_result()->mutable_error()->set_code(ERROR_CODE_CONFLICT);
+    (*answer.mutable_answer()->mutable_result()->mutable_error()->mutable_details())["current_version"] = "8";
+    ExpectRoundTrips(answer);
+    EXPECT_EQ(BinaryRoundTrip(answer).answer().result().error().details().at("current_version"), "8");
 
     ToNode frame;
     frame.set_leader_term(4);

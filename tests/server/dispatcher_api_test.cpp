@@ -69,12 +69,19 @@ TEST_F(NodeTest, SilentSocketIsClosedAfterTheIdleTimeout) {
         c.delivery.idle_timeout = std::chrono::seconds(2);
     });
     auto p = phone("v-1", near_lake(200, 0));
-    // The phone neither sends nor reads (so it never answers the server's pings): gone after ~2 s.
-    std::this_thread::sleep_for(std::chrono::milliseconds(3500));
-    for (int i = 0; i < 20 && !p->ws().closed(); ++i) p->ws().receive(std::chrono::milliseconds(100));
+    // The phone neither sends nor reads (so it never answers the server's pings): the server drops it after ~2 s.
+    // Reading would answer the pings, so the test watches the server's count of connected volunteers instead.
+    auto connected = [&] { return http_->request("GET", "/metrics").body.find("yihu_volunteers_connected 1"); };
+    ASSERT_NE(connected(), std::string::npos) << "the phone counts as connected first";
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (connected() != std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_NE(http_->request("GET", "/metrics").body.find("yihu_volunteers_connected 0"), std::string::npos)
+        << "not dropped within 20 s";
+    // Now the phone reads: the server's close frame is there.
+    for (int i = 0; i < 50 && !p->ws().closed(); ++i) p->ws().receive(std::chrono::milliseconds(100));
     EXPECT_TRUE(p->ws().closed());
-    auto metrics = http_->request("GET", "/metrics");
-    EXPECT_NE(metrics.body.find("yihu_volunteers_connected 0"), std::string::npos);
 }
 
 }  // namespace

@@ -83,7 +83,7 @@ TEST_F(NodeTest, DrowningNineAlertedThreeAcceptSixStandDownAllNineClosed) {
     v1::ClientMessage move;
     move.mutable_position()->mutable_position()->mutable_location()->set_latitude(kLake.lat);
     move.mutable_position()->mutable_position()->mutable_location()->set_longitude(kLake.lon);
-    ASSERT_TRUE(phones[0]->request(move)->has_ok());
+    ASSERT_TRUE(is_ok(phones[0]->request(move)));
 
     // Resolved: all nine get exactly one close notice.
     r = call("POST", "/v1/alerts/" + alert.id() + ":resolve", R"({"found":true,"message":"Rescued. Thank you all."})");
@@ -180,7 +180,7 @@ TEST_F(NodeTest, OffDutyVolunteersAreNeverAlertedAndPingIsAnswered) {
     auto p = phone("v-off", near_lake(100, 0));
     v1::ClientMessage off;
     off.mutable_availability()->set_availability(v1::AVAILABILITY_OFF_DUTY);
-    ASSERT_TRUE(p->request(off)->has_ok());
+    ASSERT_TRUE(is_ok(p->request(off)));
     create(drowning_json());
     EXPECT_FALSE(p->next_of(v1::ServerMessage::kAlert, 300ms));
     v1::ClientMessage ping;

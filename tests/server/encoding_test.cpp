@@ -15,17 +15,17 @@ TEST_P(EveryMessageType, RoundTrips) {
     position.mutable_position()->mutable_position()->mutable_location()->set_latitude(near_lake(150, 0).lat);
     position.mutable_position()->mutable_position()->mutable_location()->set_longitude(near_lake(150, 0).lon);
     position.mutable_position()->mutable_position()->set_accuracy_m(5);
-    ASSERT_TRUE(p->request(position)->has_ok());
+    ASSERT_TRUE(is_ok(p->request(position)));
 
     v1::ClientMessage availability;
     availability.mutable_availability()->set_availability(v1::AVAILABILITY_QUIET_HOURS);
-    ASSERT_TRUE(p->request(availability)->has_ok());
+    ASSERT_TRUE(is_ok(p->request(availability)));
     availability.mutable_availability()->set_availability(v1::AVAILABILITY_ON_DUTY);
-    ASSERT_TRUE(p->request(availability)->has_ok());
+    ASSERT_TRUE(is_ok(p->request(availability)));
 
     v1::ClientMessage skills;
     skills.mutable_skills()->add_skills("swimmer");
-    ASSERT_TRUE(p->request(skills)->has_ok());
+    ASSERT_TRUE(is_ok(p->request(skills)));
 
     const v1::Alert a = create(drowning_json(1));
     auto push = p->next_of(v1::ServerMessage::kAlert);
@@ -33,7 +33,7 @@ TEST_P(EveryMessageType, RoundTrips) {
     EXPECT_EQ(push->alert().alert().title(), "Drowning at Songshan Lake");
     v1::ClientMessage ack;
     ack.mutable_ack()->set_seq(push->alert().seq());
-    ASSERT_TRUE(p->request(ack)->has_ok());
+    ASSERT_TRUE(is_ok(p->request(ack)));
 
     v1::ClientMessage respond;
     respond.mutable_respond()->set_alert_id(a.id());
@@ -42,7 +42,7 @@ TEST_P(EveryMessageType, RoundTrips) {
     ASSERT_TRUE(accepted && accepted->has_ok());
     EXPECT_EQ(accepted->ok().role(), "rescue");
     respond.mutable_respond()->set_kind(v1::RESPONSE_KIND_ON_SCENE);
-    ASSERT_TRUE(p->request(respond)->has_ok());
+    ASSERT_TRUE(is_ok(p->request(respond)));
 
     v1::ClientMessage sighting;
     sighting.mutable_sighting()->set_alert_id(a.id());
@@ -71,7 +71,7 @@ TEST_P(EveryMessageType, RoundTrips) {
     // A token refresh on the open session: same subject works, another subject is refused.
     v1::ClientMessage refresh;
     refresh.mutable_hello()->set_token(volunteer_token("v-1"));
-    ASSERT_TRUE(p->request(refresh)->has_ok());
+    ASSERT_TRUE(is_ok(p->request(refresh)));
     refresh.mutable_hello()->set_token(volunteer_token("v-2"));
     auto refused = p->request(refresh);
     ASSERT_TRUE(refused && refused->has_error());

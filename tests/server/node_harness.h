@@ -202,6 +202,13 @@ class NodeTest : public ::testing::Test {
     std::string dispatcher_;
 };
 
+// A reply that came and is RequestOk; otherwise a failure saying which (no reply at all, or the reply's text).
+inline ::testing::AssertionResult is_ok(const std::optional<v1::ServerMessage>& reply) {
+    if (!reply) return ::testing::AssertionFailure() << "no reply";
+    if (!reply->has_ok()) return ::testing::AssertionFailure() << "not RequestOk: " << reply->DebugString();
+    return ::testing::AssertionSuccess();
+}
+
 inline core::geo::LatLng near_lake(double metres, double bearing) {
     return core::geo::destination(kLake, bearing, metres);
 }

@@ -132,22 +132,41 @@ TEST_F(NodeTest, RestartKeepsAlertsDeliveriesAndTheAuditTrail) {
 
 TEST_F(NodeTest, PushesToAnOfflineVolunteerWaitSurviveARestartAndArriveOnResume) {
     const auto at = near_lake(250, 20);
-    auto p = phone("v-1", at);
-    const std::string epoch = [&] {
-        auto probe = std::make_unique<Phone>(node_->port(), false);
-        return probe->hello(volunteer_token("v-probe"), std::nullopt).epoch();
-    }();
+    auto p = std::make_unique<Phone>(node_->port(), false);
+    const v1::Welcome first = p->hello(volunteer_token("v-1"), at);
+    const std::string epoch = first.epoch();
+    ASSERT_FALSE(epoch.empty());
+    // A first alert, received and acknowledged: the phone has seen seq 1.
+    const v1::Alert seen =
+        create(R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.93,"longitude":113.89},)"
+               R"("title":"Lost dog","area":{"circle":{"center":{"latitude":22.93,"longitude":113.89},)"
+               R"("radiusM":1000}}})");
+    auto push = p->next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(push.has_value());
+    ASSERT_EQ(push->alert().seq(), 1u);
+    v1::ClientMessage ack;
+    ack.mutable_ack()->set_seq(1);
+    ASSERT_TRUE(is_ok(p->request(ack)));
     p->ws().abort();
     p.reset();
-    // The position is still fresh: the phone is offline but the volunteer is still by the lake.
-    const v1::Alert a = create(drowning_json(1));
+    // The phone is offline; its last position is still fresh, so the drowning is sequenced for it (seq 2) and
+    // must wait in the store across the restart.
+    const v1::Alert missed = create(drowning_json(1));
     restart();
-    auto back = std::make_unique<Phone>(node_->port(), false);
-    const v1::Welcome w = back->hello(volunteer_token("v-1"), at, 0, epoch);
-    EXPECT_FALSE(w.recovered()) << "last_seq 0 is a fresh start";
-    auto push = back->next_of(v1::ServerMessage::kAlert);
-    ASSERT_TRUE(push);
-    EXPECT_EQ(push->alert().alert_id(), a.id());
+
+    // Resume from what it acknowledged, with no position: only the stored push can bring the drowning back.
+    Phone back(node_->port(), false);
+    const v1::Welcome w = back.hello(volunteer_token("v-1"), std::nullopt, /*last_seq=*/1, epoch);
+    EXPECT_EQ(w.epoch(), epoch);
+    EXPECT_TRUE(w.recovered());
+    EXPECT_EQ(w.current_seq(), 2u);
+    auto replayed = back.next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(replayed.has_value()) << "the stored push was lost";
+    EXPECT_EQ(replayed->alert().alert_id(), missed.id());
+    EXPECT_EQ(replayed->alert().seq(), 2u) << "replayed with its original seq";
+    for (const auto& m : back.skipped) {
+        EXPECT_FALSE(m.has_alert() && m.alert().alert_id() == seen.id()) << "the acknowledged alert came again";
+    }
 }
 
 }  // namespace

@@ -223,6 +223,8 @@ unsigned http_status(v1::ErrorCode code) {
             return 403;
         case v1::ERROR_CODE_NOT_FOUND:
             return 404;
+        case v1::ERROR_CODE_METHOD_NOT_ALLOWED:
+            return 405;
         case v1::ERROR_CODE_ALERT_CLOSED:
         case v1::ERROR_CODE_CONFLICT:
             return 409;

@@ -2,6 +2,7 @@
 
 #include "api/codec/http_reply.h"
 #include "api/codec/json_codec.h"
+#include "api/codec/result_reply.h"
 #include "api/gateway/feed_session.h"
 #include "api/gateway/volunteer_session.h"
 
@@ -23,56 +24,58 @@ std::variant<Claims, net::HttpResponse> Gateway::authenticate(const std::string&
     return std::move(verified.claims);
 }
 
+namespace {
+
+v1::CallerRole caller_role(Role role) {
+    switch (role) {
+        case Role::kVolunteer:
+            return v1::CALLER_ROLE_VOLUNTEER;
+        case Role::kDispatcher:
+            return v1::CALLER_ROLE_DISPATCHER;
+        case Role::kDevice:
+            return v1::CALLER_ROLE_DEVICE;
+        case Role::kPeer:
+            return v1::CALLER_ROLE_PEER;
+    }
+    return v1::CALLER_ROLE_UNSPECIFIED;
+}
+
+}  // namespace
+
 void Gateway::http(net::HttpRequest request, std::function<void(net::HttpResponse)> respond) {
-    const std::string& path = request.path;
-    if (path == "/healthz") {
-        net::HttpResponse r;
-        r.body = R"({"status":"ok"})";
+    auto segments = path_segments(request.target.empty() ? request.path : request.target);
+    if (!segments) return respond(error_reply(v1::ERROR_CODE_NOT_FOUND, "no such route: " + echo(request.path)));
+    auto match = routes_.match(request.method, *segments);
+    using Status = RouteTable<HttpRoute>::Status;
+    if (match.status == Status::kNoSuchPath) {
+        return respond(error_reply(v1::ERROR_CODE_NOT_FOUND, "no such route: " + echo(request.path)));
+    }
+    if (match.status == Status::kWrongMethod) {
+        net::HttpResponse r =
+            error_reply(v1::ERROR_CODE_METHOD_NOT_ALLOWED,
+                        echo(request.method) + " is not allowed on " + echo(request.path) + "; use " + match.allow);
+        r.headers.emplace_back("Allow", match.allow);
         return respond(std::move(r));
     }
-    if (path == "/readyz") {
-        const bool ready = context_.ready && context_.ready();
-        net::HttpResponse r;
-        r.status = ready ? 200 : 503;
-        r.body = ready ? R"({"status":"ready"})" : R"({"status":"not ready"})";
-        return respond(std::move(r));
-    }
-    if (path == "/metrics") {
-        net::HttpResponse r;
-        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        r.body = context_.render_metrics ? context_.render_metrics() : std::string{};
-        return respond(std::move(r));
-    }
-    if (path.rfind("/v1/", 0) != 0) return respond(error_reply(v1::ERROR_CODE_NOT_FOUND, "no such route: " + path));
+    const HttpRoute& route = *match.value;
+    if (route.local) return respond(route.local());
 
-    HubLink* hub = context_.hub;
-    // POST /v1/devices/{id}/trigger: a device speaks for itself only.
-    constexpr std::string_view kDevices = "/v1/devices/";
-    constexpr std::string_view kTrigger = "/trigger";
-    if (request.method == "POST" && path.rfind(kDevices, 0) == 0 && path.size() > kDevices.size() + kTrigger.size() &&
-        path.compare(path.size() - kTrigger.size(), kTrigger.size(), kTrigger) == 0) {
-        const std::string device_id = path.substr(kDevices.size(), path.size() - kDevices.size() - kTrigger.size());
-        auto who = authenticate(request.bearer_token(), Role::kDevice);
+    Claims caller;
+    if (route.role) {
+        auto who = authenticate(request.bearer_token(), *route.role);
         if (auto* error = std::get_if<net::HttpResponse>(&who)) return respond(std::move(*error));
-        if (std::get<Claims>(who).subject != device_id) {
-            return respond(error_reply(v1::ERROR_CODE_FORBIDDEN_ROLE, "a device may only trigger itself"));
-        }
-        v1::DeviceTrigger trigger;
-        if (!request.body.empty()) {
-            if (auto s = parse_json(request.body, trigger); !s) {
-                return respond(error_reply(v1::ERROR_CODE_MALFORMED_MESSAGE, "body: " + s.error().message));
-            }
-        }
-        if (!trigger.device_id().empty() && trigger.device_id() != device_id) {
-            return respond(error_reply(v1::ERROR_CODE_INVALID_ARGUMENT, "device_id differs from the path"));
-        }
-        hub->device_trigger(device_id, std::move(trigger), std::move(respond));
-        return;
+        caller = std::get<Claims>(std::move(who));
     }
-
-    auto who = authenticate(request.bearer_token(), Role::kDispatcher);
-    if (auto* error = std::get_if<net::HttpResponse>(&who)) return respond(std::move(*error));
-    hub->http_request(std::move(request), std::get<Claims>(std::move(who)), std::move(respond));
+    Decoded decoded = route.decode(CommandInput{request, match.params, caller});
+    if (auto* error = std::get_if<v1::ErrorBody>(&decoded)) {
+        return respond(
+            error_reply(error->code(), error->message(), {error->details().begin(), error->details().end()}));
+    }
+    v1::HubCommand command = std::get<v1::HubCommand>(std::move(decoded));
+    command.mutable_caller()->set_subject(caller.subject);
+    command.mutable_caller()->set_role(caller_role(caller.role));
+    context_.hub->command(std::move(command), [respond = std::move(respond), location = route.location_on_create](
+                                                  v1::HubResult result) { respond(result_reply(result, location)); });
 }
 
 std::variant<std::unique_ptr<net::WsHandler>, net::HttpResponse> Gateway::upgrade(const net::HttpRequest& request) {

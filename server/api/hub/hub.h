@@ -23,10 +23,10 @@
 #include "api/persist/alert_snapshot.h"
 #include "api/skill_catalog.h"
 #include "core/alert/alert_engine.h"
-#include "net/http_message.h"
 #include "net/ws_connection.h"
 #include "store/store.h"
 #include "yihu/v1/cluster.pb.h"
+#include "yihu/v1/commands.pb.h"
 #include "yihu/v1/dispatcher.pb.h"
 #include "yihu/v1/volunteer.pb.h"
 
@@ -48,8 +48,8 @@ struct HubOptions {
     core::Duration standby_interval = std::chrono::milliseconds(200);
 };
 
-// A reply to an HTTP request, given once, after the writes it reports are durable.
-using HttpReply = std::function<void(net::HttpResponse)>;
+// The answer to a command, given once (on the hub thread); a mutation's after the writes it reports are durable.
+using CommandReply = std::function<void(v1::HubResult)>;
 
 // The node's one owner of alert state. Everything that reads or changes the engine, the delivery sequences or the
 // store runs on the hub's own thread, in the order posted, so none of it needs a lock; network threads decode and
@@ -89,9 +89,10 @@ class Hub {
     // in the index as that leader had it, without a session, so the matching is the same as if it had not changed.
     void seed_standby(const std::vector<v1::StandbyVolunteer>& volunteers);
 
-    // --- Dispatchers (hub thread) ---
-    void http_request(const net::HttpRequest& request, const Claims& caller, HttpReply reply);
-    void device_trigger(const std::string& device_id, const v1::DeviceTrigger& trigger, HttpReply reply);
+    // --- Commands (hub thread): typed, authenticated and validated by a gateway (commands.proto) ---
+    void execute(const v1::HubCommand& command, CommandReply reply);
+
+    // --- Dispatchers' live feeds (hub thread) ---
     void feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
                    const v1::LiveFeedSubscribe& subscribe);
     void feed_subscribe(std::uint64_t feed_id, const v1::LiveFeedSubscribe& subscribe);
@@ -157,10 +158,27 @@ class Hub {
     void resume(core::VolunteerId v, const v1::Hello& hello, bool& recovered);
     void acknowledge(core::VolunteerId v, const Session& s, std::uint64_t request_id, std::uint64_t seq);
 
-    // Dispatcher API (hub_dispatch.cpp).
-    net::HttpResponse create_alert(const net::HttpRequest& request, const Claims& caller, bool& deferred,
-                                   HttpReply& reply);
-    net::HttpResponse alert_detail(const core::Alert& alert) const;
+    // Commands (hub_commands*.cpp): one handler per HubCommand case. An error result is given at once; a mutation's
+    // result after the commit (its writes are in batch_), replaced by UNAVAILABLE if the commit fails.
+    struct Outcome {
+        v1::HubResult result;
+        bool after_commit = false;
+    };
+    Outcome run(const v1::HubCommand& command);
+    Outcome on(const v1::CreateAlert& c, const v1::Caller& caller);
+    Outcome on(const v1::UpdateAlert& c, const v1::Caller& caller);
+    Outcome on(const v1::CloseAlert& c, const v1::Caller& caller);
+    Outcome on(const v1::ConfirmSighting& c, const v1::Caller& caller);
+    Outcome on(const v1::GetAlert& c, const v1::Caller& caller);
+    Outcome on(const v1::ListAlerts& c, const v1::Caller& caller);
+    Outcome on(const v1::ListRecipients& c, const v1::Caller& caller);
+    Outcome on(const v1::ListResponses& c, const v1::Caller& caller);
+    Outcome on(const v1::ListAudit& c, const v1::Caller& caller);
+    Outcome on(const v1::PutDevice& c, const v1::Caller& caller);
+    Outcome on(const v1::ListDevices& c, const v1::Caller& caller);
+    Outcome on(const v1::TriggerDevice& c, const v1::Caller& caller);
+    // The alert as a dispatcher sees it (not redacted), as a mutation's result to give after the commit.
+    Outcome committed_alert(core::AlertNumber number, bool created = false) const;
     void fill_detail(const core::Alert& alert, v1::AlertDetail* out) const;
     void fill_alert(const core::Alert& alert, bool for_volunteer, v1::Alert* out) const;
     const AlertExtras& extras(core::AlertNumber number) const;

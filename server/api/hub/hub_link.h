@@ -16,8 +16,8 @@ class HubLink {
     virtual void volunteer_hello(Hub::Session session, Claims claims, v1::Hello hello, std::uint64_t request_id) = 0;
     virtual void volunteer_message(Hub::Session session, std::string subject, v1::ClientMessage message) = 0;
     virtual void volunteer_closed(std::string subject, std::uint64_t session_id) = 0;
-    virtual void http_request(net::HttpRequest request, Claims caller, HttpReply reply) = 0;
-    virtual void device_trigger(std::string device_id, v1::DeviceTrigger trigger, HttpReply reply) = 0;
+    // A typed command from a gateway route; `reply` is called once, on whichever thread the answer arrives.
+    virtual void command(v1::HubCommand command, CommandReply reply) = 0;
     virtual void feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
                            v1::LiveFeedSubscribe subscribe) = 0;
     virtual void feed_subscribe(std::uint64_t feed_id, v1::LiveFeedSubscribe subscribe) = 0;
@@ -40,14 +40,10 @@ class LocalHubLink final : public HubLink {
     void volunteer_closed(std::string subject, std::uint64_t session_id) override {
         hub_.post([h = &hub_, subject = std::move(subject), session_id] { h->volunteer_closed(subject, session_id); });
     }
-    void http_request(net::HttpRequest request, Claims caller, HttpReply reply) override {
-        hub_.post([h = &hub_, request = std::move(request), caller = std::move(caller), reply = std::move(reply)] {
-            h->http_request(request, caller, reply);
+    void command(v1::HubCommand command, CommandReply reply) override {
+        hub_.post([h = &hub_, command = std::move(command), reply = std::move(reply)]() mutable {
+            h->execute(command, std::move(reply));
         });
-    }
-    void device_trigger(std::string device_id, v1::DeviceTrigger trigger, HttpReply reply) override {
-        hub_.post([h = &hub_, device_id = std::move(device_id), trigger = std::move(trigger),
-                   reply = std::move(reply)] { h->device_trigger(device_id, trigger, reply); });
     }
     void feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
                    v1::LiveFeedSubscribe subscribe) override {

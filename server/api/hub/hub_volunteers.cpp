@@ -103,6 +103,13 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
         default:
             break;
     }
+    // Welcome first, then what was missed, then anything new: replies are after-commit actions, which run before
+    // the batch's pushes are sent, and the replayed and fresh pushes are queued in seq order. What was missed is
+    // settled before the Hello's position counts, so an alert that position calls for now is pushed once, as new,
+    // and not a second time as an open alert to re-send.
+    const std::uint64_t current_seq = ledger_.cursor(v).last_seq;
+    bool recovered = false;
+    resume(v, hello, recovered);
     if (hello.has_position()) {
         auto p = from_proto(hello.position().location());
         if (p && hello.position().accuracy_m() >= 0) {
@@ -114,11 +121,6 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
     state.profile = profile;
     state.known = true;
 
-    // Welcome first, then what was missed, then anything new: replies are after-commit actions, which run before
-    // the batch's pushes are sent, and the replayed and fresh pushes are queued in seq order.
-    const std::uint64_t current_seq = ledger_.cursor(v).last_seq;
-    bool recovered = false;
-    resume(v, hello, recovered);
     v1::ServerMessage welcome;
     auto* w = welcome.mutable_welcome();
     w->set_volunteer_id(claims.subject);

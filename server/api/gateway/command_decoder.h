@@ -1,0 +1,50 @@
+#pragma once
+
+#include <variant>
+
+#include "api/auth/token.h"
+#include "api/gateway/route_table.h"
+#include "net/http_message.h"
+#include "yihu/v1/commands.pb.h"
+#include "yihu/v1/dispatcher.pb.h"
+
+namespace yihu::api {
+
+// What a route makes of an authenticated request: the typed command for the hub, or the error to answer at once.
+// Decoding runs on the I/O thread that read the request and does every check that needs no hub state: JSON bodies
+// (unknown fields refused), path ids, query parameters, coordinates, areas, texts and links. The command's caller
+// is set by the gateway, not here.
+using Decoded = std::variant<v1::HubCommand, v1::ErrorBody>;
+
+struct CommandInput {
+    const net::HttpRequest& http;
+    const PathParams& params;
+    const Claims& caller;
+};
+
+// One decoder per hub route (docs/api.md lists them).
+Decoded decode_create_alert(const CommandInput& in);      // POST  /v1/alerts
+Decoded decode_list_alerts(const CommandInput& in);       // GET   /v1/alerts
+Decoded decode_get_alert(const CommandInput& in);         // GET   /v1/alerts/{id}
+Decoded decode_update_alert(const CommandInput& in);      // PATCH /v1/alerts/{id}
+Decoded decode_resolve_alert(const CommandInput& in);     // POST  /v1/alerts/{id}:resolve
+Decoded decode_cancel_alert(const CommandInput& in);      // POST  /v1/alerts/{id}:cancel
+Decoded decode_list_recipients(const CommandInput& in);   // GET   /v1/alerts/{id}/recipients
+Decoded decode_list_responses(const CommandInput& in);    // GET   /v1/alerts/{id}/responses
+Decoded decode_list_audit(const CommandInput& in);        // GET   /v1/alerts/{id}/audit
+Decoded decode_confirm_sighting(const CommandInput& in);  // POST  /v1/alerts/{id}/sightings/{n}:confirm
+Decoded decode_list_devices(const CommandInput& in);      // GET   /v1/devices
+Decoded decode_put_device(const CommandInput& in);        // PUT   /v1/devices/{id}
+Decoded decode_trigger_device(const CommandInput& in);    // POST  /v1/devices/{id}/trigger (device token)
+
+// The longest id accepted in a path (alert, device), bytes.
+inline constexpr std::size_t kMaxPathId = 128;
+
+// Well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF) without C0 or C1 control characters:
+// what a protobuf string field takes and a log line can show.
+bool printable_utf8(std::string_view text);
+// Client text to quote in an error message: itself if printable UTF-8 of at most kMaxPathId bytes, else a
+// placeholder (an ErrorBody must stay valid UTF-8, whatever the request held).
+std::string echo(std::string_view text);
+
+}  // namespace yihu::api
