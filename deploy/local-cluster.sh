@@ -70,7 +70,7 @@ for i in $(seq "$NODES"); do
     echo "local-cluster: node-$i on 127.0.0.1:$node_port (log $DIR/node-$i.log)"
 done
 
-sed -e "s|@BIND@|127.0.0.1:$PORT|" -e "/@SERVERS@/{
+sed -e "s|@BIND@|127.0.0.1:$PORT|" -e "s|@ERRORS@|$PWD/deploy/errors|" -e "/@SERVERS@/{
 r /dev/stdin
 d
 }" deploy/haproxy.cfg <<<"$servers" >"$DIR/haproxy.cfg"

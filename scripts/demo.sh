@@ -8,6 +8,9 @@
 # or point BUILD_DIR at another build directory. PORT is the server's port (default 8080).
 # CLUSTER=1 tells the same story against a cluster (deploy/local-cluster.sh: redis-server with AOF, 3 nodes, haproxy
 # on PORT): the phones and the dispatcher reach the nodes through haproxy, and the leader runs the matching.
+# DEMO_CHECK=1 (CTest) also checks the run and exits non-zero if it failed: some phone got the close notice, no
+# phone gave up, the volunteers exited 0, the server exited 0 on SIGTERM (single node), and no server log holds a
+# sanitizer report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -123,7 +126,7 @@ if [[ ${CLUSTER:-0} == 1 ]]; then
     BUILD_DIR=$BUILD_DIR deploy/local-cluster.sh --port "$PORT" --dir "$DATA" >"$SERVER_LOG" 2>&1 &
 else
     say "Starting yihu-server on 127.0.0.1:$PORT (its log: $SERVER_LOG)"
-    "$SERVER" --port "$PORT" --data-dir "$DATA" >"$SERVER_LOG" 2>&1 &
+    "$SERVER" --port "$PORT" --data-dir "$DATA" --web.root clients/web >"$SERVER_LOG" 2>&1 &
 fi
 server_pid=$!
 pids+=("$server_pid")
@@ -141,6 +144,15 @@ if [[ ${CLUSTER:-0} == 1 ]]; then
     echo "cluster is up (the shared token secret in $DATA/token-secret)"
 else
     echo "server is up (data in $DATA, a fresh token secret in $DATA/token-secret)"
+fi
+# The dispatcher's console (docs/console.md), served by the node: a link that signs in with a fresh token.
+# CONSOLE_WAIT=SECONDS pauses here so that there is time to open it before the alert is raised.
+if [[ ${CLUSTER:-0} != 1 && -x $BUILD_DIR/clients/yihu-token ]]; then
+    CONSOLE_TOKEN=$("$BUILD_DIR/clients/yihu-token" --role dispatcher --subject console-1 --ttl 12h --data-dir "$DATA")
+    say "The dispatcher's console: open this link in a browser (the token in it signs you in)"
+    echo "  http://127.0.0.1:$PORT/console/#token=$CONSOLE_TOKEN"
+    echo "  or open http://127.0.0.1:$PORT/console/ and paste the dispatcher token: $CONSOLE_TOKEN"
+    [[ -n ${CONSOLE_WAIT:-} ]] && pause "$CONSOLE_WAIT"
 fi
 
 say "Starting $VOLUNTEERS simulated volunteers within 3 km of Songshan Lake ($LAKE_LAT,$LAKE_LON)"
@@ -175,12 +187,35 @@ dispatch resolve "$ALERT_ID" --found --message "Rescued. Thank you all."
 pause 2
 
 say "Stopping the console and the volunteers (their summary follows)"
+volunteers_status=0
 for ((i = ${#pids[@]} - 1; i >= 1; i--)); do
     kill -TERM "${pids[i]}" 2>/dev/null || true
-    wait "${pids[i]}" 2>/dev/null || true
+    status=0
+    wait "${pids[i]}" 2>/dev/null || status=$?
+    ((i == 1)) && volunteers_status=$status
 done
 pids=("$server_pid")
 sleep 0.3
+
+check_failed=0
+if [[ ${DEMO_CHECK:-0} == 1 ]]; then
+    check() { echo "demo check: $*" >&2; check_failed=1; }
+    grep -Eq "closed notices +[1-9]" "$WORK/volunteers.log" || check "no phone got the close notice"
+    if grep -Eq "gave up [1-9]" "$WORK/volunteers.log"; then check "some phone gave up"; fi
+    ((volunteers_status == 0)) || check "yihu-volunteer exited with $volunteers_status"
+    kill -TERM "$server_pid" 2>/dev/null || true
+    server_status=0
+    wait "$server_pid" 2>/dev/null || server_status=$?
+    pids=()
+    if [[ ${CLUSTER:-0} != 1 ]] && ((server_status != 0)); then check "yihu-server exited with $server_status"; fi
+    for log in "$SERVER_LOG" "$DATA"/node-*.log; do
+        [[ -f $log ]] || continue
+        if grep -Eq "ERROR: (Address|Leak|Thread)Sanitizer|runtime error:" "$log"; then
+            check "sanitizer report in $log:"
+            grep -E -m 5 "ERROR: (Address|Leak|Thread)Sanitizer|runtime error:" "$log" >&2
+        fi
+    done
+fi
 
 say "What happened"
 cat <<EOF
@@ -198,3 +233,18 @@ cat <<EOF
 Logs: server $SERVER_LOG, volunteers $WORK/volunteers.log, feed $WORK/feed.log
 Try it yourself: $BUILD_DIR/clients/yihu-dispatch --help, $BUILD_DIR/clients/yihu-volunteer --help
 EOF
+
+if ((check_failed)); then
+    echo "demo check: FAILED" >&2
+    exit 1
+fi
+
+# HOLD=1 (./scripts/run.sh): the node stays up, with the phones back, for raising alerts from the console by hand.
+if [[ ${HOLD:-0} == 1 && ${CLUSTER:-0} != 1 && -n ${CONSOLE_TOKEN:-} ]]; then
+    say "The node keeps running with $VOLUNTEERS phones: raise your own alert by clicking the console's map. Ctrl-C stops it all."
+    echo "  http://127.0.0.1:$PORT/console/#token=$CONSOLE_TOKEN"
+    start volunteers "$VOLUNTEER" --port "$PORT" --data-dir "$DATA" --count "$VOLUNTEERS" \
+        --center "$LAKE_LAT,$LAKE_LON" --radius-m 3000 --skill-mix water_rescue:0.1,swimmer:0.1 \
+        --accept-probability 0.35 --walk-m-per-s 1.4 --position-interval 5s --seed "${SEED:-7}"
+    wait "$server_pid"
+fi

@@ -23,6 +23,8 @@ void LocalRedis::start() {
     } else {
         argv.insert(argv.end(), {"--appendonly", "no"});
     }
+    // Fault tests freeze it with DEBUG SLEEP, from redis-cli on loopback ("local" allows nothing from elsewhere).
+    argv.insert(argv.end(), {"--enable-debug-command", "local"});
     process_ = ChildProcess(argv, options_.dir / "redis.log");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {

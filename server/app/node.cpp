@@ -7,6 +7,7 @@
 
 #include "api/codec/http_reply.h"
 #include "api/gateway/gateway.h"
+#include "api/gateway/static_routes.h"
 #include "api/hub/hub_link.h"
 #include "app/node_metrics.h"
 #include "cluster/cluster_member.h"
@@ -28,6 +29,7 @@ struct Node::Parts {
     std::unique_ptr<api::HubLink> link;
     std::unique_ptr<cluster::ClusterMember> member;  // cluster mode (redis.url set): the hub runs on the leader
     api::GatewayContext context;
+    std::unique_ptr<api::StaticRoutes> static_routes;
     std::unique_ptr<api::Gateway> gateway;
     asio::io_context io;
     std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -97,6 +99,9 @@ core::Status Node::start() {
     p.context.token_secret = p.secret;
     p.context.clock = system_now;
     p.context.ws_message_limit = c.limits.ws_message_limit;
+    p.static_routes = std::make_unique<api::StaticRoutes>(
+        api::StaticRoutes::Options{.root = c.web.root, .leaflet_dir = c.web.leaflet_dir, .tile_url = c.web.tile_url});
+    p.context.static_routes = p.static_routes.get();
     p.gateway = std::make_unique<api::Gateway>(p.context);
 
     net::ServerOptions server;

@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <future>
 
@@ -18,9 +19,11 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-// KEYS: lease, term. ARGV: holder, ttl ms. Replies the new lease value, or nil when someone holds it.
+// KEYS: lease, term. ARGV: holder, ttl ms. Replies the new lease value, or (when someone holds it) the ms until
+// the holder's lease expires unless renewed.
 constexpr const char* kAcquire = R"lua(
-if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+local left = redis.call('PTTL', KEYS[1])
+if left ~= -2 then return left end
 local term = redis.call('INCR', KEYS[2])
 local value = ARGV[1] .. '#' .. term
 redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
@@ -49,6 +52,7 @@ std::uint64_t term_of(const std::string& value) {
 struct LeaderLease::Impl : std::enable_shared_from_this<Impl> {
     Impl(asio::io_context& io, redis::AsyncConnection& r, ClusterKeys k, Options o, Acquired a, Lost l)
         : strand(asio::make_strand(io)),
+          expiry_timer(strand),
           redis(r),
           keys(std::move(k)),
           options(std::move(o)),
@@ -56,6 +60,7 @@ struct LeaderLease::Impl : std::enable_shared_from_this<Impl> {
           on_lost(std::move(l)) {}
 
     asio::strand<asio::io_context::executor_type> strand;
+    asio::steady_timer expiry_timer;  // a held lease's expiry: try again then, not at the next tick
     std::shared_ptr<RepeatingTimer> ticker;
     redis::AsyncConnection& redis;
     ClusterKeys keys;
@@ -108,10 +113,14 @@ struct LeaderLease::Impl : std::enable_shared_from_this<Impl> {
             {"EVAL", kAcquire, "2", keys.lease(), keys.term(), options.holder, std::to_string(options.ttl.count())},
             [self = shared_from_this(), asked_at](const redisReply* reply) {
                 std::optional<std::string> got;
+                std::optional<long long> left_ms;  // someone holds it: ms until it expires unless renewed
                 if (reply != nullptr && reply->type == REDIS_REPLY_STRING) got = std::string(redis::text(reply));
-                asio::post(self->strand, [self, got = std::move(got), asked_at] {
+                if (reply != nullptr && reply->type == REDIS_REPLY_INTEGER) left_ms = reply->integer;
+                asio::post(self->strand, [self, got = std::move(got), left_ms, asked_at] {
                     self->in_flight = false;
-                    if (!got || !self->running) return;
+                    if (!self->running) return;
+                    if (left_ms) self->retry_at_expiry(*left_ms, asked_at);
+                    if (!got) return;
                     self->value = *got;
                     self->renewed_at = asked_at;  // the TTL started no earlier than the request
                     self->held = true;
@@ -119,6 +128,17 @@ struct LeaderLease::Impl : std::enable_shared_from_this<Impl> {
                     self->on_acquired(term_of(self->value), self->value);
                 });
             });
+    }
+
+    // Another node holds the lease: ask again the moment it would expire (a dead holder's successor starts then,
+    // not up to a tick later). A holder that renews meanwhile just answers with its new expiry.
+    void retry_at_expiry(long long left_ms, SteadyClock::time_point asked_at) {
+        if (left_ms < 0 || left_ms > options.ttl.count()) return;  // no expiry (-1), or not a lease of ours: ticks
+        expiry_timer.expires_at(asked_at + std::chrono::milliseconds(left_ms + 1));
+        expiry_timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (ec || !self->running || !self->value.empty() || self->in_flight) return;
+            self->try_acquire();
+        });
     }
 
     void renew() {
@@ -167,6 +187,7 @@ void LeaderLease::stop() {
     asio::post(impl_->strand, [impl = impl_, released] {
         impl->running = false;
         if (impl->ticker) impl->ticker->stop();
+        impl->expiry_timer.cancel();
         impl->release([released](const redisReply*) { released->set_value(); });
     });
     done.wait_for(std::chrono::seconds(1));

@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
+#include <random>
 #include <unordered_map>
 
 #include "api/codec/hub_result.h"
@@ -21,20 +22,28 @@ namespace {
 constexpr std::uint16_t kServiceRestart = 1012;  // RFC 6455 registry: reconnect, the service restarted
 constexpr std::uint16_t kTryAgainLater = 1013;
 
+// One Retry-After (the reply writes one header), 1 to 3 s drawn at random: dispatchers told to retry at the same
+// moment do not all come back in the same second.
 v1::HubResult unavailable(std::string message) {
     v1::HubResult r = api::error_result(v1::ERROR_CODE_UNAVAILABLE, std::move(message));
-    r.set_retry_after_s(2);
+    thread_local std::mt19937 random(std::random_device{}());
+    r.set_retry_after_s(std::uniform_int_distribution<std::uint32_t>(1, 3)(random));
     return r;
 }
 }  // namespace
 
 struct Relay::Impl : std::enable_shared_from_this<Impl> {
     Impl(asio::io_context& io, Options o, redis::AsyncConnection& p)
-        : options(std::move(o)), publisher(p), strand(asio::make_strand(io)) {
+        : options(std::move(o)), publisher(p), strand(asio::make_strand(io)) {}
+
+    // Separate from the constructor: the subscriber's state handler holds a weak pointer to this.
+    void make_subscriber(asio::io_context& io) {
         redis::AsyncConnection::Options sub;
         sub.address = options.address;
         sub.name = "redis relay";
-        subscriber = std::make_unique<redis::AsyncConnection>(io, sub, [](bool) {});
+        subscriber = std::make_unique<redis::AsyncConnection>(io, sub, [weak = weak_from_this()](bool up) {
+            if (auto self = weak.lock()) self->on_subscription(up);
+        });
     }
 
     Options options;
@@ -54,6 +63,8 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     std::uint64_t leader_term = 0;
     bool leader_ready = false;
     SteadyClock::time_point leader_heard{};
+    // The last message on this node's channel, or the moment the subscription was (re)confirmed: a fresh
+    // subscription has had no chance to hear the probe yet, so its silence counts from then.
     SteadyClock::time_point own_channel_heard{};
     bool running = false;
     mutable std::mutex standby_mutex;  // apart from `mutex`: frames must not wait for a standby batch
@@ -173,6 +184,47 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
+    // The subscription confirmed (up) or lost (down). Pub/sub is at-most-once: while it is down, frames, closes and
+    // answers published to this node are lost. So on a loss every relayed socket is closed with 1012 (the phone
+    // reconnects and resumes from the store, where every push waits; a request without its reply is asked again),
+    // and every pending call gets its one answer now, 503, instead of an answer that can no longer arrive.
+    void on_subscription(bool up) {
+        if (up) {
+            {
+                std::lock_guard lock(mutex);
+                own_channel_heard = SteadyClock::now();
+            }
+            probe();
+            return;
+        }
+        std::map<std::uint64_t, std::shared_ptr<net::WsConnection>> lost_sockets;
+        std::map<std::uint64_t, Call> lost_calls;
+        {
+            std::lock_guard lock(mutex);
+            if (!running) return;
+            lost_sockets.swap(sockets);
+            lost_calls.swap(calls);
+        }
+        if (!lost_sockets.empty() || !lost_calls.empty()) {
+            spdlog::warn("cluster: lost the subscription to this node's channel; closing {} sockets, {} calls get 503",
+                         lost_sockets.size(), lost_calls.size());
+        }
+        for (auto& [id, socket] : lost_sockets) {
+            socket->close(kServiceRestart, "this node lost the cluster bus; reconnect and resume");
+        }
+        for (auto& [id, call] : lost_calls) {
+            call.reply(
+                unavailable("this node lost the cluster bus before the answer came; retry (with the same "
+                            "Idempotency-Key)"));
+        }
+    }
+
+    void probe() {
+        v1::ToNode probe;
+        probe.set_target_incarnation(options.incarnation);
+        publisher.command({"PUBLISH", options.keys.node_channel(options.node_id), probe.SerializeAsString()});
+    }
+
     void on_heartbeat(const v1::LeaderHeartbeat& hb) {
         std::vector<std::shared_ptr<net::WsConnection>> to_close;
         {
@@ -193,16 +245,23 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     }
 
     // Every second: expire unanswered calls, and probe our own channel (a subscriber can go deaf without the TCP
-    // connection failing; hiredis has no timeouts of its own).
+    // connection failing; hiredis has no timeouts of its own). A call's answer can only come from a leader that is
+    // alive, and a live leader heartbeats every second: once it has been silent for `leader_silence`, the calls it
+    // holds get 503 then rather than at their `call_timeout`.
     void tick() {
         std::vector<api::CommandReply> expired;
+        std::vector<api::CommandReply> orphaned;
         bool deaf = false;
         {
             std::lock_guard lock(mutex);
             if (!running) return;
             const auto now = SteadyClock::now();
+            const bool leader_silent = now - leader_heard > options.leader_silence;
             for (auto it = calls.begin(); it != calls.end();) {
-                if (it->second.deadline <= now) {
+                if (leader_silent) {
+                    orphaned.push_back(std::move(it->second.reply));
+                    it = calls.erase(it);
+                } else if (it->second.deadline <= now) {
                     expired.push_back(std::move(it->second.reply));
                     it = calls.erase(it);
                 } else {
@@ -215,11 +274,14 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
         for (auto& reply : expired) {
             reply(unavailable("the cluster leader did not answer in time; retry (with the same idempotency key)"));
         }
+        for (auto& reply : orphaned) {
+            reply(
+                unavailable("the cluster leader went silent before answering; retry (with the same "
+                            "Idempotency-Key)"));
+        }
         if (deaf) subscriber->reset("heard nothing on the node channel, not even its own probe");
         prune_standby();
-        v1::ToNode probe;
-        probe.set_target_incarnation(options.incarnation);
-        publisher.command({"PUBLISH", options.keys.node_channel(options.node_id), probe.SerializeAsString()});
+        probe();
         v1::ToLeader alive = envelope();
         alive.mutable_alive();
         to_leader(alive, {});
@@ -266,7 +328,9 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
 };
 
 Relay::Relay(asio::io_context& io, Options options, redis::AsyncConnection& publisher)
-    : impl_(std::make_shared<Impl>(io, std::move(options), publisher)) {}
+    : impl_(std::make_shared<Impl>(io, std::move(options), publisher)) {
+    impl_->make_subscriber(io);
+}
 
 Relay::~Relay() {
     stop();

@@ -29,7 +29,12 @@ namespace yihu::cluster {
 //   so phones do not hammer a cluster that cannot serve them.
 // - A leader with a new term: every relayed socket is closed with 1012 (service restart); the phones reconnect and
 //   resume from the store, which the new leader serves.
-// - A command unanswered after `call_timeout`: UNAVAILABLE (503); an idempotency key makes a retried create safe.
+// - The relay's own subscription lost (pub/sub is at-most-once: what was published to it meanwhile is gone): every
+//   relayed socket is closed with 1012 and every pending command answered UNAVAILABLE (503) at once. A fresh
+//   subscription counts its silence from its confirmation, so it is never judged deaf before it could hear its
+//   own probe.
+// - A command unanswered when the leader has been silent for `leader_silence`, or after `call_timeout`:
+//   UNAVAILABLE (503, one Retry-After of 1-3 s); an idempotency key makes a retried create safe.
 class Relay final : public api::HubLink {
   public:
     struct Options {

@@ -70,6 +70,13 @@ struct RedisConfig {
     std::chrono::milliseconds lease_ttl = std::chrono::seconds{5};
 };
 
+// The pages the node serves itself (api/gateway/static_routes.h): the console, the volunteer app, the JS library.
+struct WebConfig {
+    std::filesystem::path root;  // the repository's clients/web; empty: no pages
+    std::filesystem::path leaflet_dir = "/usr/share/javascript/leaflet";  // Debian's libjs-leaflet
+    std::string tile_url;  // the base map's tile URL template ({z}/{x}/{y}); empty: a plain grid, fully offline
+};
+
 struct DemoConfig {
     int volunteers = 0;
 };
@@ -94,6 +101,7 @@ struct Config {
     LogConfig log;
     RedisConfig redis;
     DemoConfig demo;
+    WebConfig web;
     std::vector<DeviceConfig> devices;
 };
 

@@ -231,6 +231,16 @@ std::vector<Setting> make_settings() {
         "redis", "lease_ttl", "a dead cluster leader is replaced within this (at least 1s)",
         [](auto& c) -> auto& { return c.redis.lease_ttl; }));
 
+    s.push_back(text(
+        "web", "root", "PATH", "directory of the console and volunteer app (clients/web; empty: none)",
+        [](auto& c) -> auto& { return c.web.root; }));
+    s.push_back(text(
+        "web", "leaflet_dir", "PATH", "Leaflet's files, served as /vendor/leaflet/",
+        [](auto& c) -> auto& { return c.web.leaflet_dir; }));
+    s.push_back(text(
+        "web", "tile_url", "URL", "the console's map tiles, {z}/{x}/{y} template (empty: a plain grid)",
+        [](auto& c) -> auto& { return c.web.tile_url; }));
+
     s.push_back(integer(
         "demo", "volunteers", "simulated volunteers to start with (0: none)", 0, 1'000'000,
         [](auto& c) -> auto& { return c.demo.volunteers; }));
@@ -245,8 +255,8 @@ const std::vector<Setting>& settings() {
 }
 
 const std::vector<std::string_view>& config_sections() {
-    static const std::vector<std::string_view> kSections = {"server", "store", "auth", "limits",      "delivery",
-                                                            "log",    "redis", "demo", kDeviceSection};
+    static const std::vector<std::string_view> kSections = {"server", "store", "auth", "limits", "delivery",
+                                                            "log",    "redis", "web",  "demo",   kDeviceSection};
     return kSections;
 }
 

@@ -318,8 +318,9 @@ TEST_F(RealHub, CommandsAndQueriesAnswerWithTheDocumentedStatuses) {
     EXPECT_EQ(r.status, 409u);
     EXPECT_EQ(error_of(r).details().at("current_version"), "1");
     EXPECT_EQ(send("PATCH", "/v1/alerts/" + a.id(), R"({"description":"x"})").status, 200u);
-    EXPECT_EQ(send("POST", "/v1/alerts/" + a.id() + "/sightings/5:confirm").status, 400u)
-        << "the engine's INVALID_ARGUMENT for a sighting the alert does not have";
+    r = send("POST", "/v1/alerts/" + a.id() + "/sightings/5:confirm");
+    EXPECT_EQ(r.status, 404u) << "a sighting the alert does not have: " << r.body;
+    EXPECT_EQ(error_of(r).code(), v1::ERROR_CODE_NOT_FOUND);
     EXPECT_EQ(send("POST", "/v1/alerts/" + a.id() + "/sightings/x:confirm").status, 404u);
     EXPECT_EQ(send("GET", "/v1/alerts/" + a.id() + "/audit?pageSize=1").status, 200u);
     EXPECT_EQ(send("GET", "/v1/alerts/" + a.id() + "/recipients").status, 200u);

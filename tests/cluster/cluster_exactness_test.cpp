@@ -72,21 +72,28 @@ struct Outcome {
 
 // Reads every phone until it has been quiet for 60 ms (acking pushes), recording what each received. Callers first
 // wait long enough for the pushes of what they did to have been sent, even on a loaded machine.
+// Reads what each phone received up to now. A Ping is the barrier: the hub answers it after every step it took
+// before (the dispatcher's calls returned only after their steps), so every push those steps made arrives before
+// the Pong, and nothing is left to chance or to a sleep.
 void drain(std::vector<std::unique_ptr<Phone>>& phones, const Scenario& s, std::map<std::string, std::string>& titles,
            Outcome& out, std::map<std::string, std::set<std::tuple<std::string, std::uint64_t, int>>>& seen) {
     for (std::size_t i = 0; i < phones.size(); ++i) {
         const std::string& who = s.volunteers[i].id;
-        while (auto m = phones[i]->next(60ms)) {
-            const std::optional<api::PushRef> push = api::push_ref(*m);
+        v1::ClientMessage ping;
+        ping.mutable_ping();
+        auto pong = phones[i]->request(ping);
+        EXPECT_TRUE(pong.has_value() && pong->has_pong()) << who << " did not answer the barrier ping";
+        for (const v1::ServerMessage& m : std::exchange(phones[i]->skipped, {})) {
+            const std::optional<api::PushRef> push = api::push_ref(m);
             if (!push) continue;
-            if (m->has_alert()) titles[push->alert_id] = m->alert().alert().title();
+            if (m.has_alert()) titles[push->alert_id] = m.alert().alert().title();
             const std::string& title = titles[push->alert_id];
-            if (m->has_alert()) out.alerted[title].insert(who);
-            if (m->has_alert_closed()) out.closed[title].insert(who);
-            if (m->has_stand_down()) out.stood_down[title].insert(who);
-            if (m->has_alert_update()) out.updated[title].insert(who);
+            if (m.has_alert()) out.alerted[title].insert(who);
+            if (m.has_alert_closed()) out.closed[title].insert(who);
+            if (m.has_stand_down()) out.stood_down[title].insert(who);
+            if (m.has_alert_update()) out.updated[title].insert(who);
             phones[i]->ack(push->seq);
-            if (!seen[who].insert({push->alert_id, push->alert_version, static_cast<int>(m->body_case())}).second) {
+            if (!seen[who].insert({push->alert_id, push->alert_version, static_cast<int>(m.body_case())}).second) {
                 ++out.duplicate_pushes;
             }
         }
@@ -114,7 +121,6 @@ class ClusterExactness : public ClusterTest {
             ids.push_back(created.id());
             titles[created.id()] = a.title;
         }
-        std::this_thread::sleep_for(1000ms);
         drain(phones, s, titles, out, seen);
         // The first `wanted` recipients (by id) of each alert accept it, which fills it: the others stand down.
         // Then the dispatcher edits every alert: an update to each recipient still involved.
@@ -131,19 +137,16 @@ class ClusterExactness : public ClusterTest {
                 }
             }
         }
-        std::this_thread::sleep_for(800ms);
         drain(phones, s, titles, out, seen);
         for (const std::string& id : ids) {
             auto r = call(dispatcher_port, "PATCH", "/v1/alerts/" + id, R"({"description":"last seen by the pier"})");
             EXPECT_EQ(r.status, 200u) << r.body;
         }
-        std::this_thread::sleep_for(1000ms);
         drain(phones, s, titles, out, seen);
         for (const std::string& id : ids) {
             auto r = call(dispatcher_port, "POST", "/v1/alerts/" + id + ":resolve", R"({"found":true})");
             EXPECT_EQ(r.status, 200u) << r.body;
         }
-        std::this_thread::sleep_for(1000ms);
         drain(phones, s, titles, out, seen);
         return out;
     }
@@ -158,7 +161,8 @@ TEST_F(ClusterExactness, ThreeNodesNotifyExactlyWhomOneNodeWouldEachOnce) {
     start_node(0, false);
     ASSERT_TRUE(wait_ready(0, 20s));
     const Outcome single = run(scenario, {port(0)}, port(0));
-    nodes_[0].process.stop();
+    EXPECT_EQ(nodes_[0].process.stop(), 0) << "the reference node stops cleanly";
+    EXPECT_EQ(sanitizer_report(nodes_[0].log), "") << "the reference node's log has a sanitizer report";
 
     // Three nodes through Redis; phones on all three, the dispatcher on one that may or may not lead.
     nodes_.clear();
@@ -241,14 +245,15 @@ TEST_F(ClusterExactness, PhoneReconnectingToAnotherNodeRecoversWhatItMissed) {
         ASSERT_TRUE(first);
         last_seq = first->alert().seq();
         p->ack(last_seq);
-        std::this_thread::sleep_for(200ms);
-    }  // the phone goes away (a tunnel, a flat battery)
-    std::this_thread::sleep_for(200ms);
+        v1::ClientMessage ping;
+        ping.mutable_ping();
+        auto pong = p->request(ping);  // answered after the ack before it: the ack has been applied
+        ASSERT_TRUE(pong.has_value() && pong->has_pong());
+    }  // the phone goes away (a tunnel, a flat battery); online or not, the next push waits in its history
     auto r = call(port(1), "POST", "/v1/alerts", drowning_json(1));
     ASSERT_EQ(r.status, 201u) << r.body;
     v1::Alert missed_alert;
-    ASSERT_TRUE(api::parse_json(r.body, missed_alert).ok());
-    std::this_thread::sleep_for(300ms);
+    ASSERT_TRUE(api::parse_json(r.body, missed_alert).ok());  // the 201 came after the push was stored
 
     auto back = std::make_unique<Phone>(port(2), false);
     const v1::Welcome w = back->hello(mint(kClusterSecret, api::Role::kVolunteer, "v-roamer", {"swimmer"}),

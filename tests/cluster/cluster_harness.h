@@ -23,7 +23,21 @@ struct NodeProcess {
     std::filesystem::path data_dir;
     std::filesystem::path log;
     client::ChildProcess process;
+    bool killed = false;  // killed by the test (-9): its exit code says nothing
 };
+
+// A sanitizer's or the runtime's report in a node's log, or "" when there is none.
+inline std::string sanitizer_report(const std::filesystem::path& log) {
+    std::ifstream in(log);
+    std::string line;
+    while (std::getline(in, line)) {
+        for (const char* mark :
+             {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "ERROR: ThreadSanitizer"}) {
+            if (line.find(mark) != std::string::npos) return line;
+        }
+    }
+    return {};
+}
 
 class ClusterTest : public ::testing::Test {
   protected:
@@ -33,8 +47,17 @@ class ClusterTest : public ::testing::Test {
         std::ofstream(secret_file_) << kClusterSecret;
         dispatcher_ = mint(kClusterSecret, api::Role::kDispatcher, "d-1");
     }
+    // Every node the test did not kill must stop cleanly on SIGTERM (exit 0) and leave no sanitizer report: a node
+    // that crashed or leaked fails the test even when its clients saw nothing wrong.
     void TearDown() override {
-        for (auto& n : nodes_) n.process.stop();
+        for (auto& n : nodes_) {
+            const int code = n.process.stop();
+            if (!n.killed) {
+                EXPECT_EQ(code, 0) << n.id << " exited with " << code << "; log " << n.log;
+            }
+            const std::string report = sanitizer_report(n.log);
+            EXPECT_EQ(report, "") << n.id << "'s log has a sanitizer report; log " << n.log;
+        }
         if (HasFailure()) {
             dir_.keep();
             for (auto& n : nodes_) std::cerr << "node " << n.id << " log (kept): " << n.log << "\n";
@@ -42,7 +65,7 @@ class ClusterTest : public ::testing::Test {
     }
 
     // Starts node `i` (0-based) of the cluster, or a standalone node without Redis when `clustered` is false.
-    void start_node(std::size_t i, bool clustered = true) {
+    void start_node(std::size_t i, bool clustered = true, const std::string& lease_ttl = "2s") {
         while (nodes_.size() <= i) {
             NodeProcess n;
             n.id = "node-" + std::to_string(nodes_.size() + 1);
@@ -52,6 +75,7 @@ class ClusterTest : public ::testing::Test {
             nodes_.push_back(std::move(n));
         }
         NodeProcess& n = nodes_[i];
+        n.killed = false;
         std::vector<std::string> argv = {YIHU_SERVER_BINARY,
                                          "--port",
                                          std::to_string(n.port),
@@ -63,18 +87,35 @@ class ClusterTest : public ::testing::Test {
                                          secret_file_.string(),
                                          "--log.level",
                                          "debug"};
-        if (clustered) argv.insert(argv.end(), {"--redis.url", redis_->url(), "--redis.lease_ttl", "2s"});
+        if (clustered) argv.insert(argv.end(), {"--redis.url", redis_->url(), "--redis.lease_ttl", lease_ttl});
         n.process = client::ChildProcess(argv, n.log);
     }
 
-    void start_cluster(std::size_t count) {
-        for (std::size_t i = 0; i < count; ++i) start_node(i);
+    void start_cluster(std::size_t count, const std::string& lease_ttl = "2s") {
+        for (std::size_t i = 0; i < count; ++i) start_node(i, true, lease_ttl);
         for (std::size_t i = 0; i < count; ++i) {
             ASSERT_TRUE(wait_ready(i, 20s)) << nodes_[i].id << " not ready; log " << nodes_[i].log;
         }
     }
 
     std::uint16_t port(std::size_t i) const { return nodes_[i].port; }
+
+    // kill -9 of node `i`: no goodbye, and no exit code to check afterwards.
+    void kill_node(std::size_t i) {
+        nodes_[i].killed = true;
+        nodes_[i].process.kill_hard();
+    }
+
+    // Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
+    template <typename Condition>
+    static bool eventually(std::chrono::milliseconds timeout, Condition condition) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!condition()) {
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            std::this_thread::sleep_for(20ms);
+        }
+        return true;
+    }
 
     unsigned readyz(std::size_t i) {
         try {
@@ -92,6 +133,13 @@ class ClusterTest : public ::testing::Test {
             std::this_thread::sleep_for(50ms);
         }
         return false;
+    }
+
+    // How many connections subscribe to a cluster channel (PUBSUB NUMSUB), e.g. "ch:leader".
+    int subscribers(const std::string& channel) {
+        const std::string out = redis_->cli("PUBSUB NUMSUB 'yihu:{dongguan}:" + channel + "'");
+        const auto newline = out.rfind('\n');
+        return std::atoi(out.c_str() + (newline == std::string::npos ? 0 : newline + 1));
     }
 
     // The index of the node holding the leader lease, or -1.

@@ -1,9 +1,11 @@
 // Property test of the alert lifecycle: random interleavings of position updates, availability changes, quiet hours,
-// alerts raised and closed, responses and the passing of time. After every step the effects are checked against the
+// alerts of every kind (suspect alerts for the vetted among them) raised and closed, responses and the passing of
+// time, sometimes long enough for positions to go stale. After every step the effects are checked against the
 // rules volunteers and dispatchers rely on. Seed printed; replay with YIHU_TEST_SEED=<seed>.
 
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <map>
 #include <random>
 #include <set>
@@ -25,7 +27,11 @@ struct Model {
     std::map<VolunteerId, Availability> availability;
     std::map<VolunteerId, QuietHours> quiet;
     std::map<VolunteerId, SkillSet> skills;
+    std::map<VolunteerId, Tier> tier;
+    std::map<VolunteerId, Time> moved_at;
 };
+
+constexpr Duration kMaxAge = std::chrono::minutes(10);  // IndexOptions' default
 
 class LifecycleProperty {
   public:
@@ -35,7 +41,10 @@ class LifecycleProperty {
         for (VolunteerId v = 0; v < kVolunteers; ++v) {
             model_.skills[v] = rng_() % 3 == 0 ? kSkillSwimmer : 0;
             model_.availability[v] = rng_() % 5 == 0 ? Availability::kOffDuty : Availability::kOnDuty;
-            engine_.set_profile(v, {.skills = model_.skills[v], .availability = model_.availability[v]}, now_, fx_);
+            model_.tier[v] = rng_() % 3 == 0 ? Tier::kVetted : Tier::kRegistered;
+            engine_.set_profile(
+                v, {.skills = model_.skills[v], .tier = model_.tier[v], .availability = model_.availability[v]}, now_,
+                fx_);
             move(v);
         }
         if (!check("setup")) return false;
@@ -74,7 +83,10 @@ class LifecycleProperty {
                 close_one();
                 label = "close";
             } else {
-                now_ += std::chrono::seconds(1 + rng_() % 120);
+                // Now and then long enough for every position to go stale (a quiet night).
+                const bool long_wait = rng_() % 25 == 0;
+                now_ += long_wait ? std::chrono::minutes(11 + rng_() % 20) : std::chrono::seconds(1 + rng_() % 120);
+                long_waits_ += long_wait;
                 engine_.tick(now_, fx_);
                 label = "tick";
             }
@@ -85,20 +97,26 @@ class LifecycleProperty {
 
     std::size_t deliveries() const { return delivered_.size(); }
     std::size_t closes() const { return closed_notices_.size(); }
+    std::size_t suspect_alerts() const { return suspect_alerts_; }
+    std::size_t suspect_deliveries() const { return suspect_deliveries_; }
+    // Volunteers inside a new alert's circle whose position had gone stale: cases where freshness decided.
+    std::size_t stale_in_reach() const { return stale_in_reach_; }
+    std::size_t long_waits() const { return long_waits_; }
 
   private:
     void move(VolunteerId v) {
         const LatLng p =
             geo::destination(kCenter, static_cast<double>(rng_() % 360), static_cast<double>(rng_() % 6'000));
         model_.position[v] = p;
+        model_.moved_at[v] = now_;
         ASSERT_TRUE(engine_.update_position(v, p, 10, now_, fx_));
     }
 
     void raise() {
-        static constexpr AlertKind kinds[] = {AlertKind::kDrowning, AlertKind::kGeneral, AlertKind::kMissingPerson,
-                                              AlertKind::kMissingChild, AlertKind::kDisaster};
+        static constexpr AlertKind kinds[] = {AlertKind::kDrowning,     AlertKind::kGeneral,  AlertKind::kMissingPerson,
+                                              AlertKind::kMissingChild, AlertKind::kDisaster, AlertKind::kSuspect};
         AlertSpec spec{
-            .kind = kinds[rng_() % 5],
+            .kind = kinds[rng_() % 6],
             .center = geo::destination(kCenter, static_cast<double>(rng_() % 360), static_cast<double>(rng_() % 3'000)),
             .responders_wanted = 1 + rng_() % 4};
         if (spec.kind == AlertKind::kGeneral && rng_() % 2) {
@@ -108,6 +126,11 @@ class LifecycleProperty {
         }
         auto n = engine_.create(spec, now_, fx_);
         ASSERT_TRUE(n);
+        suspect_alerts_ += spec.kind == AlertKind::kSuspect;
+        const Alert& a = *engine_.find(*n);
+        for (const auto& [v, p] : model_.position) {
+            stale_in_reach_ += a.area().contains(p) && now_ - model_.moved_at[v] > kMaxAge;
+        }
     }
 
     void respond() {
@@ -118,9 +141,10 @@ class LifecycleProperty {
         if (a.recipients.empty()) return;
         auto r = a.recipients.begin();
         std::advance(r, rng_() % a.recipients.size());
-        static constexpr ResponseKind kinds[] = {ResponseKind::kAccept, ResponseKind::kAccept, ResponseKind::kDecline,
-                                                 ResponseKind::kOnScene, ResponseKind::kDone};
-        const Status s = engine_.respond(a.number, r->first, kinds[rng_() % 5], now_, fx_);
+        static constexpr ResponseKind kinds[] = {ResponseKind::kAccept,  ResponseKind::kAccept,
+                                                 ResponseKind::kDecline, ResponseKind::kOnScene,
+                                                 ResponseKind::kDone,    ResponseKind::kWithdraw};
+        const Status s = engine_.respond(a.number, r->first, kinds[rng_() % 6], now_, fx_);
         if (!s) {
             EXPECT_EQ(s.error().code, ErrorCode::kNotAccepted);
         }
@@ -158,6 +182,15 @@ class LifecycleProperty {
                         ADD_FAILURE() << label << ": volunteer " << n.volunteer << " alerted in quiet hours";
                         return false;
                     }
+                    if (model_.tier[n.volunteer] < a.filter.min_tier) {
+                        ADD_FAILURE() << label << ": volunteer " << n.volunteer << " below the alert's tier";
+                        return false;
+                    }
+                    if (now_ - model_.moved_at[n.volunteer] > kMaxAge) {
+                        ADD_FAILURE() << label << ": volunteer " << n.volunteer << " alerted on a stale position";
+                        return false;
+                    }
+                    suspect_deliveries_ += a.kind == AlertKind::kSuspect;
                     if ((a.filter.skills_any & model_.skills[n.volunteer]) == 0 && a.filter.skills_any != 0) {
                         ADD_FAILURE() << label << ": volunteer " << n.volunteer << " lacks the skill";
                         return false;
@@ -218,6 +251,10 @@ class LifecycleProperty {
     Time now_ = time_from_ms(1'795'312'800'000);
     std::set<std::pair<AlertNumber, VolunteerId>> delivered_;
     std::set<std::pair<AlertNumber, VolunteerId>> closed_notices_;
+    std::size_t suspect_alerts_ = 0;
+    std::size_t suspect_deliveries_ = 0;
+    std::size_t stale_in_reach_ = 0;
+    std::size_t long_waits_ = 0;
 };
 
 TEST(AlertEngineProperty, InvariantsHoldOverRandomInterleavings) {
@@ -227,6 +264,13 @@ TEST(AlertEngineProperty, InvariantsHoldOverRandomInterleavings) {
         ASSERT_TRUE(property.run(4'000)) << "seed " << seed;
         EXPECT_GT(property.deliveries(), 200u) << "the interleaving must actually alert people";
         EXPECT_GT(property.closes(), 20u) << "and close alerts they got";
+        EXPECT_GT(property.suspect_alerts(), 10u) << "suspect alerts raised";
+        EXPECT_GT(property.suspect_deliveries(), 0u) << "suspect alerts reaching the vetted";
+        EXPECT_GT(property.long_waits(), 0u) << "waits long enough for positions to go stale";
+        EXPECT_GT(property.stale_in_reach(), 100u) << "stale volunteers inside new alerts' reach";
+        std::cout << "[ cases    ] " << property.deliveries() << " deliveries, " << property.suspect_alerts()
+                  << " suspect alerts (" << property.suspect_deliveries() << " deliveries), "
+                  << property.stale_in_reach() << " stale in reach\n";
     }
 }
 

@@ -144,8 +144,12 @@ TEST_F(AlertEngineTest, WithdrawalFreesTheRoleAndResumesRecruiting) {
     ASSERT_TRUE(engine.respond(a, 2, ResponseKind::kDecline, kT0 + 30s, fx));
     EXPECT_FALSE(engine.find(a)->staffed);
     EXPECT_EQ(engine.find(a)->recipients.at(2).role, "");
+    EXPECT_EQ(engine.find(a)->recipients.at(2).last_response, ResponseKind::kWithdraw) << "a decline after an accept";
     EXPECT_EQ(audit_count(a, AuditKind::kStaffingLost), 1u);
-    EXPECT_EQ(engine.next_deadline(), kT0 + 30s) << "recruit again at once";
+    EXPECT_EQ(notified(Notice::Kind::kAlert, a), (std::vector<VolunteerId>{4, 5, 6}))
+        << "3 x the one missing responder, the next nearest at the same radius";
+    EXPECT_DOUBLE_EQ(engine.find(a)->radius_m, 1'500);
+    EXPECT_EQ(engine.next_deadline(), kT0 + 90s) << "escalation waits its timeout again";
     ASSERT_TRUE(engine.respond(a, 1, ResponseKind::kAccept, kT0 + 40s, fx));
     EXPECT_EQ(engine.find(a)->recipients.at(1).role, "rescue");
 }

@@ -199,6 +199,7 @@ class Scenario {
             if (!testing::matches_equal(out, expected, k.has_value(), label)) return false;
             matched_ += expected.size();
             nonempty_ += !expected.empty();
+            ++polygons_compared_;
         }
         return true;
     }
@@ -207,6 +208,8 @@ class Scenario {
     std::size_t matched() const { return matched_; }
     std::size_t nonempty() const { return nonempty_; }
     std::size_t ranked_elsewhere() const { return ranked_elsewhere_; }
+    // Polygon queries compared (random rings that wind around a pole are rejected and skipped).
+    std::size_t polygons_compared() const { return polygons_compared_; }
 
   private:
     // A point up to 1.5 radii from `center` (inside the circle or not), where an alert's centre may sit.
@@ -216,6 +219,7 @@ class Scenario {
     }
 
     std::size_t ranked_elsewhere_ = 0;
+    std::size_t polygons_compared_ = 0;
     std::size_t matched_ = 0;
     std::size_t nonempty_ = 0;
     std::mt19937_64 rng_;
@@ -246,6 +250,7 @@ TEST_P(VolunteerIndexOracle, MatchesBruteForceOnRandomData) {
     // Most queries must find someone, or agreement with the oracle would prove little.
     EXPECT_GT(s.nonempty(), 400u) << "of 1000 queries";
     EXPECT_GT(s.matched(), 20'000u);
+    EXPECT_GT(s.polygons_compared(), 150u) << "of 200 polygon queries";
     EXPECT_GT(s.ranked_elsewhere(), 150u) << "of 800 circle queries, ranked from a point off the circle's centre";
     std::cout << "[ compared ] " << s.nonempty() << " non-empty answers, " << s.matched() << " matches\n";
 }

@@ -80,6 +80,30 @@ TEST_P(HelloInsideAnAlert, ReconnectFromScratchResendsOnce) {
     EXPECT_EQ(alerts, 1u);
 }
 
+// A position's age counts from when the server received it: a phone whose clock is hours behind (observedAt long
+// past) still matches.
+TEST_P(HelloInsideAnAlert, PositionAgeCountsFromReceiptNotFromThePhonesClock) {
+    const bool json = GetParam();
+    const v1::Alert alert = create(R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.93,"longitude":113.89},)"
+                                   R"("title":"Lost dog","area":{"circle":{"center":{"latitude":22.93,)"
+                                   R"("longitude":113.89},"radiusM":500}}})");
+    ASSERT_FALSE(alert.id().empty());
+    Phone p(node_->port(), json);
+    p.hello(volunteer_token("v-1"), std::nullopt);
+    v1::ClientMessage m;
+    auto* pos = m.mutable_position()->mutable_position();
+    pos->mutable_location()->set_latitude(near_lake(100, 45).lat);
+    pos->mutable_location()->set_longitude(near_lake(100, 45).lon);
+    pos->set_accuracy_m(10);
+    const auto two_hours_ago =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()) - 2h;
+    pos->mutable_observed_at()->set_seconds(two_hours_ago.count());
+    ASSERT_TRUE(is_ok(p.request(m)));
+    auto push = p.next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(push.has_value()) << "a position received now is fresh, whatever the phone's clock said";
+    EXPECT_EQ(push->alert().alert_id(), alert.id());
+}
+
 INSTANTIATE_TEST_SUITE_P(Encodings, HelloInsideAnAlert, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "json" : "binary"; });
 

@@ -32,5 +32,34 @@ TEST_F(NodeTest, WrongMethodsGet405WithAllowAndUnknownPaths404) {
     EXPECT_EQ(http_->request("GET", "/healthz").status, 200u);
 }
 
+TEST_F(NodeTest, ConfirmingASightingMovesTheAlertAndAnUnknownOneIs404) {
+    auto p = phone("v-1", near_lake(100, 0));
+    const v1::Alert alert = create(drowning_json());
+    auto push = p->next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(push);
+    p->ack(push->alert().seq());
+    v1::ClientMessage sighting;
+    sighting.mutable_sighting()->set_alert_id(alert.id());
+    sighting.mutable_sighting()->mutable_position()->mutable_location()->set_latitude(22.94);
+    sighting.mutable_sighting()->mutable_position()->mutable_location()->set_longitude(113.9);
+    auto ok = p->request(sighting);
+    ASSERT_TRUE(ok && ok->has_ok()) << (ok ? ok->DebugString() : "no reply");
+    const std::string sid = ok->ok().id();
+    ASSERT_FALSE(sid.empty());
+
+    auto r = call("POST", "/v1/alerts/" + alert.id() + "/sightings/" + sid + "9:confirm");
+    EXPECT_EQ(r.status, 404u) << r.body;
+    EXPECT_NE(r.body.find("ERROR_CODE_NOT_FOUND"), std::string::npos) << r.body;
+    r = call("POST", "/v1/alerts/" + alert.id() + "/sightings/" + sid + ":confirm");
+    ASSERT_EQ(r.status, 200u) << r.body;
+    v1::Alert moved;
+    ASSERT_TRUE(api::parse_json(r.body, moved));
+    EXPECT_DOUBLE_EQ(moved.center().latitude(), 22.94);
+    EXPECT_EQ(moved.version(), alert.version() + 1);
+    auto update = p->next_of(v1::ServerMessage::kAlertUpdate);
+    ASSERT_TRUE(update) << "the recipient hears of the new centre";
+    EXPECT_DOUBLE_EQ(update->alert_update().alert().center().latitude(), 22.94);
+}
+
 }  // namespace
 }  // namespace yihu::testing

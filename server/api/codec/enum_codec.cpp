@@ -88,6 +88,8 @@ v1::ResponseKind to_proto(ResponseKind kind) {
             return v1::RESPONSE_KIND_ON_SCENE;
         case ResponseKind::kDone:
             return v1::RESPONSE_KIND_DONE;
+        case ResponseKind::kWithdraw:
+            return v1::RESPONSE_KIND_WITHDRAW;
     }
     return v1::RESPONSE_KIND_UNSPECIFIED;
 }
@@ -102,9 +104,8 @@ std::optional<ResponseKind> from_proto(v1::ResponseKind kind) {
             return ResponseKind::kOnScene;
         case v1::RESPONSE_KIND_DONE:
             return ResponseKind::kDone;
-        // Withdrawing an acceptance is a decline after an accept (the engine releases the role).
         case v1::RESPONSE_KIND_WITHDRAW:
-            return ResponseKind::kDecline;
+            return ResponseKind::kWithdraw;
         default:
             return std::nullopt;
     }
@@ -163,6 +164,7 @@ v1::AuditEventKind audit_kind(core::AuditKind kind) {
         case AuditKind::kStoodDown:
             return v1::AUDIT_EVENT_KIND_STOOD_DOWN;
         case AuditKind::kStaffingLost:
+            return v1::AUDIT_EVENT_KIND_STAFFING_LOST;
         case AuditKind::kStateChanged:
             return v1::AUDIT_EVENT_KIND_STATE_CHANGED;
     }

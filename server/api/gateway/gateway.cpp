@@ -4,6 +4,7 @@
 #include "api/codec/json_codec.h"
 #include "api/codec/result_reply.h"
 #include "api/gateway/feed_session.h"
+#include "api/gateway/static_routes.h"
 #include "api/gateway/volunteer_session.h"
 
 namespace yihu::api {
@@ -43,6 +44,10 @@ v1::CallerRole caller_role(Role role) {
 }  // namespace
 
 void Gateway::http(net::HttpRequest request, std::function<void(net::HttpResponse)> respond) {
+    // The console's and the app's pages (static_routes.h) answer for their own paths only.
+    if (context_.static_routes) {
+        if (auto page = context_.static_routes->serve(request)) return respond(std::move(*page));
+    }
     auto segments = path_segments(request.target.empty() ? request.path : request.target);
     if (!segments) return respond(error_reply(v1::ERROR_CODE_NOT_FOUND, "no such route: " + echo(request.path)));
     auto match = routes_.match(request.method, *segments);

@@ -17,6 +17,7 @@ namespace yihu::api {
 //   /v1/alerts..., /v1/devices...                      dispatcher token; see docs/api.md and http_routes.cpp
 //   GET  /v1/volunteer (WebSocket)                     token in the Hello
 //   GET  /v1/feed (WebSocket)                          dispatcher token: Authorization header or ?access_token=
+//   GET  /, /console/..., /app/..., /lib/..., /vendor/leaflet/...   the web pages, no token (static_routes.h)
 // An HTTP request is routed (404 for an unknown path, 405 with Allow for a known path and another method), its
 // token checked, and its route decodes it into a typed command for the hub, all on the network thread that read
 // it; the hub's typed result is made into JSON and a status on the thread it arrives on. The hub only sees

@@ -8,6 +8,8 @@
 
 namespace yihu::api {
 
+class StaticRoutes;
+
 // What the network-facing handlers share: the link to the hub they hand work to, how they check tokens, and their
 // limits.
 struct GatewayContext {
@@ -17,6 +19,7 @@ struct GatewayContext {
     std::size_t ws_message_limit = 64 * 1024;     // larger volunteer frames: FRAME_TOO_LARGE, then close
     std::function<std::string()> render_metrics;  // Prometheus text for /metrics
     std::function<bool()> ready;                  // /readyz
+    const StaticRoutes* static_routes = nullptr;  // the console and app pages; null: none
     std::atomic<std::uint64_t> next_session{1};
 };
 

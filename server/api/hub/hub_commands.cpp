@@ -82,6 +82,7 @@ void Hub::fill_detail(const core::Alert& a, v1::AlertDetail* out) const {
         }
         if (r.accepted) c->set_accepted(c->accepted() + 1);
         if (r.last_response == core::ResponseKind::kDecline) c->set_declined(c->declined() + 1);
+        if (r.last_response == core::ResponseKind::kWithdraw) c->set_withdrawn(c->withdrawn() + 1);
         if (r.on_scene) c->set_on_scene(c->on_scene() + 1);
         if (r.done) c->set_done(c->done() + 1);
     }

@@ -2,6 +2,8 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
+
 #include "api/codec/alert_request.h"
 #include "api/codec/enum_codec.h"
 #include "api/codec/hub_result.h"
@@ -79,7 +81,7 @@ Hub::Outcome Hub::on(const v1::CreateAlert& c, const v1::Caller& caller) {
     return committed_alert(*number, true);
 }
 
-Hub::Outcome Hub::on(const v1::UpdateAlert& c, const v1::Caller&) {
+Hub::Outcome Hub::on(const v1::UpdateAlert& c, const v1::Caller& caller) {
     const v1::UpdateAlertRequest& body = c.request();
     const core::Alert* a = engine_.find(body.alert_id());
     if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + body.alert_id())};
@@ -97,6 +99,7 @@ Hub::Outcome Hub::on(const v1::UpdateAlert& c, const v1::Caller&) {
     if (change->urgency) x.urgency = *change->urgency;
     if (change->severity) x.severity = *change->severity;
     if (change->shared) x.shared = *change->shared;
+    change->change.actor = caller.subject();
     const core::Time t = now();
     core::Effects fx;
     if (auto s = engine_.update(number, change->change, t, fx); !s) {
@@ -124,7 +127,7 @@ Hub::Outcome Hub::on(const v1::CloseAlert& c, const v1::Caller& caller) {
     extras_[number].closed_by = caller.subject();
     const core::Time t = now();
     core::Effects fx;
-    if (auto s = engine_.close(number, *final_state, c.message(), t, fx); !s) {
+    if (auto s = engine_.close(number, *final_state, c.message(), t, fx, caller.subject()); !s) {
         extras_[number].closed_by = previous_closer;
         return {error_result(s.error())};
     }
@@ -132,13 +135,21 @@ Hub::Outcome Hub::on(const v1::CloseAlert& c, const v1::Caller& caller) {
     return committed_alert(number);
 }
 
-Hub::Outcome Hub::on(const v1::ConfirmSighting& c, const v1::Caller&) {
+Hub::Outcome Hub::on(const v1::ConfirmSighting& c, const v1::Caller& caller) {
     const core::Alert* a = engine_.find(c.alert_id());
     if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + c.alert_id())};
+    // NOT_FOUND, as for the alert (common.proto): the engine calls an unknown sighting an invalid argument.
+    if (std::none_of(a->sightings.begin(), a->sightings.end(),
+                     [&](const core::Sighting& s) { return s.id == c.sighting_id(); })) {
+        return {error_result(v1::ERROR_CODE_NOT_FOUND,
+                             "no sighting " + std::to_string(c.sighting_id()) + " on " + c.alert_id())};
+    }
     const core::AlertNumber number = a->number;
     const core::Time t = now();
     core::Effects fx;
-    if (auto s = engine_.confirm_sighting(number, c.sighting_id(), t, fx); !s) return {error_result(s.error())};
+    if (auto s = engine_.confirm_sighting(number, c.sighting_id(), t, fx, caller.subject()); !s) {
+        return {error_result(s.error())};
+    }
     apply(fx, t);
     return committed_alert(number);
 }

@@ -113,7 +113,7 @@ Hub::Outcome Hub::on(const v1::ListResponses& c, const v1::Caller&) {
         r->set_alert_id(a->id);
         r->set_volunteer_id(e.volunteer ? volunteers_.name(*e.volunteer) : std::string{});
         for (auto k : {core::ResponseKind::kAccept, core::ResponseKind::kDecline, core::ResponseKind::kOnScene,
-                       core::ResponseKind::kDone}) {
+                       core::ResponseKind::kDone, core::ResponseKind::kWithdraw}) {
             if (e.reason == core::to_string(k)) r->set_kind(to_proto(k));
         }
         if (e.volunteer) {
@@ -145,6 +145,8 @@ Hub::Outcome Hub::on(const v1::ListAudit& c, const v1::Caller&) {
         o->set_volunteer_id(e.volunteer ? volunteers_.name(*e.volunteer) : std::string{});
         o->set_node(options_.node_id);
         o->set_reason(e.reason);
+        o->set_alert_version(e.alert_version);
+        o->set_actor(e.actor.empty() ? o->volunteer_id() : e.actor);
         (*o->mutable_details())["event"] = std::string(core::to_string(e.kind));
     }
     return result;

@@ -76,6 +76,7 @@ void Hub::publish_feed(const core::FeedEvent& e) {
         }
         case core::FeedEvent::Kind::kEscalation: {
             auto* x = out.mutable_escalation();
+            x->set_old_radius_m(e.old_radius_m);
             x->set_new_radius_m(e.radius_m);
             x->set_newly_alerted(static_cast<std::uint32_t>(e.count));
             x->set_reason(a->policy.nearest_first ? "too few accepted in time" : "search ring grew on schedule");

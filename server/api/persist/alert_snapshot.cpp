@@ -238,6 +238,8 @@ std::string encode_audit(const core::AuditEntry& e, const NameTable& volunteers)
     s.set_kind(static_cast<std::uint32_t>(e.kind));
     if (e.volunteer) s.set_volunteer(volunteers.name(*e.volunteer));
     s.set_reason(e.reason);
+    s.set_alert_version(e.alert_version);
+    s.set_actor(e.actor);
     return s.SerializeAsString();
 }
 
@@ -248,6 +250,8 @@ core::Status decode_audit(std::string_view bytes, NameTable& volunteers, core::A
     e.kind = static_cast<core::AuditKind>(s.kind());
     if (!s.volunteer().empty()) e.volunteer = volunteers.intern(s.volunteer());
     e.reason = s.reason();
+    e.alert_version = s.alert_version();
+    e.actor = s.actor();
     return core::Status::Ok();
 }
 

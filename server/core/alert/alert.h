@@ -43,6 +43,7 @@ struct AlertChange {
     std::optional<std::string> description;
     std::optional<std::string> photo_url;
     std::optional<std::size_t> responders_wanted;
+    std::string actor = std::string(kActorSystem);  // who changed it (a dispatcher's subject), for the audit trail
 };
 
 // One volunteer who received an alert.

@@ -104,7 +104,8 @@ Result<AlertNumber> AlertEngine::create(AlertSpec spec, Time now, Effects& fx) {
 
     audit(a, now, AuditKind::kCreated, std::nullopt,
           std::string(to_string(a.kind)) + ", " + std::to_string(a.responders_wanted) + " wanted, radius " +
-              std::to_string(static_cast<long>(a.radius_m)) + " m" + (a.fixed_area ? " (fixed area)" : ""));
+              std::to_string(static_cast<long>(a.radius_m)) + " m" + (a.fixed_area ? " (fixed area)" : ""),
+          a.created_by.empty() ? kActorSystem : std::string_view(a.created_by));
     feed(fx, FeedEvent{.kind = FeedEvent::Kind::kStateChange, .alert = number, .at = now, .state = a.state});
     recruit(a, "initial", now, fx);
     return number;
@@ -145,7 +146,7 @@ Status AlertEngine::update(AlertNumber n, const AlertChange& change, Time now, E
 
     bump_version(*a, now);
     reindex_area(*a);
-    audit(*a, now, AuditKind::kUpdated, std::nullopt, summary);
+    audit(*a, now, AuditKind::kUpdated, std::nullopt, summary, change.actor);
     feed(fx, FeedEvent{.kind = FeedEvent::Kind::kUpdated, .alert = n, .at = now});
     notify_recipients(*a, Notice::Kind::kUpdate, fx);
 
@@ -153,27 +154,28 @@ Status AlertEngine::update(AlertNumber n, const AlertChange& change, Time now, E
         if (a->accepted >= a->responders_wanted && !a->staffed) {
             stand_down_others(*a, now, fx);
         } else if (a->accepted < a->responders_wanted && a->staffed) {
-            a->staffed = false;
-            audit(*a, now, AuditKind::kStaffingLost, std::nullopt, "more responders wanted");
-            if (a->policy.nearest_first) a->next_escalation = now;
+            reopen(*a, a->responders_wanted - a->accepted, now);
+            audit(*a, now, AuditKind::kStaffingLost, std::nullopt, "more responders wanted", change.actor);
         }
     }
     if (!a->staffed) recruit(*a, "area changed", now, fx);
     return Status::Ok();
 }
 
-Status AlertEngine::close(AlertNumber n, AlertState final_state, std::string message, Time now, Effects& fx) {
+Status AlertEngine::close(AlertNumber n, AlertState final_state, std::string message, Time now, Effects& fx,
+                          std::string_view actor) {
     if (final_state == AlertState::kActive || final_state == AlertState::kExpired) {
         return make_error(ErrorCode::kInvalidArgument, "an alert is closed as found, resolved or cancelled");
     }
     Status error;
     Alert* a = find_active(n, error);
     if (!a) return error;
-    finish(*a, final_state, std::move(message), now, fx);
+    finish(*a, final_state, std::move(message), now, fx, actor);
     return Status::Ok();
 }
 
-void AlertEngine::finish(Alert& a, AlertState final_state, std::string message, Time now, Effects& fx) {
+void AlertEngine::finish(Alert& a, AlertState final_state, std::string message, Time now, Effects& fx,
+                         std::string_view actor) {
     a.state = final_state;
     a.closing_message = std::move(message);
     a.closed_at = now;
@@ -196,7 +198,7 @@ void AlertEngine::finish(Alert& a, AlertState final_state, std::string message, 
         alert_slot_.erase(it);
     }
     audit(a, now, AuditKind::kStateChanged, std::nullopt,
-          std::string(to_string(final_state)) + (a.closing_message.empty() ? "" : ": " + a.closing_message));
+          std::string(to_string(final_state)) + (a.closing_message.empty() ? "" : ": " + a.closing_message), actor);
     feed(fx, FeedEvent{.kind = FeedEvent::Kind::kStateChange, .alert = a.number, .at = now, .state = final_state});
 }
 
@@ -225,8 +227,31 @@ const Alert* AlertEngine::find(std::string_view id) const {
     return it == by_id_.end() ? nullptr : find(it->second);
 }
 
-void AlertEngine::audit(Alert& a, Time now, AuditKind kind, std::optional<VolunteerId> v, std::string reason) {
-    a.audit.push_back(AuditEntry{now, kind, v, std::move(reason)});
+void AlertEngine::audit(Alert& a, Time now, AuditKind kind, std::optional<VolunteerId> v, std::string reason,
+                        std::string_view actor) {
+    a.audit.push_back(AuditEntry{.at = now,
+                                 .kind = kind,
+                                 .volunteer = v,
+                                 .reason = std::move(reason),
+                                 .alert_version = a.version,
+                                 .actor = std::string(actor)});
+}
+
+// The alert is short of responders again (a withdrawal, more wanted): it is no longer staffed, a nearest-first
+// alert may call ceil(over_alert_factor) more volunteers per missing responder at its current radius, and its
+// escalation timer starts again from now. Volunteers already stood down are not asked again.
+void AlertEngine::reopen(Alert& a, std::size_t missing, Time now) {
+    a.staffed = false;
+    grow_cap(a, missing);
+    if (a.policy.nearest_first && a.policy.ask_to_respond && a.policy.escalation_timeout.count() > 0) {
+        a.next_escalation = now + a.policy.escalation_timeout;
+    }
+}
+
+void AlertEngine::grow_cap(Alert& a, std::size_t missing) {
+    if (!a.policy.nearest_first || !a.policy.ask_to_respond || a.policy.max_recipients != 0) return;
+    a.cap = std::max(a.cap, a.recipients.size()) +
+            static_cast<std::size_t>(std::ceil(a.policy.over_alert_factor * static_cast<double>(missing)));
 }
 
 void AlertEngine::feed(Effects& fx, FeedEvent event) {

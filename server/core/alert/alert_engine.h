@@ -48,13 +48,16 @@ class AlertEngine {
     // --- Alerts ---
     Result<AlertNumber> create(AlertSpec spec, Time now, Effects& fx);
     Status update(AlertNumber a, const AlertChange& change, Time now, Effects& fx);
-    // final_state: kResolvedFound, kResolved or kCancelled (kExpired is the engine's own).
-    Status close(AlertNumber a, AlertState final_state, std::string message, Time now, Effects& fx);
+    // final_state: kResolvedFound, kResolved or kCancelled (kExpired is the engine's own). `actor` is who closed it
+    // (a dispatcher's subject), for the audit trail.
+    Status close(AlertNumber a, AlertState final_state, std::string message, Time now, Effects& fx,
+                 std::string_view actor = kActorSystem);
     Status respond(AlertNumber a, VolunteerId v, ResponseKind response, Time now, Effects& fx);
     Result<std::uint64_t> report_sighting(AlertNumber a, VolunteerId reporter, geo::LatLng position, std::string text,
                                           std::string photo_url, Time now, Effects& fx);
     // A dispatcher confirms a sighting: the search centre moves to it (rings follow), recipients hear of it.
-    Status confirm_sighting(AlertNumber a, std::uint64_t sighting, Time now, Effects& fx);
+    Status confirm_sighting(AlertNumber a, std::uint64_t sighting, Time now, Effects& fx,
+                            std::string_view actor = kActorSystem);
 
     // --- Devices ---
     Status register_device(Device device);
@@ -84,11 +87,17 @@ class AlertEngine {
   private:
     Alert* find_active(AlertNumber a, Status& error);
     bool in_quiet_hours(VolunteerId v, Time now) const;
-    void audit(Alert& a, Time now, AuditKind kind, std::optional<VolunteerId> v, std::string reason);
+    // Appends to the trail at the alert's current version; actor as AuditEntry::actor.
+    void audit(Alert& a, Time now, AuditKind kind, std::optional<VolunteerId> v, std::string reason,
+               std::string_view actor = kActorSystem);
     void feed(Effects& fx, FeedEvent event);
     void bump_version(Alert& a, Time now);
     void reindex_area(Alert& a);
     void notify_recipients(Alert& a, Notice::Kind kind, Effects& fx);
+    // Short of responders again (alert_engine.cpp): reopen a staffed alert; grow a nearest-first alert's cap by
+    // ceil(over_alert_factor) per missing responder.
+    void reopen(Alert& a, std::size_t missing, Time now);
+    void grow_cap(Alert& a, std::size_t missing);
     // Drops (v, a) from the accepted-responder index that routes responder positions to the feed.
     void forget_acceptance(VolunteerId v, AlertNumber a);
 
@@ -102,7 +111,7 @@ class AlertEngine {
     void grow_rings(Alert& a, Time now, Effects& fx);
     void release_held(Alert& a, Time now, Effects& fx);
     void stand_down_others(Alert& a, Time now, Effects& fx);
-    void finish(Alert& a, AlertState final_state, std::string message, Time now, Effects& fx);
+    void finish(Alert& a, AlertState final_state, std::string message, Time now, Effects& fx, std::string_view actor);
 
     EngineOptions options_;
     Matcher matcher_;

@@ -16,9 +16,14 @@ Status AlertEngine::respond(AlertNumber n, VolunteerId v, ResponseKind response,
     if ((response == ResponseKind::kOnScene || response == ResponseKind::kDone) && !r.accepted) {
         return make_error(ErrorCode::kNotAccepted, "accept the alert before reporting on scene or done");
     }
+    if (response == ResponseKind::kWithdraw && !r.accepted) {
+        return make_error(ErrorCode::kNotAccepted, "only an accepted responder can withdraw");
+    }
+    // An accepted responder who declines backs out: that is a withdrawal, and is recorded as one.
+    if (response == ResponseKind::kDecline && r.accepted) response = ResponseKind::kWithdraw;
     r.last_response = response;
     r.responded_at = now;
-    audit(*a, now, AuditKind::kResponded, v, std::string(to_string(response)));
+    audit(*a, now, AuditKind::kResponded, v, std::string(to_string(response)), "");
     FeedEvent event{.kind = FeedEvent::Kind::kResponse, .alert = n, .at = now, .volunteer = v, .response = response};
 
     switch (response) {
@@ -35,7 +40,7 @@ Status AlertEngine::respond(AlertNumber n, VolunteerId v, ResponseKind response,
                     });
                     if (!taken) {
                         r.role = role;
-                        audit(*a, now, AuditKind::kRoleAssigned, v, role);
+                        audit(*a, now, AuditKind::kRoleAssigned, v, role, "");
                         fx.notices.push_back(Notice{.kind = Notice::Kind::kUpdate,
                                                     .volunteer = v,
                                                     .alert = n,
@@ -53,21 +58,29 @@ Status AlertEngine::respond(AlertNumber n, VolunteerId v, ResponseKind response,
             }
             return Status::Ok();
         }
+        case ResponseKind::kWithdraw: {
+            // The role frees up. An alert that was staffed and is now short reopens: it calls the next nearest
+            // at its current radius (see reopen), never widening at once.
+            feed(fx, std::move(event));
+            r.accepted = false;
+            r.on_scene = r.done = false;
+            r.role.clear();
+            --a->accepted;
+            forget_acceptance(v, n);
+            if (a->staffed && a->accepted < a->responders_wanted) {
+                reopen(*a, 1, now);
+                audit(*a, now, AuditKind::kStaffingLost, v,
+                      std::to_string(a->accepted) + "/" + std::to_string(a->responders_wanted) + " accepted", "");
+                recruit(*a, "withdrawal", now, fx);
+            } else if (!a->staffed) {
+                // Already short: one more responder is missing; the escalation timer keeps running.
+                grow_cap(*a, 1);
+                recruit(*a, "withdrawal", now, fx);
+            }
+            return Status::Ok();
+        }
         case ResponseKind::kDecline: {
             feed(fx, std::move(event));
-            if (r.accepted) {  // withdrawal: the role frees up and recruiting resumes if now short
-                r.accepted = false;
-                r.on_scene = r.done = false;
-                r.role.clear();
-                --a->accepted;
-                forget_acceptance(v, n);
-                if (a->staffed && a->accepted < a->responders_wanted) {
-                    a->staffed = false;
-                    audit(*a, now, AuditKind::kStaffingLost, v, "withdrew");
-                    if (a->policy.nearest_first && a->policy.escalation_timeout.count() > 0) a->next_escalation = now;
-                }
-                return Status::Ok();
-            }
             // A decline passes the call to the next nearest (GoodSAM's rule), keeping the over-alerted pool full.
             if (a->policy.nearest_first && a->policy.ask_to_respond && !a->staffed && a->policy.max_recipients == 0) {
                 ++a->cap;
@@ -96,7 +109,7 @@ Result<std::uint64_t> AlertEngine::report_sighting(AlertNumber n, VolunteerId re
     if (!a->recipients.count(reporter)) return make_error(ErrorCode::kNotRecipient, "this alert was not sent to you");
     const std::uint64_t id = next_sighting_++;
     a->sightings.push_back(Sighting{id, reporter, position, std::move(text), std::move(photo_url), now});
-    audit(*a, now, AuditKind::kSighting, reporter, "sighting " + std::to_string(id));
+    audit(*a, now, AuditKind::kSighting, reporter, "sighting " + std::to_string(id), "");
     feed(fx, FeedEvent{.kind = FeedEvent::Kind::kSighting,
                        .alert = n,
                        .at = now,
@@ -106,13 +119,14 @@ Result<std::uint64_t> AlertEngine::report_sighting(AlertNumber n, VolunteerId re
     return id;
 }
 
-Status AlertEngine::confirm_sighting(AlertNumber n, std::uint64_t sighting, Time now, Effects& fx) {
+Status AlertEngine::confirm_sighting(AlertNumber n, std::uint64_t sighting, Time now, Effects& fx,
+                                     std::string_view actor) {
     const Alert* a = find(n);
     if (!a) return make_error(ErrorCode::kUnknownAlert, "no such alert");
     auto it =
         std::find_if(a->sightings.begin(), a->sightings.end(), [&](const Sighting& s) { return s.id == sighting; });
     if (it == a->sightings.end()) return make_error(ErrorCode::kInvalidArgument, "no such sighting on this alert");
-    return update(n, AlertChange{.center = it->position}, now, fx);
+    return update(n, AlertChange{.center = it->position, .actor = std::string(actor)}, now, fx);
 }
 
 Status AlertEngine::register_device(Device device) {
@@ -137,7 +151,8 @@ Result<AlertNumber> AlertEngine::trigger_device(std::string_view device_id, Time
     DeviceState& d = it->second;
     if (d.open_alert && active_.count(*d.open_alert) && now - d.last_trigger <= options_.device_merge_window) {
         d.last_trigger = now;
-        audit(alerts_.at(*d.open_alert), now, AuditKind::kTriggerMerged, std::nullopt, "device " + d.device.id);
+        audit(alerts_.at(*d.open_alert), now, AuditKind::kTriggerMerged, std::nullopt, "device " + d.device.id,
+              "device:" + d.device.id);
         return *d.open_alert;
     }
     AlertSpec spec;

@@ -12,7 +12,7 @@ void AlertEngine::tick(Time now, Effects& fx) {
     for (AlertNumber n : active) {
         Alert& a = alerts_.at(n);
         if (now >= a.expires_at) {
-            finish(a, AlertState::kExpired, "expired", now, fx);
+            finish(a, AlertState::kExpired, "expired", now, fx, kActorSystem);
             continue;
         }
         grow_rings(a, now, fx);

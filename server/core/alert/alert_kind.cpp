@@ -46,6 +46,8 @@ std::string_view to_string(ResponseKind kind) {
             return "on_scene";
         case ResponseKind::kDone:
             return "done";
+        case ResponseKind::kWithdraw:
+            return "withdraw";
     }
     return "unknown";
 }

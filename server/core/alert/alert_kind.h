@@ -27,10 +27,11 @@ inline bool is_closed(AlertState s) {
 }
 
 enum class ResponseKind : std::uint8_t {
-    kAccept,   // "I'm going"; a later decline withdraws it
-    kDecline,  // "not going"
-    kOnScene,  // arrived (accepted responders only)
-    kDone,     // finished their part (accepted responders only)
+    kAccept,    // "I'm going"
+    kDecline,   // "not going" (from an accepted responder it is recorded as kWithdraw)
+    kOnScene,   // arrived (accepted responders only)
+    kDone,      // finished their part (accepted responders only)
+    kWithdraw,  // "I accepted but can't make it after all" (accepted responders only)
 };
 
 std::string_view to_string(AlertKind kind);

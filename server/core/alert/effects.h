@@ -38,7 +38,7 @@ struct FeedEvent {
         kResponse,           // volunteer answered
         kResponderPosition,  // an accepted responder moved (only accepted responders are shown)
         kSighting,
-        kEscalation,  // ring widened; `count` newly alerted, `radius_m` the new radius
+        kEscalation,  // ring widened; `count` newly alerted, `old_radius_m` -> `radius_m`
         kStateChange,
         kUpdated,
     };
@@ -50,6 +50,7 @@ struct FeedEvent {
     std::optional<geo::LatLng> position;
     std::optional<AlertState> state;
     double radius_m = 0;
+    double old_radius_m = 0;
     std::size_t count = 0;
     std::uint64_t sighting = 0;
     std::string role;

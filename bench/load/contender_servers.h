@@ -1,0 +1,56 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/child_process.h"
+#include "common/http_client.h"
+
+namespace yihu::bench::load {
+
+// A yihu-server the benchmark starts for itself: 127.0.0.1, a free port, a fresh data directory under `dir` (SQLite,
+// synchronous=FULL: every commit is fsynced), its log in `dir`/yihu-server.log. Stopped (SIGTERM) by the destructor.
+class YihuServer {
+  public:
+    // Throws std::runtime_error when it is not ready (GET /readyz) within 30 s.
+    YihuServer(const std::string& binary, const std::filesystem::path& dir, const std::string& secret_file,
+               std::size_t max_connections, int cpu);
+    std::uint16_t port() const { return port_; }
+    pid_t pid() const { return process_.pid(); }
+    const std::string& command() const { return command_; }
+    // A counter or gauge from /metrics (summed over its label sets); 0 when absent.
+    double metric(const std::string& name) const;
+
+  private:
+    std::uint16_t port_ = 0;
+    std::string command_;
+    client::ChildProcess process_;
+};
+
+// ws_broadcast_server.js under node, on a free loopback port.
+class NodeServer {
+  public:
+    // Throws std::runtime_error when it does not answer GET /count within 15 s.
+    NodeServer(const std::string& node, const std::filesystem::path& script, const std::filesystem::path& log, int cpu);
+    std::uint16_t port() const { return port_; }
+    pid_t pid() const { return process_.pid(); }
+    std::size_t clients() const;
+    // Asks for one broadcast of `size` bytes keyed `key`; returns when the server has queued it to every client.
+    // One keep-alive connection, as yihu's dispatcher has, so neither side pays a TCP handshake in the timing.
+    void broadcast(const std::string& key, std::size_t size);
+
+  private:
+    std::uint16_t port_ = 0;
+    client::ChildProcess process_;
+    std::unique_ptr<client::HttpClient> http_;
+};
+
+// The Node.js executable and the version it reports ("v20.1.0"), or empty strings when none is on PATH.
+std::string find_node(std::string& version);
+
+}  // namespace yihu::bench::load

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+namespace yihu::bench::load {
+
+// Resident memory of a process (VmRSS of /proc/<pid>/status) in KiB; 0 when it cannot be read.
+std::int64_t rss_kib(pid_t pid);
+
+// CPU time a process has used so far, all its live threads, in nanoseconds: the sum of /proc/<pid>/task/*/schedstat
+// (nanosecond resolution), or user + system of /proc/<pid>/stat (10 ms ticks) where schedstat is missing. Threads that
+// have exited drop out of the first, so measure across intervals in which the process keeps its threads.
+std::int64_t cpu_ns(pid_t pid);
+
+// The first three fields of /proc/loadavg ("1.20 0.80 0.41"): other work sharing the machine during a run.
+std::string loadavg();
+
+// Raises RLIMIT_NOFILE's soft limit to the hard limit and returns it. Children inherit it.
+std::int64_t raise_open_files_limit();
+
+}  // namespace yihu::bench::load

@@ -1,0 +1,78 @@
+// The volunteer's web app in headless Chromium (a phone-sized window) against a real node: sign in by link, set a
+// manual pin on the map, receive a drowning, accept it, report a sighting; the dispatcher API sees both.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { DispatcherClient } from '../../clients/js/src/index.js';
+import { signToken } from '../../clients/js/src/node_token.js';
+import { LAKE, waitFor, YihuNode } from '../js/support/yihu_node.mjs';
+import { Browser } from './support/browser.mjs';
+
+const node = new YihuNode();
+let browser;
+
+before(async () => {
+  await node.start();
+  browser = await Browser.launch();
+});
+after(async () => {
+  await browser?.close();
+  await node.dispose();
+});
+
+test('Browser: a volunteer page receives an alert and accepts it', async () => {
+  const api = new DispatcherClient({ baseUrl: node.httpUrl, token: signToken(node.secret, { subject: 'd-1', role: 'dispatcher' }) });
+  const token = signToken(node.secret, { subject: 'v-lin', role: 'volunteer', skills: ['swimmer', 'first_aid'] });
+  const page = await browser.page({ viewport: { width: 420, height: 900 } });
+  await page.goto(`${node.httpUrl}/app/#token=${token}`);
+  await page.locator('#connection.state-open').waitFor();
+  await page.locator('[data-availability=AVAILABILITY_ON_DUTY].on').waitFor();
+
+  // A tap on the small map (centred on the lake) pins the volunteer there.
+  await page.locator('#pin-map').click();
+  await waitFor(async () => (await page.locator('#position-text').textContent()).includes('22.93'),
+    { what: 'the manual pin' });
+
+  const created = await api.createAlert({ kind: 'ALERT_KIND_DROWNING', center: LAKE, title: '松山湖溺水', respondersWanted: 1,
+    description: '儿童，红色救生衣' });
+  const card = page.locator(`.alert-card[data-alert-id="${created.id}"]`);
+  await card.waitFor();
+  assert.match(await card.locator('h2').textContent(), /松山湖溺水/);
+  assert.match(await card.locator('.distance').textContent(), /米/);
+  await browser.screenshot(page, 'app-alert');
+
+  await card.locator('button[data-action=accept]').click();
+  await card.locator('.status').waitFor();
+  const { responses = [] } = await api.responses(created.id);
+  assert.ok(responses.some((r) => r.volunteerId === 'v-lin' && r.kind === 'RESPONSE_KIND_ACCEPT'), JSON.stringify(responses));
+
+  await card.locator('button[data-action=sighting]').click();
+  await card.locator('.sighting-form textarea').fill('码头边看到红色救生衣');
+  await card.locator('button[data-action=send-sighting]').click();
+  await waitFor(async () => Number((await api.getAlert(created.id)).counts?.sightings ?? 0) === 1, { what: 'the sighting' });
+
+  // The resume point is kept for the next page load: the alert is acknowledged and not shown twice after a reload.
+  const resume = await page.evaluate(() => JSON.parse(localStorage.getItem('yihu.resume.v-lin')));
+  assert.ok(Number(resume.lastSeq) >= 1 && resume.epoch, JSON.stringify(resume));
+  await page.reload();
+  await page.locator('#connection.state-open').waitFor();
+  await card.waitFor();
+  assert.equal(await page.locator('.alert-card').count(), 1);
+
+  await api.resolveAlert(created.id, { found: true, message: '已获救，谢谢' });
+  await card.locator('.notice', { hasText: '已获救，谢谢' }).waitFor();
+  await browser.screenshot(page, 'app-closed');
+
+  // Availability: quiet hours and off duty are taken by the server (the button lights only after its RequestOk).
+  await page.click('[data-availability=AVAILABILITY_QUIET_HOURS]');
+  await page.locator('[data-availability=AVAILABILITY_QUIET_HOURS].on').waitFor();
+  await page.click('[data-availability=AVAILABILITY_OFF_DUTY]');
+  await page.locator('[data-availability=AVAILABILITY_OFF_DUTY].on').waitFor();
+  const offDuty = await api.createAlert({ kind: 'ALERT_KIND_DROWNING', center: LAKE, title: '下班后的警报', respondersWanted: 1 });
+  const { recipients = [] } = await api.recipients(offDuty.id);
+  assert.ok(!recipients.some((r) => r.volunteerId === 'v-lin'), 'an off-duty volunteer is not alerted');
+
+  assert.deepEqual(browser.foreignRequests(node.httpUrl), []);
+  assert.deepEqual(browser.failedResponses, []);
+  assert.deepEqual(browser.problems, []);
+});
