@@ -138,7 +138,9 @@ void Hub::commit() {
             // ready (a load balancer sends new work elsewhere), and rebuild memory from the store (run()).
             durable = false;
             ready_ = false;
-            rebuild_needed_ = true;
+            // A cluster leader's failure (Redis away) is the leader host's to handle: it resynchronises the cluster
+            // and keeps the volunteers' last positions, which a rebuild here would drop.
+            rebuild_needed_ = !options_.standby_sink;
             metrics_->store_failures++;
             spdlog::error("store write failed: {}; rebuilding the hub from the store", s.error().message);
         }
