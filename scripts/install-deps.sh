@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libprotobuf-dev protobuf-compiler
   libhiredis-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev libssl-dev libtomlplusplus-dev
+  libsqlite3-dev libssl-dev libtomlplusplus-dev libxml2-dev libxml2-utils
   libgtest-dev libgmock-dev
   redis-server haproxy curl
   chromium fonts-wqy-microhei libjs-leaflet  # headless browser and CJK font for the browser tests; the console's map

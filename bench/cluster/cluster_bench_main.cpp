@@ -141,6 +141,16 @@ int main(int argc, char** argv) {
     std::printf("\n3 nodes / 1 node: alert_to_first_push p50 x%.2f, p99 x%.2f; positions applied x%.2f\n",
                 three.p50_us / one.p50_us, three.p99_us / one.p99_us,
                 rows[1].rate.applied_per_s / std::max(1.0, rows[0].rate.applied_per_s));
+    // The smoke run (CTest) judges by the exit code: each topology must have timed its alerts, lost none (the phone
+    // in reach got every push) and applied positions.
+    for (const Row& r : rows) {
+        if (r.latency.samples_ns.empty() || r.latency.missed > 0 || !(r.rate.applied_per_s > 0)) {
+            std::cerr << "cluster_bench: " << r.topology << ": " << r.latency.samples_ns.size() << " alerts timed, "
+                      << r.latency.missed << " missed, " << r.rate.applied_per_s << " positions applied/s (logs in "
+                      << dir << ")\n";
+            return 1;
+        }
+    }
     if (!json.empty()) {
         std::ofstream out(json);
         out << "{\"results\": [";

@@ -80,6 +80,39 @@ TEST_F(NodeTest, UnacknowledgedPushIsRetriedWithTheSameSeq) {
     EXPECT_FALSE(p->ws().closed());
 }
 
+// After max_retries unacknowledged writes the server closes the session with 1008 "ack timeout" (docs/api.md), and
+// the phone's resume brings the push back with its seq.
+TEST_F(NodeTest, NeverAcknowledgedPushEndsTheSessionWith1008AndWaitsForResume) {
+    auto p = std::make_unique<Phone>(node_->port(), false);
+    const v1::Welcome welcome = p->hello(volunteer_token("v-1"), near_lake(200, 0));
+    // A first push, acknowledged: seq 1 is what the phone will resume from.
+    create(R"({"kind":"ALERT_KIND_GENERAL","center":{"latitude":22.93,"longitude":113.89},"title":"Lost dog"})");
+    auto first = p->next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(first.has_value());
+    v1::ClientMessage ack;
+    ack.mutable_ack()->set_seq(first->alert().seq());
+    ASSERT_TRUE(is_ok(p->request(ack)));
+    create(drowning_json(1));
+    std::optional<std::uint64_t> seq;
+    // Read (never ack) until the server closes: 1 write + 3 retries at 700 ms, so well within 20 s.
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!p->ws().closed() && std::chrono::steady_clock::now() < deadline) {
+        if (auto m = p->next(500ms); m && m->has_alert()) seq = m->alert().seq();
+    }
+    ASSERT_TRUE(p->ws().closed()) << "never closed";
+    ASSERT_TRUE(seq.has_value()) << "no push came";
+    ASSERT_EQ(*seq, first->alert().seq() + 1);
+    EXPECT_EQ(p->ws().close_code(), 1008);
+    EXPECT_EQ(p->ws().close_reason(), "ack timeout");
+
+    Phone back(node_->port(), false);
+    const v1::Welcome w = back.hello(volunteer_token("v-1"), std::nullopt, first->alert().seq(), welcome.epoch());
+    EXPECT_TRUE(w.recovered());
+    auto again = back.next_of(v1::ServerMessage::kAlert);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->alert().seq(), *seq);
+}
+
 TEST_F(NodeTest, RestartKeepsAlertsDeliveriesAndTheAuditTrail) {
     const auto at = near_lake(250, 20);
     auto p = phone("v-1", at);

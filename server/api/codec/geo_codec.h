@@ -11,7 +11,7 @@ void to_proto(const core::geo::Area& area, v1::Area* out);
 
 // Checked conversions: a wire coordinate or area reaches the core only through these.
 core::Result<core::geo::LatLng> from_proto(const v1::LatLng& p);
-// kInvalidArgument for an Area with no shape.
+// kInvalidArgument for an Area with no shape, or with `shapes` of fewer than two or more than kMaxAreaParts shapes.
 core::Result<core::geo::Area> from_proto(const v1::Area& area);
 
 }  // namespace yihu::api

@@ -102,6 +102,7 @@ Hub::Outcome Hub::on(const v1::UpdateAlert& c, const v1::Caller& caller) {
     change->change.actor = caller.subject();
     const core::Time t = now();
     core::Effects fx;
+    change->change.actor = caller.subject();
     if (auto s = engine_.update(number, change->change, t, fx); !s) {
         x = before;
         if (s.error().code == core::ErrorCode::kConflict) {

@@ -142,11 +142,12 @@ Hub::Outcome Hub::on(const v1::ListAudit& c, const v1::Caller&) {
         o->set_alert_id(a->id);
         to_proto(e.at, o->mutable_at());
         o->set_kind(audit_kind(e.kind));
-        o->set_volunteer_id(e.volunteer ? volunteers_.name(*e.volunteer) : std::string{});
+        const std::string volunteer = e.volunteer ? volunteers_.name(*e.volunteer) : std::string{};
+        o->set_volunteer_id(volunteer);
         o->set_node(options_.node_id);
         o->set_reason(e.reason);
         o->set_alert_version(e.alert_version);
-        o->set_actor(e.actor.empty() ? o->volunteer_id() : e.actor);
+        o->set_actor(e.actor.empty() ? volunteer : e.actor);
         (*o->mutable_details())["event"] = std::string(core::to_string(e.kind));
     }
     return result;

@@ -117,9 +117,10 @@ class VolunteerIndex {
                 std::vector<Match>& out) const;
     void nearest(const geo::Polygon& polygon, geo::LatLng reference, const VolunteerFilter& filter, std::size_t k,
                  Time now, std::vector<Match>& out) const;
-    // Either shape as the filter; distances are measured, and the k nearest chosen, from `rank_from` (an alert's
-    // centre, which need not be the area's centre). k = nullopt means everyone. A circle ranked from its own centre
-    // takes the ring-by-ring path of nearest(); any other rank point reads the whole cover.
+    // Any area (circle, polygon or union) as the filter; distances are measured, and the k nearest chosen, from
+    // `rank_from` (an alert's centre, which need not be the area's centre). k = nullopt means everyone. A circle
+    // ranked from its own centre takes the ring-by-ring path of nearest(); any other rank point reads the whole cover;
+    // a union is read part by part.
     void query(const geo::Area& area, geo::LatLng rank_from, const VolunteerFilter& filter,
                std::optional<std::size_t> k, Time now, std::vector<Match>& out) const;
 

@@ -44,6 +44,15 @@ struct InPolygon {
         return polygon.contains(p.latlng) ? geo::chord2(p.unit, reference) : -1.0;
     }
 };
+// One part of a union: only the points that part owns, so a part-by-part scan reports each point once.
+struct InUnionPart {
+    const geo::AreaUnion& shapes;
+    std::size_t part;
+    UnitVec reference;
+    double operator()(const CellPoint& p) const {
+        return shapes.owns(part, p.unit, p.latlng) ? geo::chord2(p.unit, reference) : -1.0;
+    }
+};
 
 }  // namespace
 
@@ -214,8 +223,23 @@ void VolunteerIndex::query(const geo::Area& area, LatLng rank_from, const Volunt
         if (k) return keep_nearest(out, *k);
         return chord2_to_meters(out);
     }
-    if (k) return nearest(*area.polygon(), rank_from, filter, *k, now, out);
-    within(*area.polygon(), rank_from, filter, now, out);
+    if (const geo::Polygon* polygon = area.polygon()) {
+        if (k) return nearest(*polygon, rank_from, filter, *k, now, out);
+        return within(*polygon, rank_from, filter, now, out);
+    }
+    // A union is scanned part by part (parts may lie far apart, so their common box could hold a whole city).
+    const geo::AreaUnion& shapes = *area.shapes();
+    const UnitVec reference = geo::to_unit(rank_from);
+    out.clear();
+    if (k && *k == 0) return;
+    for (std::size_t part = 0; part < shapes.part_count(); ++part) {
+        scan(shapes.part_bounds(part), filter, now, InUnionPart{shapes, part, reference},
+             [&](VolunteerId id, double c2) {
+                 out.push_back(Match{id, c2});
+             });
+    }
+    if (k) return keep_nearest(out, *k);
+    chord2_to_meters(out);
 }
 
 }  // namespace yihu::core
