@@ -23,6 +23,7 @@ namespace asio = boost::asio;
 
 struct Node::Parts {
     ops::Config config;
+    StoreOpener open_store;
     std::string secret;
     api::HubMetrics hub_metrics;
     std::unique_ptr<NodeMetrics> metrics;
@@ -48,8 +49,9 @@ core::Time system_now() {
 }
 }  // namespace
 
-Node::Node(ops::Config config) : parts_(std::make_unique<Parts>()) {
+Node::Node(ops::Config config, StoreOpener open_store) : parts_(std::make_unique<Parts>()) {
     parts_->config = std::move(config);
+    parts_->open_store = std::move(open_store);
 }
 
 Node::~Node() {
@@ -91,7 +93,7 @@ core::Status Node::start() {
         p.context.hub = &p.member->link();
         p.context.ready = [this] { return parts_->member->ready() && !parts_->stopped; };
     } else {
-        auto store = store::open_sqlite_store(c.store.data_dir);
+        auto store = p.open_store ? p.open_store(c) : store::open_sqlite_store(c.store.data_dir);
         if (!store) return store.error();
         p.hub = std::make_unique<api::Hub>(options, std::move(*store), system_now, &p.hub_metrics);
         p.link = std::make_unique<api::LocalHubLink>(*p.hub);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -11,6 +12,9 @@
 namespace yihu::api {
 class Hub;
 }
+namespace yihu::store {
+class Store;
+}
 
 namespace yihu::app {
 
@@ -18,7 +22,11 @@ namespace yihu::app {
 // Used by yihu-server and, in-process on port 0, by the integration tests.
 class Node {
   public:
-    explicit Node(ops::Config config);
+    // Opens a single node's store. The default opens the SQLite store in store.data_dir; tests pass another (a Redis
+    // store, a store that fails on purpose). Not used in cluster mode.
+    using StoreOpener = std::function<core::Result<std::unique_ptr<store::Store>>(const ops::Config&)>;
+
+    explicit Node(ops::Config config, StoreOpener open_store = {});
     ~Node();
     Node(const Node&) = delete;
     Node& operator=(const Node&) = delete;

@@ -17,13 +17,17 @@ Hub::Hub(HubOptions options, std::unique_ptr<store::Store> store, Clock clock, H
           core::EngineOptions e = options_.engine;
           e.id_prefix = options_.city;
           return e;
-      }()) {}
+      }()),
+      ledger_(DeliveryLedger::Options{.ack_timeout = options_.ack_timeout,
+                                      .max_retries = options_.max_retries,
+                                      .replay_limit = options_.replay_limit}) {}
 
 Hub::~Hub() {
     stop();
 }
 
 core::Status Hub::start(const std::vector<core::Device>& configured_devices) {
+    configured_devices_ = configured_devices;
     for (const core::Device& d : configured_devices) {
         if (auto s = engine_.register_device(d); !s) {
             return core::make_error(s.error().code, "device " + d.id + ": " + s.error().message);
@@ -64,6 +68,14 @@ void Hub::post(std::function<void()> task) {
 void Hub::run() {
     std::deque<std::function<void()>> batch;
     for (;;) {
+        if (rebuild_needed_) {
+            if (auto s = rebuild_from_store(); !s) {
+                spdlog::error("rebuilding the hub from the store failed: {}; retrying", s.error().message);
+                std::unique_lock lock(mutex_);
+                if (wake_.wait_for(lock, 1s, [&] { return stopping_; })) break;
+                continue;
+            }
+        }
         {
             std::unique_lock lock(mutex_);
             core::Time wake_at = next_retry_check_;
@@ -73,8 +85,23 @@ void Hub::run() {
             batch.swap(tasks_);
             if (batch.empty() && stopping_) break;
         }
-        for (auto& task : batch) task();
-        batch.clear();
+        while (!batch.empty() && !rebuild_needed_) {
+            auto task = std::move(batch.front());
+            batch.pop_front();
+            task();
+        }
+        if (rebuild_needed_ && !batch.empty()) {
+            // A commit inside the batch failed: the rest runs after the rebuild, against what the store holds.
+            std::lock_guard lock(mutex_);
+            while (!batch.empty()) {
+                tasks_.push_front(std::move(batch.back()));
+                batch.pop_back();
+            }
+        }
+        if (rebuild_needed_) {
+            commit();
+            continue;
+        }
 
         const core::Time t = now();
         if (auto d = engine_.next_deadline(); d && *d <= t) {
@@ -102,27 +129,32 @@ void Hub::run() {
 }
 
 void Hub::commit() {
-    bool durable = true;
-    if (!batch_.empty()) {
+    // After a failure nothing is written until the rebuild: what was decided since rests on state the store lacks.
+    bool durable = !rebuild_needed_;
+    if (durable && !batch_.empty()) {
         core::Status s = store_->apply(batch_);
-        batch_.clear();
         if (!s) {
-            // The engine already moved on in memory; what it said is not durable. Refuse to confirm it, and report
-            // not ready so a load balancer sends new work elsewhere while an operator looks.
+            // The engine already moved on in memory; what it said is not durable. Refuse to confirm it, report not
+            // ready (a load balancer sends new work elsewhere), and rebuild memory from the store (run()).
             durable = false;
             ready_ = false;
+            // A cluster leader's failure (Redis away) is the leader host's to handle: it resynchronises the cluster
+            // and keeps the volunteers' last positions, which a rebuild here would drop.
+            rebuild_needed_ = !options_.standby_sink;
             metrics_->store_failures++;
-            spdlog::error("store write failed: {}", s.error().message);
+            spdlog::error("store write failed: {}; rebuilding the hub from the store", s.error().message);
         }
     }
+    batch_.clear();
     idempotency_pending_.clear();
+    bodies_.clear();
     auto actions = std::move(after_commit_);
     after_commit_.clear();
-    auto sends = std::move(pending_sends_);
-    pending_sends_.clear();
     for (auto& action : actions) action(durable);
     if (durable) {
-        for (auto& s : sends) send_push(s.volunteer, std::move(s.push));
+        send_released(ledger_.release(now()));
+    } else {
+        ledger_.drop_staged();
     }
 }
 

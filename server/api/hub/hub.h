@@ -16,6 +16,8 @@
 
 #include "api/alert_extras.h"
 #include "api/auth/token.h"
+#include "api/delivery/delivery_ledger.h"
+#include "api/delivery/push_encoding.h"
 #include "api/hub/hub_metrics.h"
 #include "api/name_table.h"
 #include "api/persist/alert_snapshot.h"
@@ -100,18 +102,8 @@ class Hub {
     static void send(const Session& session, const v1::ServerMessage& message);
 
   private:
-    struct Unacked {
-        std::uint64_t seq;
-        core::AlertNumber alert;
-        v1::DeliveryKind kind;
-        std::shared_ptr<const std::string> payload;  // serialized ServerMessage
-        core::Time sent_at;
-        int attempts;
-    };
     struct VolunteerState {
-        store::VolunteerCursor cursor;
-        std::optional<Session> session;
-        std::deque<Unacked> unacked;
+        std::optional<Session> session;     // the ledger knows it by its id
         core::SkillSet granted_skills = 0;  // from the token; SkillsUpdate may offer a subset
         core::VolunteerProfile profile;
         bool known = false;        // has a profile in the engine
@@ -122,9 +114,15 @@ class Hub {
         std::set<std::string> alert_ids;  // empty: every alert
         bool responder_positions = false;
     };
-    struct PendingSend {
-        core::VolunteerId volunteer;
-        Unacked push;
+    // What a push body was encoded from: a body is reused within a batch only while the alert shows the same.
+    struct BodyKey {
+        core::AlertNumber alert = 0;
+        v1::DeliveryKind kind = v1::DELIVERY_KIND_UNSPECIFIED;
+        std::uint64_t version = 0;
+        core::Time updated_at{};
+        double radius_m = 0;
+        core::AlertState state{};
+        bool operator==(const BodyKey&) const = default;
     };
 
     void run();
@@ -135,12 +133,15 @@ class Hub {
     // Engine effects -> pushes, feed events and store writes (hub_effects.cpp).
     void apply(core::Effects& fx, core::Time now);
     void push_notice(const core::Notice& notice, core::Time now);
-    std::uint64_t enqueue_push(core::VolunteerId v, core::AlertNumber alert, v1::DeliveryKind kind,
-                               v1::ServerMessage message, core::Time now);
+    // The shared part of a push about `a`, encoded once per alert version and kind (hub_push.cpp).
+    PushBodyPtr push_body(const core::Alert& a, v1::DeliveryKind kind);
+    // `envelope`: a ServerMessage with the push set and only the per-recipient fields (not the seq) in it.
+    std::uint64_t enqueue_push(core::VolunteerId v, const core::Alert& a, v1::DeliveryKind kind,
+                               v1::ServerMessage envelope, core::Time now);
     void persist_alert(core::AlertNumber number, const std::set<core::VolunteerId>& recipients);
-    void send_push(core::VolunteerId v, Unacked push);
-    void write_frame(const Session& s, const std::shared_ptr<const std::string>& payload);
-    void report_delivery(core::VolunteerId v, const Unacked& push, const DeliveryMarks& marks, core::Time t);
+    void send_released(const std::vector<LedgerWrite>& writes);
+    void write_push(const Session& s, LedgerPush& push);
+    void report_delivery(core::VolunteerId v, const LedgerPush& push, const DeliveryMarks& marks, core::Time t);
     void retry_unacked(core::Time now);
     void publish_feed(const core::FeedEvent& event);
     void publish_feed(const std::string& alert_id, v1::LiveFeedEvent event);
@@ -184,6 +185,9 @@ class Hub {
 
     // Restart (hub_restore.cpp).
     core::Status restore();
+    // After a failed commit: forgets everything in memory (the engine, the ledger, sessions) and restores it from the
+    // store, so memory and store agree again. Fails if the store cannot be read (retried by run()).
+    core::Status rebuild_from_store();
     // Cluster standby (hub_standby.cpp).
     void mark_standby(core::VolunteerId v) {
         if (options_.standby_sink) standby_dirty_.insert(v);
@@ -205,13 +209,17 @@ class Hub {
     std::unordered_map<core::AlertNumber, std::map<core::VolunteerId, DeliveryMarks>> marks_;
     std::unordered_map<core::AlertNumber, std::size_t> audit_saved_;
     std::unordered_map<core::VolunteerId, VolunteerState> volunteers_state_;
-    std::unordered_set<core::VolunteerId> with_unacked_;
+    DeliveryLedger ledger_;
+    // This batch's encoded push bodies, the latest per (alert, kind).
+    std::map<std::pair<core::AlertNumber, int>, std::pair<BodyKey, PushBodyPtr>> bodies_;
     std::map<std::uint64_t, Feed> feeds_;
     store::WriteBatch batch_;
     std::vector<std::function<void(bool)>> after_commit_;
-    std::vector<PendingSend> pending_sends_;
     std::map<std::string, core::AlertNumber> idempotency_pending_;
     std::vector<std::string> device_ids_;  // registered devices, in order of registration
+    std::vector<core::Device> configured_devices_;
+    // A commit failed: nothing more is written or sent until the hub is rebuilt from the store.
+    bool rebuild_needed_ = false;
     std::unordered_set<core::VolunteerId> standby_dirty_;
     core::Time next_standby_{};
     core::Time next_retry_check_{};

@@ -10,12 +10,6 @@
 
 namespace yihu::api {
 
-namespace {
-
-constexpr std::string_view kStandDownReason = "Enough responders are on the way. Thank you!";
-
-}  // namespace
-
 void Hub::apply(core::Effects& fx, core::Time t) {
     std::map<core::AlertNumber, std::set<core::VolunteerId>> touched;
     for (const core::Notice& n : fx.notices) {
@@ -81,121 +75,94 @@ void Hub::persist_alert(core::AlertNumber number, const std::set<core::Volunteer
 void Hub::push_notice(const core::Notice& n, core::Time t) {
     const core::Alert* a = engine_.find(n.alert);
     if (!a) return;
-    v1::ServerMessage m;
+    // Only the per-recipient fields here: the rest of the push is the shared body (push_body).
+    v1::ServerMessage envelope;
     v1::DeliveryKind kind = v1::DELIVERY_KIND_UNSPECIFIED;
     switch (n.kind) {
         case core::Notice::Kind::kAlert: {
             kind = v1::DELIVERY_KIND_ALERT;
-            auto* push = m.mutable_alert();
-            push->set_alert_id(a->id);
-            push->set_alert_version(a->version);
-            fill_alert(*a, true, push->mutable_alert());
+            auto* push = envelope.mutable_alert();
             push->set_distance_m(n.distance_m);
             push->set_response_requested(n.response_requested);
-            for (const auto& role : a->policy.roles) push->add_roles(role);
             break;
         }
         case core::Notice::Kind::kUpdate: {
             kind = v1::DELIVERY_KIND_UPDATE;
-            auto* push = m.mutable_alert_update();
-            push->set_alert_id(a->id);
-            push->set_alert_version(a->version);
-            fill_alert(*a, true, push->mutable_alert());
+            auto* push = envelope.mutable_alert_update();
             if (auto it = a->recipients.find(n.volunteer); it != a->recipients.end()) {
                 push->set_distance_m(it->second.distance_m);
                 push->set_role(it->second.role);
             }
             break;
         }
-        case core::Notice::Kind::kStandDown: {
+        case core::Notice::Kind::kStandDown:
             kind = v1::DELIVERY_KIND_STAND_DOWN;
-            auto* push = m.mutable_stand_down();
-            push->set_alert_id(a->id);
-            push->set_alert_version(a->version);
-            push->set_reason(std::string(kStandDownReason));
+            envelope.mutable_stand_down();
             break;
-        }
-        case core::Notice::Kind::kClosed: {
+        case core::Notice::Kind::kClosed:
             kind = v1::DELIVERY_KIND_CLOSED;
-            auto* push = m.mutable_alert_closed();
-            push->set_alert_id(a->id);
-            push->set_alert_version(a->version);
-            push->set_final_state(to_proto(a->state));
-            push->set_message(a->closing_message);
+            envelope.mutable_alert_closed();
             break;
-        }
     }
-    enqueue_push(n.volunteer, n.alert, kind, std::move(m), t);
+    enqueue_push(n.volunteer, *a, kind, std::move(envelope), t);
 }
 
 // Gives the push the volunteer's next seq, writes it to the history (same batch as the alert change that caused
-// it), and queues it for sending once that batch is durable.
-std::uint64_t Hub::enqueue_push(core::VolunteerId v, core::AlertNumber alert, v1::DeliveryKind kind,
-                                v1::ServerMessage m, core::Time t) {
-    VolunteerState& state = volunteer(v);
-    const std::uint64_t seq = ++state.cursor.last_seq;
-    switch (m.body_case()) {
-        case v1::ServerMessage::kAlert:
-            m.mutable_alert()->set_seq(seq);
-            break;
-        case v1::ServerMessage::kAlertUpdate:
-            m.mutable_alert_update()->set_seq(seq);
-            break;
-        case v1::ServerMessage::kStandDown:
-            m.mutable_stand_down()->set_seq(seq);
-            break;
-        case v1::ServerMessage::kAlertClosed:
-            m.mutable_alert_closed()->set_seq(seq);
-            break;
-        default:
-            break;
+// it), and stages it in the ledger, which releases it for sending once that batch is durable.
+std::uint64_t Hub::enqueue_push(core::VolunteerId v, const core::Alert& a, v1::DeliveryKind kind,
+                                v1::ServerMessage envelope, core::Time t) {
+    const std::uint64_t seq = ledger_.next_seq(v);
+    set_push_seq(envelope, seq);
+    const PushBodyPtr body = push_body(a, kind);
+    auto binary = std::make_shared<const std::string>(body->binary_for(envelope));
+    std::shared_ptr<const std::string> json;
+    if (const auto& session = volunteer(v).session; session && !session->binary) {
+        json = std::make_shared<const std::string>(body->json_for(envelope));
     }
-    auto payload = std::make_shared<const std::string>(m.SerializeAsString());
-    const core::Alert* a = engine_.find(alert);
     batch_.deliveries.push_back(store::DeliveryRecord{.volunteer = volunteers_.name(v),
                                                       .seq = seq,
-                                                      .alert_id = a ? a->id : std::string{},
+                                                      .alert_id = a.id,
                                                       .kind = static_cast<std::uint8_t>(kind),
-                                                      .payload = *payload,
+                                                      .payload = *binary,
                                                       .created_at = t});
-    if (kind == v1::DELIVERY_KIND_ALERT) marks_[alert][v].first_seq = seq;
+    if (kind == v1::DELIVERY_KIND_ALERT) marks_[a.number][v].first_seq = seq;
     metrics_->pushes++;
-    pending_sends_.push_back(PendingSend{v, Unacked{seq, alert, kind, std::move(payload), t, 0}});
+    ledger_.stage(v, LedgerPush{.seq = seq, .alert = a.number, .kind = kind, .binary = binary, .json = json});
     return seq;
 }
 
-void Hub::send_push(core::VolunteerId v, Unacked push) {
-    VolunteerState& state = volunteer(v);
-    if (!state.session) return;  // offline: the phone gets it when it resumes
-    write_frame(*state.session, push.payload);
-    metrics_->pushes_sent++;
+// Writes what the ledger released after a durable commit; an alert push's first write is reported to the feed.
+void Hub::send_released(const std::vector<LedgerWrite>& writes) {
+    if (writes.empty()) return;
     const core::Time t = now();
-    if (push.attempts == 0 && push.kind == v1::DELIVERY_KIND_ALERT) {
-        DeliveryMarks& mark = marks_[push.alert][v];
-        if (mark.delivered_at == core::Time{}) {
-            mark.delivered_at = t;
-            report_delivery(v, push, mark, t);
+    for (const LedgerWrite& w : writes) {
+        VolunteerState& state = volunteer(w.volunteer);
+        if (!state.session || state.session->id != w.session) continue;
+        write_push(*state.session, *w.push);
+        metrics_->pushes_sent++;
+        if (w.push->kind == v1::DELIVERY_KIND_ALERT && w.push->alert != 0) {
+            DeliveryMarks& mark = marks_[w.push->alert][w.volunteer];
+            if (mark.delivered_at == core::Time{}) {
+                mark.delivered_at = t;
+                report_delivery(w.volunteer, *w.push, mark, t);
+            }
         }
     }
-    push.attempts++;
-    push.sent_at = t;
-    state.unacked.push_back(std::move(push));
-    with_unacked_.insert(v);
 }
 
-// Pushes are stored in protobuf; a JSON session gets them converted as they are written.
-void Hub::write_frame(const Session& s, const std::shared_ptr<const std::string>& payload) {
+// The same bytes on every write of a push: a JSON phone's JSON is made once (if the push was staged before the
+// session said JSON, from the stored protobuf) and kept with the push for its retries.
+void Hub::write_push(const Session& s, LedgerPush& push) {
     if (s.binary) {
-        s.connection->send(net::Frame{payload, true});
+        s.connection->send(net::Frame{push.binary, true});
         return;
     }
-    v1::ServerMessage m;
-    m.ParseFromString(*payload);
-    s.connection->send(net::Frame{std::make_shared<const std::string>(to_json(m)), false});
+    if (!push.json) push.json = std::make_shared<const std::string>(push_json_from_binary(*push.binary));
+    s.connection->send(net::Frame{push.json, false});
 }
 
 // Tells the feed (and the store) that an alert push reached a phone, or was acknowledged (marks.acked_at set).
-void Hub::report_delivery(core::VolunteerId v, const Unacked& push, const DeliveryMarks& marks, core::Time t) {
+void Hub::report_delivery(core::VolunteerId v, const LedgerPush& push, const DeliveryMarks& marks, core::Time t) {
     const core::Alert* a = engine_.find(push.alert);
     if (!a) return;
     v1::LiveFeedEvent e;
@@ -213,35 +180,22 @@ void Hub::report_delivery(core::VolunteerId v, const Unacked& push, const Delive
     persist_alert(push.alert, {v});
 }
 
-// A push not acknowledged within ack_timeout is written again (same seq: the phone drops duplicates). After
-// max_retries the connection is presumed dead and the push waits for the phone's resume.
+// A push not acknowledged within ack_timeout is written again (same seq and bytes: the phone drops duplicates).
+// After max_retries the connection is presumed dead and the pushes wait for the phone's resume.
 void Hub::retry_unacked(core::Time t) {
-    for (auto it = with_unacked_.begin(); it != with_unacked_.end();) {
-        VolunteerState& state = volunteer(*it);
-        if (!state.session || state.unacked.empty()) {
-            it = with_unacked_.erase(it);
-            continue;
-        }
-        const Session s = *state.session;
-        bool give_up = false;
-        for (Unacked& u : state.unacked) {
-            if (t - u.sent_at < options_.ack_timeout) continue;
-            if (u.attempts > options_.max_retries) {
-                give_up = true;
-                break;
-            }
-            write_frame(s, u.payload);
-            u.attempts++;
-            u.sent_at = t;
-            metrics_->push_retries++;
-        }
-        if (give_up) {
-            spdlog::info("volunteer {}: pushes unacknowledged after {} tries; closing for resume",
-                         volunteers_.name(*it), options_.max_retries);
-            s.connection->close(net::close_code::kPolicyViolation, "ack timeout");
-            state.unacked.clear();
-        }
-        ++it;
+    DeliveryLedger::Due due = ledger_.due(t);
+    for (const LedgerWrite& w : due.writes) {
+        VolunteerState& state = volunteer(w.volunteer);
+        if (!state.session || state.session->id != w.session) continue;
+        write_push(*state.session, *w.push);
+        metrics_->push_retries++;
+    }
+    for (core::VolunteerId v : due.give_up) {
+        VolunteerState& state = volunteer(v);
+        if (!state.session) continue;
+        spdlog::info("volunteer {}: pushes unacknowledged after {} tries; closing for resume", volunteers_.name(v),
+                     options_.max_retries);
+        state.session->connection->close(net::close_code::kPolicyViolation, "ack timeout");
     }
 }
 

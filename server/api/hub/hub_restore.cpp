@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <memory>
+
 #include "api/hub/hub.h"
 
 namespace yihu::api {
@@ -62,11 +64,47 @@ core::Status Hub::restore() {
 
     auto cursors = store_->load_cursors();
     if (!cursors) return cursors.error();
-    for (const auto& [name, cursor] : *cursors) volunteer(volunteers_.intern(name)).cursor = cursor;
+    for (const auto& [name, cursor] : *cursors) ledger_.seed_cursor(volunteers_.intern(name), cursor);
     metrics_->alerts_active = static_cast<std::int64_t>(engine_.active().size());
     metrics_->alerts_closed = static_cast<std::int64_t>(engine_.alerts().size() - engine_.active().size());
     spdlog::info("restored {} alerts ({} active), {} devices, {} volunteer sequences", alerts->size(), active,
                  devices->size(), cursors->size());
+    return core::Status::Ok();
+}
+
+core::Status Hub::rebuild_from_store() {
+    // Phones reconnect and resume from what the store holds (their Hello carries a position again; positions are
+    // never stored). Their sessions' close callbacks find no session and change nothing.
+    for (auto& [v, state] : volunteers_state_) {
+        if (state.session) state.session->connection->close(net::close_code::kGoingAway, "store failure; reconnect");
+    }
+    volunteers_state_.clear();
+    metrics_->volunteers_connected = 0;
+    // The engine (its index owns pinned memory) cannot be moved: a fresh one is made in the same place. No reference
+    // to it outlives this (the hub thread is the only user, and it is here).
+    core::EngineOptions engine_options = options_.engine;
+    engine_options.id_prefix = options_.city;
+    std::destroy_at(&engine_);
+    std::construct_at(&engine_, engine_options);
+    ledger_ = DeliveryLedger(DeliveryLedger::Options{.ack_timeout = options_.ack_timeout,
+                                                     .max_retries = options_.max_retries,
+                                                     .replay_limit = options_.replay_limit});
+    extras_.clear();
+    marks_.clear();
+    audit_saved_.clear();
+    bodies_.clear();
+    idempotency_pending_.clear();
+    standby_dirty_.clear();
+    device_ids_.clear();
+    batch_.clear();
+    for (const core::Device& d : configured_devices_) {
+        if (auto s = engine_.register_device(d); !s) return s;
+        device_ids_.push_back(d.id);
+    }
+    if (auto s = restore(); !s) return s;
+    rebuild_needed_ = false;
+    ready_ = true;
+    spdlog::warn("hub rebuilt from the store after a failed write; ready again");
     return core::Status::Ok();
 }
 

@@ -72,7 +72,7 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
     }
     if (!state.session || state.session->id != s.id) metrics_->volunteers_connected++;
     state.session = s;
-    state.unacked.clear();
+    ledger_.connect(v, s.id);
 
     auto granted = skills_.set_of(claims.skills);
     if (!granted) {
@@ -107,7 +107,7 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
     // the batch's pushes are sent, and the replayed and fresh pushes are queued in seq order. What was missed is
     // settled before the Hello's position counts, so an alert that position calls for now is pushed once, as new,
     // and not a second time as an open alert to re-send.
-    const std::uint64_t current_seq = state.cursor.last_seq;
+    const std::uint64_t current_seq = ledger_.cursor(v).last_seq;
     bool recovered = false;
     resume(v, hello, recovered);
     if (hello.has_position()) {
@@ -143,31 +143,19 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
 // Replays pushes after hello.last_seq if the history still holds all of them; otherwise re-sends every alert still
 // open for this volunteer as a fresh push (the phone was told to drop its cache by recovered = false).
 void Hub::resume(core::VolunteerId v, const v1::Hello& hello, bool& recovered) {
-    VolunteerState& state = volunteer(v);
     const std::uint64_t last = hello.last_seq();
-    recovered = last > 0 && hello.last_epoch() == store_->epoch() && last <= state.cursor.last_seq &&
-                last >= state.cursor.trimmed_seq;
-    if (recovered && last < state.cursor.last_seq) {
-        auto records = store_->deliveries_after(volunteers_.name(v), last, options_.replay_limit + 1);
-        if (!records || records->size() > options_.replay_limit) {
-            recovered = false;
-        } else {
-            // "What still matters": an update or stand-down superseded by a later push about the same alert in
-            // this replay is skipped; the later one carries the state. Seqs keep their original values.
-            std::map<std::string, std::uint64_t> latest;
-            for (const auto& r : *records) latest[r.alert_id] = r.seq;
-            for (auto& r : *records) {
-                const auto kind = static_cast<v1::DeliveryKind>(r.kind);
-                const bool superseded = latest[r.alert_id] != r.seq;
-                if (superseded && (kind == v1::DELIVERY_KIND_UPDATE || kind == v1::DELIVERY_KIND_STAND_DOWN)) continue;
-                core::AlertNumber number = 0;
-                if (const core::Alert* a = engine_.find(r.alert_id)) number = a->number;
-                metrics_->replayed++;
-                pending_sends_.push_back(PendingSend{
-                    v,
-                    Unacked{r.seq, number, kind, std::make_shared<const std::string>(std::move(r.payload)), now(), 0}});
-            }
+    recovered = ledger_.can_replay(v, last, hello.last_epoch() == store_->epoch());
+    if (recovered && last < ledger_.cursor(v).last_seq) {
+        auto records = store_->deliveries_after(volunteers_.name(v), last, ledger_.replay_limit() + 1);
+        std::optional<std::size_t> replayed;
+        if (records) {
+            replayed = ledger_.replay(v, last, std::move(*records), [&](const std::string& alert_id) {
+                const core::Alert* a = engine_.find(alert_id);
+                return a ? a->number : core::AlertNumber{0};
+            });
         }
+        recovered = replayed.has_value();
+        if (replayed) metrics_->replayed += *replayed;
     }
     if (recovered) return;
     const core::Time t = now();
@@ -175,40 +163,27 @@ void Hub::resume(core::VolunteerId v, const v1::Hello& hello, bool& recovered) {
         const core::Alert* a = engine_.find(n);
         auto it = a->recipients.find(v);
         if (it == a->recipients.end()) continue;
-        enqueue_push(
-            v, n, v1::DELIVERY_KIND_ALERT,
-            [&] {
-                v1::ServerMessage m;
-                auto* push = m.mutable_alert();
-                push->set_alert_id(a->id);
-                push->set_alert_version(a->version);
-                fill_alert(*a, true, push->mutable_alert());
-                push->set_distance_m(it->second.distance_m);
-                push->set_response_requested(a->policy.ask_to_respond && !it->second.stood_down);
-                for (const auto& role : a->policy.roles) push->add_roles(role);
-                return m;
-            }(),
-            t);
+        v1::ServerMessage envelope;
+        auto* push = envelope.mutable_alert();
+        push->set_distance_m(it->second.distance_m);
+        push->set_response_requested(a->policy.ask_to_respond && !it->second.stood_down);
+        enqueue_push(v, *a, v1::DELIVERY_KIND_ALERT, std::move(envelope), t);
         persist_alert(n, {v});
     }
 }
 
 void Hub::acknowledge(core::VolunteerId v, const Session& s, std::uint64_t request_id, std::uint64_t seq) {
-    VolunteerState& state = volunteer(v);
-    if (seq > state.cursor.last_seq) {
-        reply_error(
-            s, request_id, v1::ERROR_CODE_INVALID_ARGUMENT,
-            "ack of seq " + std::to_string(seq) + " beyond the last sent " + std::to_string(state.cursor.last_seq));
+    const core::Time t = now();
+    DeliveryLedger::AckResult result = ledger_.ack(v, seq);
+    if (result.beyond_last) {
+        reply_error(s, request_id, v1::ERROR_CODE_INVALID_ARGUMENT,
+                    "ack of seq " + std::to_string(seq) + " beyond the last sent " +
+                        std::to_string(ledger_.cursor(v).last_seq));
         return;
     }
-    const core::Time t = now();
-    if (seq > state.cursor.acked_seq) {
-        state.cursor.acked_seq = seq;
-        batch_.acks.emplace_back(volunteers_.name(v), seq);
-    }
+    if (result.advanced) batch_.acks.emplace_back(volunteers_.name(v), seq);
     metrics_->acks++;
-    while (!state.unacked.empty() && state.unacked.front().seq <= seq) {
-        const Unacked& u = state.unacked.front();
+    for (const LedgerPush& u : result.acked) {
         if (metrics_->observe_ack_latency) {
             metrics_->observe_ack_latency(std::chrono::duration<double>(t - u.sent_at).count());
         }
@@ -219,7 +194,6 @@ void Hub::acknowledge(core::VolunteerId v, const Session& s, std::uint64_t reque
                 report_delivery(v, u, mark, t);
             }
         }
-        state.unacked.pop_front();
     }
     if (request_id != 0) {
         v1::ServerMessage ok;
@@ -234,7 +208,7 @@ void Hub::volunteer_closed(const std::string& subject, std::uint64_t session_id)
     VolunteerState& state = volunteer(*v);
     if (!state.session || state.session->id != session_id) return;  // replaced already
     state.session.reset();
-    state.unacked.clear();
+    ledger_.disconnect(*v, session_id);
     metrics_->volunteers_connected--;
     // The position stays until it ages out: a phone that dropped off a tunnel's mobile signal is still there.
 }
