@@ -1,5 +1,6 @@
 #include "contender_servers.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <sstream>
@@ -43,6 +44,14 @@ YihuServer::YihuServer(const std::string& binary, const std::filesystem::path& d
                                            secret_file,
                                            "--limits.max_connections",
                                            std::to_string(max_connections),
+                                           // The bench floods positions and connects thousands of phones at once on
+                                           // purpose: the hostile-client limits would measure themselves instead.
+                                           "--limits.max_unauthenticated",
+                                           std::to_string(std::max<std::size_t>(1, max_connections / 2)),
+                                           "--limits.position_rate",
+                                           "0",
+                                           "--limits.request_rate",
+                                           "0",
                                            "--log.level",
                                            "warn"};
     for (const auto& a : args) command_ += (command_.empty() ? "" : " ") + a;
