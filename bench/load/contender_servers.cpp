@@ -35,25 +35,13 @@ YihuServer::YihuServer(const std::string& binary, const std::filesystem::path& d
                        std::size_t max_connections, int cpu) {
     port_ = client::free_loopback_port();
     std::filesystem::create_directories(dir);
-    const std::vector<std::string> args = {binary,
-                                           "--port",
-                                           std::to_string(port_),
-                                           "--data-dir",
-                                           (dir / "data").string(),
-                                           "--auth.token_secret_file",
-                                           secret_file,
-                                           "--limits.max_connections",
-                                           std::to_string(max_connections),
-                                           // The bench floods positions and connects thousands of phones at once on
-                                           // purpose: the hostile-client limits would measure themselves instead.
-                                           "--limits.max_unauthenticated",
-                                           std::to_string(std::max<std::size_t>(1, max_connections / 2)),
-                                           "--limits.position_rate",
-                                           "0",
-                                           "--limits.request_rate",
-                                           "0",
-                                           "--log.level",
-                                           "warn"};
+    const std::vector<std::string> args = {
+        binary, "--port", std::to_string(port_), "--data-dir", (dir / "data").string(), "--auth.token_secret_file",
+        secret_file, "--limits.max_connections", std::to_string(max_connections),
+        // The bench floods positions and connects thousands of phones at once on
+        // purpose: the hostile-client limits would measure themselves instead.
+        "--limits.max_unauthenticated", std::to_string(std::max<std::size_t>(1, max_connections / 2)),
+        "--limits.position_rate", "0", "--limits.request_rate", "0", "--log.level", "warn"};
     for (const auto& a : args) command_ += (command_.empty() ? "" : " ") + a;
     process_ = client::ChildProcess(args, dir / "yihu-server.log", cpu);
     wait_until(

@@ -1,5 +1,6 @@
 #include "api/delivery/push_encoding.h"
 
+#include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
@@ -61,11 +62,47 @@ TEST(PushEncoding, TheSharedBodyIsEncodedOnceAndTheEnvelopeIsSmall) {
     const std::string a = body.binary_for(alert_envelope(1, 10, true));
     const std::string b = body.binary_for(alert_envelope(2, 20, false));
     // Both end in the very same body bytes; only the few bytes in front differ.
-    ASSERT_GT(a.size(), body.binary().size());
-    EXPECT_EQ(a.substr(a.size() - body.binary().size()), body.binary());
-    EXPECT_EQ(b.substr(b.size() - body.binary().size()), body.binary());
-    EXPECT_LT(a.size() - body.binary().size(), 24u);
+    ASSERT_GT(a.size(), body.shared().size());
+    EXPECT_EQ(a.substr(a.size() - body.shared().size()), body.shared());
+    EXPECT_EQ(b.substr(b.size() - body.shared().size()), body.shared());
+    EXPECT_LT(a.size() - body.shared().size(), 24u);
     EXPECT_EQ(&body.json(), &body.json());  // produced once, then kept
+}
+
+// The top-level field numbers of a serialized ServerMessage, in order (each length-delimited field skipped whole).
+std::vector<int> top_level_fields(const std::string& bytes) {
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                              static_cast<int>(bytes.size()));
+    std::vector<int> fields;
+    while (const std::uint32_t tag = in.ReadTag()) {
+        fields.push_back(static_cast<int>(tag >> 3));
+        std::uint32_t length = 0;
+        if ((tag & 7) != 2 || !in.ReadVarint32(&length) || !in.Skip(static_cast<int>(length))) {
+            ADD_FAILURE() << "unexpected wire type or truncated field " << (tag >> 3);
+            break;
+        }
+    }
+    return fields;
+}
+
+// Decoders that replace a repeated embedded message instead of merging it (protobuf.js) must see the push whole:
+// one occurrence of the push field, holding the envelope's fields and the body's.
+TEST(PushEncoding, ThePushIsOneEmbeddedMessageNotTwoToMerge) {
+    const PushBody body(alert_body());
+    const std::string bytes = body.binary_for(alert_envelope(7, 55, true));
+    EXPECT_EQ(top_level_fields(bytes), std::vector<int>{v1::ServerMessage::kAlertFieldNumber});
+    v1::AlertPush only_last;  // what a replacing decoder keeps: the last occurrence alone
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                              static_cast<int>(bytes.size()));
+    ASSERT_NE(in.ReadTag(), 0u);
+    std::uint32_t length = 0;
+    ASSERT_TRUE(in.ReadVarint32(&length));
+    std::string inner;
+    ASSERT_TRUE(in.ReadString(&inner, static_cast<int>(length)));
+    ASSERT_TRUE(only_last.ParseFromString(inner));
+    EXPECT_EQ(only_last.seq(), 7u);
+    EXPECT_EQ(only_last.distance_m(), 55);
+    EXPECT_EQ(only_last.alert_id(), "dongguan-7");
 }
 
 TEST(PushEncoding, EveryPushKindRoundTrips) {

@@ -13,9 +13,40 @@ std::size_t inner_start(const std::string& json) {
     return inner == std::string::npos ? json.size() : inner + 1;
 }
 
+// The push message a ServerMessage carries, or nullptr.
+const google::protobuf::Message* push_part(const v1::ServerMessage& m) {
+    switch (m.body_case()) {
+        case v1::ServerMessage::kAlert:
+            return &m.alert();
+        case v1::ServerMessage::kAlertUpdate:
+            return &m.alert_update();
+        case v1::ServerMessage::kStandDown:
+            return &m.stand_down();
+        case v1::ServerMessage::kAlertClosed:
+            return &m.alert_closed();
+        default:
+            return nullptr;
+    }
+}
+
+void append_varint(std::string& out, std::uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<char>(v | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+
+constexpr std::uint64_t kLengthDelimited = 2;
+
 }  // namespace
 
-PushBody::PushBody(const v1::ServerMessage& body) : body_(body), binary_(body.SerializeAsString()) {}
+PushBody::PushBody(const v1::ServerMessage& body) : body_(body) {
+    if (const google::protobuf::Message* part = push_part(body)) {
+        field_ = static_cast<int>(body.body_case());  // a oneof case's value is its field number
+        inner_ = part->SerializeAsString();
+    }
+}
 
 const std::string& PushBody::json() const {
     if (json_.empty()) json_ = to_json(body_);
@@ -23,11 +54,21 @@ const std::string& PushBody::json() const {
 }
 
 std::string PushBody::binary_for(const v1::ServerMessage& envelope) const {
+    const google::protobuf::Message* part = push_part(envelope);
+    if (field_ == 0 || !part || static_cast<int>(envelope.body_case()) != field_) {
+        v1::ServerMessage whole = body_;  // not a push, or an envelope of another kind: no sharing to do
+        whole.MergeFrom(envelope);
+        return whole.SerializeAsString();
+    }
+    const std::size_t head = part->ByteSizeLong();
     std::string out;
-    const std::size_t head = envelope.ByteSizeLong();
-    out.resize(head);
-    envelope.SerializeToArray(out.data(), static_cast<int>(head));
-    out.append(binary_);
+    out.reserve(head + inner_.size() + 12);
+    append_varint(out, (static_cast<std::uint64_t>(field_) << 3) | kLengthDelimited);
+    append_varint(out, head + inner_.size());
+    const std::size_t at = out.size();
+    out.resize(at + head);
+    part->SerializeToArray(out.data() + at, static_cast<int>(head));
+    out.append(inner_);
     return out;
 }
 

@@ -12,17 +12,20 @@ namespace yihu::api {
 // per alert version and delivery kind, and the per-recipient envelope (seq, distance, whether a response is asked,
 // role), encoded per recipient in a few bytes.
 //
-// Protobuf: a serialized message followed by another serialized message of the same type parses as the two merged,
-// and the push bodies are embedded messages, so envelope bytes + body bytes decode to the whole push. JSON: the
+// Protobuf: every push kind is one embedded message of ServerMessage, and the fields of one message may come in any
+// order, so the recipient's bytes are the push field's tag and length, then the envelope's push fields, then the
+// body's push fields (serialized once). The push's fields are written once each, in a single embedded message:
+// decoders that replace rather than merge a repeated embedded message (protobuf.js does) read it whole. JSON: the
 // envelope's object is opened, and the body's members follow it in the same object. Both are checked against the
-// real decoders in tests/api/push_encoding_test.cpp.
+// real decoders in tests/api/push_encoding_test.cpp and, for protobuf.js, by the JS client's tests.
 class PushBody {
   public:
     // `body`: a ServerMessage with one push set (alert, alert_update, stand_down or alert_closed) and no
     // per-recipient field.
     explicit PushBody(const v1::ServerMessage& body);
 
-    const std::string& binary() const { return binary_; }
+    // The body's push fields, serialized once: every recipient's bytes end with these.
+    const std::string& shared() const { return inner_; }
     // The JSON mapping of the body, produced on first use (only if a JSON phone gets the push), then kept.
     const std::string& json() const;
 
@@ -33,7 +36,8 @@ class PushBody {
 
   private:
     v1::ServerMessage body_;
-    std::string binary_;
+    int field_ = 0;      // the push's field number in ServerMessage (0: the body is no push)
+    std::string inner_;  // the body's push message, serialized without its tag and length
     mutable std::string json_;
 };
 
