@@ -2,11 +2,10 @@
 
 namespace yihu::api {
 
-bool is_valid_id(std::string_view id) {
-    if (id.empty() || id.size() > kMaxIdBytes) return false;
+bool printable_utf8(std::string_view text) {
     std::size_t i = 0;
-    while (i < id.size()) {
-        const auto lead = static_cast<unsigned char>(id[i]);
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
         if (lead < 0x80) {
             if (lead < 0x20 || lead == 0x7f) return false;
             ++i;
@@ -26,9 +25,9 @@ bool is_valid_id(std::string_view id) {
         } else {
             return false;  // a continuation byte first, or 0xf8..0xff
         }
-        if (i + extra >= id.size()) return false;  // truncated sequence
+        if (i + extra >= text.size()) return false;  // truncated sequence
         for (std::size_t k = 1; k <= extra; ++k) {
-            const auto next = static_cast<unsigned char>(id[i + k]);
+            const auto next = static_cast<unsigned char>(text[i + k]);
             if ((next & 0xc0) != 0x80) return false;
             cp = (cp << 6) | (next & 0x3f);
         }

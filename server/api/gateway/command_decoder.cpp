@@ -24,11 +24,10 @@ v1::ErrorBody error(const core::Error& e) {
     return error(to_proto(e.code), e.message);
 }
 
-// A path id (`what` names it in the message): 1..kMaxPathId bytes of printable UTF-8.
+// A path id (`what` names it in the message): the rule of is_valid_id.
 std::optional<v1::ErrorBody> check_id(std::string_view what, std::string_view id) {
-    if (id.empty() || id.size() > kMaxPathId || !printable_utf8(id)) {
-        return error(v1::ERROR_CODE_INVALID_ARGUMENT, std::string(what) + " id: 1.." + std::to_string(kMaxPathId) +
-                                                          " bytes of UTF-8 without control characters");
+    if (!is_valid_id(id)) {
+        return error(v1::ERROR_CODE_INVALID_ARGUMENT, std::string(what) + " id: " + std::string(id_rule()));
     }
     return std::nullopt;
 }
@@ -99,43 +98,8 @@ Decoded decode_close(const CommandInput& in, bool resolve) {
 
 }  // namespace
 
-bool printable_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f) return false;
-            ++i;
-            continue;
-        }
-        std::size_t n;
-        std::uint32_t cp;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1, cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2, cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3, cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + n >= s.size()) return false;  // truncated sequence
-        for (std::size_t k = 1; k <= n; ++k) {
-            const auto d = static_cast<unsigned char>(s[i + k]);
-            if ((d & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (d & 0x3f);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-            return false;
-        }
-        if (cp >= 0x80 && cp <= 0x9f) return false;  // C1 controls
-        i += n + 1;
-    }
-    return true;
-}
-
 std::string echo(std::string_view text) {
-    if (text.size() <= kMaxPathId && printable_utf8(text)) return std::string(text);
+    if (text.size() <= kMaxIdBytes && printable_utf8(text)) return std::string(text);
     std::string placeholder = "(";
     placeholder += std::to_string(text.size());
     placeholder += " bytes, not shown)";

@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "api/auth/token.h"
+#include "api/codec/id_check.h"
 #include "api/gateway/route_table.h"
 #include "net/http_message.h"
 #include "yihu/v1/commands.pb.h"
@@ -37,13 +38,7 @@ Decoded decode_list_devices(const CommandInput& in);      // GET   /v1/devices
 Decoded decode_put_device(const CommandInput& in);        // PUT   /v1/devices/{id}
 Decoded decode_trigger_device(const CommandInput& in);    // POST  /v1/devices/{id}/trigger (device token)
 
-// The longest id accepted in a path (alert, device), bytes.
-inline constexpr std::size_t kMaxPathId = 128;
-
-// Well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF) without C0 or C1 control characters:
-// what a protobuf string field takes and a log line can show.
-bool printable_utf8(std::string_view text);
-// Client text to quote in an error message: itself if printable UTF-8 of at most kMaxPathId bytes, else a
+// Client text to quote in an error message: itself if printable UTF-8 of at most kMaxIdBytes bytes, else a
 // placeholder (an ErrorBody must stay valid UTF-8, whatever the request held).
 std::string echo(std::string_view text);
 
