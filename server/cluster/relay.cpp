@@ -345,7 +345,10 @@ void Relay::start() {
     impl_->subscriber->subscribe(
         {impl_->options.keys.node_channel(impl_->options.node_id), impl_->options.keys.heartbeat_channel(),
          impl_->options.keys.standby_channel()},
-        [impl = impl_](std::string_view channel, std::string_view payload) { impl->on_message(channel, payload); });
+        // Weak: the subscriber belongs to the impl, so a strong capture here would be a cycle that never frees it.
+        [weak = std::weak_ptr<Impl>(impl_)](std::string_view channel, std::string_view payload) {
+            if (auto impl = weak.lock()) impl->on_message(channel, payload);
+        });
     impl_->subscriber->start();
     impl_->ticker = RepeatingTimer::start(impl_->strand, std::chrono::seconds(1), [weak = std::weak_ptr<Impl>(impl_)] {
         if (auto impl = weak.lock()) impl->tick();
