@@ -14,6 +14,7 @@
 
 #include "federation/cap_export.h"
 #include "federation/cap_import.h"
+#include "federation/cap_requests.h"
 #include "federation/cap_schema.h"
 #include "federation/cap_time.h"
 #include "federation/cap_xml.h"
@@ -95,11 +96,11 @@ int main(int argc, char** argv) {
     alert.set_version(1);
     alert.set_state(v1::ALERT_STATE_ACTIVE);
     alert.set_kind(v1::ALERT_KIND_DISASTER);
-    for (const auto& p : first->area->polygon()->ring()) {
-        v1::LatLng* q = alert.mutable_area()->mutable_polygon()->add_ring();
-        q->set_latitude(p.lat);
-        q->set_longitude(p.lon);
+    if (!first->area) {
+        std::fprintf(stderr, "%s has no area to export\n", path.c_str());
+        return 1;
     }
+    federation::to_proto(*first->area, alert.mutable_area());
     std::size_t exported = 0;
     measure("to_cap_xml (export)", runs, [&] {
         auto x = federation::to_cap_xml(alert, {});
