@@ -22,8 +22,7 @@ std::size_t parts(const core::geo::Area& a) {
 
 }  // namespace
 
-// The entry the fuzzing harness (scripts/fuzz.sh) and the seed regression test call.
-extern "C" int yihu_fuzz_cap(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     // 2026-01-01T00:00:00Z, so seeds with a later <expires> import.
     const core::Time now = core::time_from_ms(1'767'225'600'000);
     const federation::CapImportConfig config;
@@ -53,9 +52,3 @@ extern "C" int yihu_fuzz_cap(const std::uint8_t* data, std::size_t size) {
     if (!again || again->kind != imported->kind || !again->area || parts(*again->area) != parts(area)) std::abort();
     return 0;
 }
-
-#ifndef YIHU_FUZZ_NO_MAIN_ENTRY
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    return yihu_fuzz_cap(data, size);
-}
-#endif

@@ -3,11 +3,14 @@
 // What the fuzz targets share: a VolunteerSession wired to connections and a hub link that only count, a fixed
 // clock and a token signed for it.
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "api/auth/token.h"
+#include "api/codec/json_codec.h"
 #include "api/gateway/gateway_context.h"
 #include "api/gateway/volunteer_session.h"
 #include "api/hub/hub_link.h"
@@ -38,13 +41,18 @@ class CountingConnection final : public net::WsConnection {
 // A hub that accepts everything and does nothing: the fuzzer is after the decoding on the I/O side.
 class NullHubLink final : public api::HubLink {
   public:
-    void volunteer_hello(api::Hub::Session, api::Claims, v1::Hello, std::uint64_t) override {}
+    void volunteer_hello(api::Hub::Session, api::Claims, v1::Hello, std::uint64_t) override { ++hellos_; }
     void volunteer_message(api::Hub::Session, std::string, v1::ClientMessage) override {}
     void volunteer_closed(std::string, std::uint64_t) override {}
     void command(v1::HubCommand, api::CommandReply) override {}
     void feed_open(std::uint64_t, std::shared_ptr<net::WsConnection>, v1::LiveFeedSubscribe) override {}
     void feed_subscribe(std::uint64_t, v1::LiveFeedSubscribe) override {}
     void feed_closed(std::uint64_t) override {}
+
+    std::size_t hellos() const { return hellos_; }
+
+  private:
+    std::size_t hellos_ = 0;
 };
 
 // A valid volunteer token at kNow.
@@ -73,11 +81,11 @@ class VolunteerHarness {
         session.on_closed();
     }
 
-    // A session after a valid Hello.
+    // A session after a valid Hello in the frame's encoding, as a phone speaking binary or JSON sends it.
     void authenticated(std::string_view frame, bool binary) {
         api::VolunteerSession session(context_);
         session.on_open(std::make_shared<CountingConnection>());
-        session.on_message(hello_, true);
+        session.on_message(binary ? hello_binary_ : hello_json_, binary);
         session.on_message(frame, binary);
         session.on_closed();
     }
@@ -91,12 +99,23 @@ class VolunteerHarness {
         hello.set_request_id(1);
         hello.mutable_hello()->set_token(volunteer_token());
         hello.mutable_hello()->set_protocol_version(1);
-        hello_ = hello.SerializeAsString();
+        hello_binary_ = hello.SerializeAsString();
+        hello_json_ = api::to_json(hello);
+        // Both Hellos must really authenticate, or "after a valid Hello" would fuzz the refusal path twice.
+        for (const bool binary : {true, false}) {
+            const std::size_t before = hub_.hellos();
+            authenticated("", binary);
+            if (hub_.hellos() != before + 1) {
+                std::fprintf(stderr, "fuzz_support.h: the %s Hello did not authenticate\n", binary ? "binary" : "JSON");
+                std::abort();
+            }
+        }
     }
 
     NullHubLink hub_;
     api::GatewayContext context_;
-    std::string hello_;
+    std::string hello_binary_;
+    std::string hello_json_;
 };
 
 }  // namespace yihu::fuzz

@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/corpus
-rm -rf "$out"
+# Only the corpora written here: fuzz/corpus/cap/ holds hand-written CAP documents and is left alone.
+rm -rf "$out"/{volunteer_envelope,dispatcher_json,http_request,token,polygon}
 mkdir -p "$out"/{volunteer_envelope,dispatcher_json,http_request,token,polygon}
 
 jwt() {  # payload JSON -> token

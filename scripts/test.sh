@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds yihu and runs the whole test suite: a release build, then an ASan+UBSan build, each through CTest.
-# The fuzz preset (clang; its CTest entries run every libFuzzer target for a few seconds from its seed corpus) is not
-# in the default list yet: add it with YIHU_PRESETS="release asan fuzz" (docs/fuzzing.md).
+# Both include the fuzz smoke: the fuzz_replay_* entries run every fuzz target's entry over its seed corpus and
+# deterministic mutations of it (under ASan+UBSan in the asan build). The clang libFuzzer build is not in CI: it would
+# compile everything a third time; the long runs are ./scripts/fuzz.sh, and YIHU_PRESETS="release asan fuzz" adds
+# its 5-second libFuzzer smoke per target here (docs/fuzzing.md).
 # Installs what it needs first (Debian packages), so it works on a fresh machine. CI runs exactly this (.ci/run).
 #   YIHU_PRESETS="release"  ./scripts/test.sh   # only the release build (quicker, for local iteration)
 set -euo pipefail
