@@ -1,5 +1,6 @@
 #include "replay_mutator.h"
 
+#include <algorithm>
 #include <array>
 
 namespace yihu::fuzz {

@@ -5,6 +5,7 @@
 // is what a CI smoke is for; the long runs are libFuzzer's (scripts/fuzz.sh).
 
 #include <cstddef>
+#include <cstdint>
 #include <random>
 #include <span>
 #include <string>
