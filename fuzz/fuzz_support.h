@@ -3,13 +3,13 @@
 // What the fuzz targets share: a VolunteerSession wired to connections and a hub link that only count, a fixed
 // clock and a token signed for it.
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/stubs/logging.h>
 
 #include "api/auth/token.h"
 #include "api/codec/json_codec.h"

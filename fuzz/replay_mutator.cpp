@@ -52,7 +52,8 @@ void ReplayMutator::edit(std::string& s) {
             if (at < s.size()) s.insert(at, s.substr(at, len));
             break;
         case 6:
-            for (std::size_t i = 0; i < len; ++i) s.insert(s.begin() + static_cast<std::ptrdiff_t>(at), static_cast<char>(below(256)));
+            for (std::size_t i = 0; i < len; ++i)
+                s.insert(s.begin() + static_cast<std::ptrdiff_t>(at), static_cast<char>(below(256)));
             break;
         case 7:
             s.resize(at);
