@@ -7,7 +7,8 @@
 #
 # Ports: haproxy on PORT, the nodes on PORT+1..PORT+N, Redis on PORT+100. DIR (default: a new temporary directory)
 # holds the token secret (DIR/token-secret, shared by every node: yihu-dispatch --data-dir DIR mints tokens with it),
-# Redis's files and every log. Prints "cluster ready" once every node answers /readyz.
+# Redis's files and every log. Every node serves the console and the volunteer app (clients/web: /console/, /app/),
+# so they work through haproxy too. Prints "cluster ready" once every node answers /readyz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,7 @@ while [[ $# -gt 0 ]]; do
         --nodes) NODES=$2; shift 2 ;;
         --dir) DIR=$2; shift 2 ;;
         --build-dir) BUILD_DIR=$2; shift 2 ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "local-cluster: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -64,7 +65,7 @@ for i in $(seq "$NODES"); do
     node_port=$((PORT + i))
     "$SERVER" --port "$node_port" --server.node_id "node-$i" --data-dir "$DIR/node-$i" \
         --auth.token_secret_file "$DIR/token-secret" --redis.url "redis://127.0.0.1:$REDIS_PORT" \
-        >"$DIR/node-$i.log" 2>&1 &
+        --web.root "$PWD/clients/web" >"$DIR/node-$i.log" 2>&1 &
     pids+=($!)
     servers+="    server node-$i 127.0.0.1:$node_port"$'\n'
     echo "local-cluster: node-$i on 127.0.0.1:$node_port (log $DIR/node-$i.log)"

@@ -9,8 +9,8 @@
 # CLUSTER=1 tells the same story against a cluster (deploy/local-cluster.sh: redis-server with AOF, 3 nodes, haproxy
 # on PORT): the phones and the dispatcher reach the nodes through haproxy, and the leader runs the matching.
 # DEMO_CHECK=1 (CTest) also checks the run and exits non-zero if it failed: some phone got the close notice, no
-# phone gave up, the volunteers exited 0, the server exited 0 on SIGTERM (single node), and no server log holds a
-# sanitizer report.
+# phone gave up, the volunteers exited 0, the console's link was printed and its page and scripts are served, the
+# server exited 0 on SIGTERM (single node), and no server log holds a sanitizer report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -95,15 +95,16 @@ start() {
     "$@" > >(tee "$WORK/$name.log" | prefix "$name") 2>&1 &
     pids+=($!)
 }
-# GET /healthz with bash's /dev/tcp (no curl needed); true on "200".
-healthy() {
+# served PATH: GET PATH from the node (through haproxy in a cluster) answers 200; bash's /dev/tcp, no curl needed.
+served() {
     (
         exec 3<>"/dev/tcp/127.0.0.1/$PORT" || exit 1
-        printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
+        printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
         IFS= read -r -t 2 status <&3 || exit 1
         [[ $status == *" 200 "* ]]
     ) 2>/dev/null
 }
+healthy() { served /healthz; }
 # wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.1 s.
 wait_for() {
     local seconds=$1 what=$2
@@ -147,7 +148,8 @@ else
 fi
 # The dispatcher's console (docs/console.md), served by the node: a link that signs in with a fresh token.
 # CONSOLE_WAIT=SECONDS pauses here so that there is time to open it before the alert is raised.
-if [[ ${CLUSTER:-0} != 1 && -x $BUILD_DIR/clients/yihu-token ]]; then
+# In a cluster every node serves it, behind haproxy on the same port, and the token comes from the shared secret.
+if [[ -x $BUILD_DIR/clients/yihu-token ]]; then
     CONSOLE_TOKEN=$("$BUILD_DIR/clients/yihu-token" --role dispatcher --subject console-1 --ttl 12h --data-dir "$DATA")
     say "The dispatcher's console: open this link in a browser (the token in it signs you in)"
     echo "  http://127.0.0.1:$PORT/console/#token=$CONSOLE_TOKEN"
@@ -201,6 +203,11 @@ check_failed=0
 if [[ ${DEMO_CHECK:-0} == 1 ]]; then
     check() { echo "demo check: $*" >&2; check_failed=1; }
     grep -Eq "closed notices +[1-9]" "$WORK/volunteers.log" || check "no phone got the close notice"
+    # The console whose link was printed is there, with what it loads (Leaflet, the JS library).
+    [[ -n ${CONSOLE_TOKEN:-} ]] || check "no console link was printed"
+    for page in /console/ /console/console.js /console/config.json /lib/index.js /vendor/leaflet/leaflet.js /app/; do
+        served "$page" || check "GET $page did not answer 200"
+    done
     if grep -Eq "gave up [1-9]" "$WORK/volunteers.log"; then check "some phone gave up"; fi
     ((volunteers_status == 0)) || check "yihu-volunteer exited with $volunteers_status"
     kill -TERM "$server_pid" 2>/dev/null || true
@@ -240,7 +247,7 @@ if ((check_failed)); then
 fi
 
 # HOLD=1 (./scripts/run.sh): the node stays up, with the phones back, for raising alerts from the console by hand.
-if [[ ${HOLD:-0} == 1 && ${CLUSTER:-0} != 1 && -n ${CONSOLE_TOKEN:-} ]]; then
+if [[ ${HOLD:-0} == 1 && -n ${CONSOLE_TOKEN:-} ]]; then
     say "The node keeps running with $VOLUNTEERS phones: raise your own alert by clicking the console's map. Ctrl-C stops it all."
     echo "  http://127.0.0.1:$PORT/console/#token=$CONSOLE_TOKEN"
     start volunteers "$VOLUNTEER" --port "$PORT" --data-dir "$DATA" --count "$VOLUNTEERS" \

@@ -148,6 +148,11 @@ core::Status Node::start() {
                          [this] { return parts_->member && parts_->member->leading() ? 1.0 : 0.0; });
         p.metrics->gauge("yihu_cluster_ready", "Whether a ready leader is reachable through Redis (1 or 0).",
                          [this] { return parts_->member && parts_->member->ready() ? 1.0 : 0.0; });
+        p.metrics->gauge(
+            "yihu_cluster_standby_positions",
+            "Volunteers whose position this node holds from the leader's standby batches (what it could match at "
+            "once if it became the leader).",
+            [this] { return parts_->member ? static_cast<double>(parts_->member->standby_positions()) : 0.0; });
     }
     if (p.hub) {
         if (auto s = p.hub->start(devices); !s) return s;

@@ -112,6 +112,10 @@ bool ClusterMember::ready() const {
     return parts_->relay && parts_->relay->ready();
 }
 
+std::size_t ClusterMember::standby_positions() const {
+    return parts_->relay ? parts_->relay->standby_positions() : 0;
+}
+
 bool ClusterMember::leading() const {
     return parts_->host && parts_->host->ready();
 }

@@ -41,6 +41,8 @@ class ClusterMember {
     api::HubLink& link();
     bool ready() const;
     bool leading() const;
+    // Volunteers with a position in the standby state this node holds from the leaders (Relay::standby_positions).
+    std::size_t standby_positions() const;
 
   private:
     struct Parts;

@@ -3,6 +3,7 @@
 #include <hiredis.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <random>
@@ -378,6 +379,12 @@ std::vector<v1::StandbyVolunteer> Relay::standby() const {
     out.reserve(impl_->standby.size());
     for (const auto& [id, v] : impl_->standby) out.push_back(v);
     return out;
+}
+
+std::size_t Relay::standby_positions() const {
+    std::lock_guard lock(impl_->standby_mutex);
+    return static_cast<std::size_t>(std::count_if(impl_->standby.begin(), impl_->standby.end(),
+                                                  [](const auto& entry) { return entry.second.has_position(); }));
 }
 
 void Relay::volunteer_hello(api::Hub::Session session, api::Claims claims, v1::Hello hello, std::uint64_t request_id) {

@@ -57,6 +57,9 @@ class Relay final : public api::HubLink {
     // The volunteers' matching state as the leaders published it (the latest per volunteer): what this node seeds
     // its hub with if it becomes the leader. Entries not refreshed for an hour are dropped.
     std::vector<v1::StandbyVolunteer> standby() const;
+    // How many of those entries hold a position (what a successor could match at once): /metrics reports it, so an
+    // operator (or a test) can see that the standby batches reach this node.
+    std::size_t standby_positions() const;
 
     void volunteer_hello(api::Hub::Session session, api::Claims claims, v1::Hello hello,
                          std::uint64_t request_id) override;

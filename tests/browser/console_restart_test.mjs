@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 
 import { DispatcherClient } from '../../clients/js/src/index.js';
 import { signToken } from '../../clients/js/src/node_token.js';
-import { LAKE, YihuNode } from '../js/support/yihu_node.mjs';
+import { LAKE, waitFor, YihuNode } from '../js/support/yihu_node.mjs';
 import { Browser } from './support/browser.mjs';
 
 const node = new YihuNode();
@@ -29,6 +29,8 @@ test('Browser: the console survives a node restart', async () => {
 
   const before = await api.createAlert({ kind: 'ALERT_KIND_MISSING_PERSON', center: LAKE, title: '张大爷，81岁，蓝色外套' });
   await page.locator(`#alert-list li.active[data-alert-id="${before.id}"]`).waitFor();
+  // A missing person's growing rings are drawn (dashed) around its first reach.
+  await waitFor(async () => (await page.locator('path.alert-ring').count()) >= 3, { what: 'the policy\'s rings' });
 
   await node.stop();
   await page.locator('#feed-status.state-waiting').waitFor();

@@ -88,6 +88,14 @@ void expect_one_retry_after(const client::HttpClient::Reply& r) {
         << "Retry-After must be one number of seconds, got '" << value << "'";
 }
 
+// The gauge's value in a node's /metrics, or -1.
+double gauge(std::uint16_t port, const std::string& name) {
+    client::HttpClient http("127.0.0.1", port);
+    const std::string body = http.request("GET", "/metrics", {}, {}, 2s).body;
+    const auto at = body.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(body.substr(at + name.size() + 2));
+}
+
 // Waits (bounded) for the server to close the phone's socket; returns the close code, or 0 if it stayed open.
 std::uint16_t close_code_of(Phone& p, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -160,7 +168,11 @@ TEST_F(ClusterTest, NewLeaderMatchesAPhoneThatIsNotBackYetAsTheOldOneWould) {
     const std::size_t holder = (static_cast<std::size_t>(old_leader) + 1) % 3;
     const std::size_t survivor = (static_cast<std::size_t>(old_leader) + 2) % 3;
     auto quiet = phone(port(holder), "v-standby", near_lake(250, 120));
-    std::this_thread::sleep_for(1500ms);  // the leader's standby batches reach every node
+    // Either follower may succeed the leader: both must have had the leader's standby batch with the phone's position.
+    for (std::size_t i : {holder, survivor}) {
+        ASSERT_TRUE(eventually(10s, [&] { return gauge(port(i), "yihu_cluster_standby_positions") == 1; }))
+            << nodes_[i].id << " never received the leader's standby batch with the phone's position";
+    }
 
     kill_node(static_cast<std::size_t>(old_leader));
     const auto deadline = std::chrono::steady_clock::now() + 15s;
@@ -237,14 +249,6 @@ TEST_F(ClusterTest, CallsHeldByAFrozenLeaderGet503WhenItFallsSilent) {
         << "the call waited for its timeout instead of the leader's silence: " << r->body;
     expect_one_retry_after(*r);
     EXPECT_TRUE(wait_ready(follower, 20s)) << "the cluster serves again once the leader is back or replaced";
-}
-
-// The gauge's value in a node's /metrics, or -1.
-double gauge(std::uint16_t port, const std::string& name) {
-    client::HttpClient http("127.0.0.1", port);
-    const std::string body = http.request("GET", "/metrics", {}, {}, 2s).body;
-    const auto at = body.find("\n" + name + " ");
-    return at == std::string::npos ? -1 : std::stod(body.substr(at + name.size() + 2));
 }
 
 TEST_F(ClusterTest, SessionsOfADeadNodeCountAsDisconnectedOnTheLeader) {

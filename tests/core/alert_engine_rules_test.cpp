@@ -210,5 +210,66 @@ TEST_F(LifecycleRules, AuditEntriesCarryTheirActorAndVersion) {
     for (const AuditEntry& e : trail) EXPECT_GE(e.alert_version, 1u) << to_string(e.kind);
 }
 
+TEST_F(LifecycleRules, AMissingPersonWithAnAreaHasNoRings) {
+    // A missing person with a drawn 3 km circle: everyone on duty inside it at once (the 2 km first ring does not
+    // apply), nobody outside it ever, however long the search lasts.
+    place(1, 1'000, {});
+    place(2, 2'500, {});
+    place(3, 4'000, {});
+    const AlertNumber person =
+        create({.kind = AlertKind::kMissingPerson, .center = kLake, .area = geo::Circle::make(kLake, 3'000).value()});
+    EXPECT_EQ(notified(Notice::Kind::kAlert, person), (std::vector<VolunteerId>{1, 2}));
+    for (Duration at : {30min, 60min, 120min}) {
+        // Volunteer 3 keeps reporting, so only the area keeps them out.
+        ASSERT_TRUE(engine.update_position(3, geo::destination(kLake, 3 * 37.0, 4'000), 10, kT0 + at - 1min, fx));
+        fx.clear();
+        engine.tick(kT0 + at, fx);
+        EXPECT_TRUE(notified(Notice::Kind::kAlert, person).empty()) << "at " << at.count();
+        EXPECT_TRUE(notified(Notice::Kind::kUpdate, person).empty()) << "no ring growth to tell of";
+        EXPECT_TRUE(fx.feed.empty()) << "no escalation event";
+    }
+}
+
+TEST_F(LifecycleRules, AnEscalationStepInsideAnAreaNeverWidensIt) {
+    // A drowning with the lake drawn as a 1 km circle, nobody accepting: the escalation step can neither widen nor
+    // call anyone inside the area, so it ends escalation; the swimmer 1.2 km away is never called.
+    for (VolunteerId v = 1; v <= 3; ++v) place(v, 200.0 * v, kRescuer);
+    place(4, 1'200, kRescuer);
+    const AlertNumber drowning = create({.kind = AlertKind::kDrowning,
+                                         .center = kLake,
+                                         .area = geo::Circle::make(kLake, 1'000).value(),
+                                         .responders_wanted = 1});
+    EXPECT_EQ(notified(Notice::Kind::kAlert, drowning), (std::vector<VolunteerId>{1, 2, 3}));
+    fx.clear();
+    engine.tick(kT0 + 60s, fx);
+    EXPECT_TRUE(notified(Notice::Kind::kAlert, drowning).empty());
+    EXPECT_TRUE(fx.feed.empty()) << "no escalation event: the area is the whole reach";
+    EXPECT_EQ(alert(drowning).next_escalation, Alert::kNever);
+}
+
+// docs/lifecycle.md's table of kinds: who each kind reaches by default, as an oracle would read it.
+TEST(DefaultPolicies, MinimumTierIsPublicExceptForSuspectsAndAMissingChildReachesAsAMissingPerson) {
+    for (AlertKind kind : {AlertKind::kMissingPerson, AlertKind::kMissingChild, AlertKind::kDrowning,
+                           AlertKind::kDisaster, AlertKind::kGeneral}) {
+        EXPECT_EQ(default_policy(kind).min_tier, Tier::kPublic) << to_string(kind);
+    }
+    EXPECT_EQ(default_policy(AlertKind::kSuspect).min_tier, Tier::kVetted);
+
+    const AlertPolicy person = default_policy(AlertKind::kMissingPerson);
+    const AlertPolicy child = default_policy(AlertKind::kMissingChild);
+    ASSERT_EQ(child.rings.size(), person.rings.size());
+    for (std::size_t i = 0; i < child.rings.size(); ++i) {
+        EXPECT_EQ(child.rings[i].after, person.rings[i].after);
+        EXPECT_EQ(child.rings[i].radius_m, person.rings[i].radius_m);
+    }
+    EXPECT_EQ(child.default_radius_m, person.default_radius_m);
+    EXPECT_EQ(child.max_recipients, person.max_recipients);
+    EXPECT_EQ(child.skills_any, person.skills_any);
+    EXPECT_EQ(child.nearest_first, person.nearest_first);
+    EXPECT_EQ(child.lifetime, person.lifetime);
+    EXPECT_FALSE(person.urgent);
+    EXPECT_TRUE(child.urgent) << "a missing child reaches volunteers in their quiet hours";
+}
+
 }  // namespace
 }  // namespace yihu::core

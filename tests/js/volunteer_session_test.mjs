@@ -83,7 +83,11 @@ for (const encoding of ['json', 'protobuf']) {
       const ok = await phone.accept(alert.id);
       assert.ok(ok.role, 'an accept is answered with the role');
       const sightingId = await phone.reportSighting({ alertId: alert.id, text: 'red life jacket by the pier' });
-      assert.ok(sightingId);
+      const another = await phone.reportSighting({ alertId: alert.id, text: 'a towel on the jetty' });
+      // docs/lifecycle.md: sighting ids are decimal numbers, unique among the server's sightings.
+      assert.match(String(sightingId), /^[1-9]\d*$/);
+      assert.match(String(another), /^[1-9]\d*$/);
+      assert.notEqual(String(another), String(sightingId));
       const { responses = [] } = await dispatcher.responses(alert.id);
       assert.ok(responses.some((r) => r.volunteerId === `v-${encoding}` && r.kind === 'RESPONSE_KIND_ACCEPT'));
       phone.close();

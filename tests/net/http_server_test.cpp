@@ -182,10 +182,12 @@ TEST_F(ServerTest, CloseAllClosesIdleKeepAliveConnections) {
 
 TEST_F(ServerTest, CloseAllLetsTheResponseInProgressFinish) {
     std::atomic<bool> handling{false};
+    std::atomic<bool> closed_all{false};
+    // The response is written only after close_all has returned: it really was in progress when the server closed.
     http_ = [&](HttpRequest request, Respond respond) {
         handling = true;
-        in_background([request = std::move(request), respond = std::move(respond)] {
-            std::this_thread::sleep_for(100ms);
+        in_background([&closed_all, request = std::move(request), respond = std::move(respond)] {
+            eventually([&] { return closed_all.load(); });
             respond(echo(request));
         });
     };
@@ -194,6 +196,7 @@ TEST_F(ServerTest, CloseAllLetsTheResponseInProgressFinish) {
     in_background([&] {
         eventually([&] { return handling.load(); });
         server_->close_all(close_code::kGoingAway, "shutdown");
+        closed_all = true;
     });
     auto reply = client.request("GET", "/slow");
     EXPECT_EQ(reply.status, 200u);

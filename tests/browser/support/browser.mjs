@@ -38,6 +38,7 @@ export class Browser {
     const page = await this.context.newPage();
     if (viewport) await page.setViewportSize(viewport);
     page.on('request', (r) => this.requests.push(r.url()));
+    page.on('websocket', (ws) => this.requests.push(ws.url()));
     page.on('response', (r) => {
       if (r.status() >= 400) this.failedResponses.push(`${r.status()} ${r.url()}`);
     });
@@ -49,10 +50,16 @@ export class Browser {
     return page;
   }
 
-  // URLs requested from anywhere but the node (data: and blob: URLs are the page's own).
-  foreignRequests(origin) {
-    return this.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('ws://127.0.0.1')
-      && !u.startsWith('data:') && !u.startsWith('blob:'));
+  // URLs requested (WebSockets included) from anywhere but the node at `origin` (http://host:port), its WebSocket
+  // origin, and the origins in `alsoAllowed` (a tile server the node was configured with); data: and blob: URLs are
+  // the page's own.
+  foreignRequests(origin, alsoAllowed = []) {
+    const allowed = [origin, origin.replace(/^http/, 'ws'), ...alsoAllowed].map((o) => new URL(o).origin);
+    return this.requests.filter((u) => {
+      if (u.startsWith('data:') || u.startsWith('blob:')) return false;
+      const url = new URL(u);
+      return !allowed.includes(url.origin);
+    });
   }
 
   async screenshot(page, name) {
