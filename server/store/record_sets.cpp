@@ -34,7 +34,8 @@ std::vector<RecipientSet> recipient_sets(const std::vector<RecipientRecord>& rec
     std::map<std::uint64_t, RecordWriter> writers;
     for (const RecipientRecord& r : recipients) writers[r.alert_number].bytes(r.volunteer).bytes(r.snapshot);
     std::vector<RecipientSet> out;
-    for (auto& [number, writer] : writers) out.push_back(RecipientSet{.alert_number = number, .members = writer.take()});
+    for (auto& [number, writer] : writers)
+        out.push_back(RecipientSet{.alert_number = number, .members = writer.take()});
     return out;
 }
 
@@ -186,8 +187,8 @@ void PushSearch::saw(std::uint64_t batch, const std::vector<PushMembers::Member>
     if (reached) last_batch_ = batch;
 }
 
-void append_deliveries(const PushGroup& group, const std::vector<PushMembers::Member>& members,
-                       std::uint64_t after_seq, std::vector<DeliveryRecord>& out) {
+void append_deliveries(const PushGroup& group, const std::vector<PushMembers::Member>& members, std::uint64_t after_seq,
+                       std::vector<DeliveryRecord>& out) {
     for (const PushMembers::Member& m : members) {
         if (m.seq <= after_seq) continue;
         std::string payload;

@@ -95,8 +95,8 @@ class PushSearch {
     std::optional<std::uint64_t> last_batch_;
 };
 // The records of a volunteer's members in one group, seq > after_seq, appended to `out`.
-void append_deliveries(const PushGroup& group, const std::vector<PushMembers::Member>& members,
-                       std::uint64_t after_seq, std::vector<DeliveryRecord>& out);
+void append_deliveries(const PushGroup& group, const std::vector<PushMembers::Member>& members, std::uint64_t after_seq,
+                       std::vector<DeliveryRecord>& out);
 // Sorts by seq, keeps the first of equal seqs (the oldest group: the search went newest first, so the last
 // collected), and cuts to `limit`.
 void finish_deliveries(std::vector<DeliveryRecord>& out, std::size_t limit);

@@ -327,7 +327,8 @@ class RedisStore final : public Store {
         if (!fields) return fields.error();
         VolunteerCursor cursor = to_cursor(fields->get());
         Status s = for_each_group_members([&](std::string_view, const PushMembers& members) {
-            for (const PushMembers::Member& m : members.of(volunteer)) cursor.last_seq = std::max(cursor.last_seq, m.seq);
+            for (const PushMembers::Member& m : members.of(volunteer))
+                cursor.last_seq = std::max(cursor.last_seq, m.seq);
             return true;
         });
         if (!s) return s.error();
@@ -413,9 +414,9 @@ class RedisStore final : public Store {
         std::size_t total = 0;
         // Push groups, a few at a time: each script removes groups holding about `limit` pushes (one group at least).
         for (;;) {
-            Result<Reply> ids = command({"ZRANGEBYSCORE", key("pg_time"), "-inf", "(" + deliveries_ms, "LIMIT", "0",
-                                         "16"},
-                                        "trim: find old push groups");
+            Result<Reply> ids =
+                command({"ZRANGEBYSCORE", key("pg_time"), "-inf", "(" + deliveries_ms, "LIMIT", "0", "16"},
+                        "trim: find old push groups");
             if (!ids) return ids.error();
             const std::size_t n = redis::element_count(ids->get());
             if (n == 0) break;

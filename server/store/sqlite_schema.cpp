@@ -163,19 +163,20 @@ Status insert_all(Database& db, std::string name, const char* sql, const std::ve
 Status migrate_1_to_2(Database& db) {
     if (Status s = db.exec("create format-2 tables", kSchemaV2); !s) return s;
     std::vector<RecipientRecord> recipients;
-    Status s = read_rows(db, "read format-1 recipients", "SELECT alert_number, volunteer, snapshot FROM recipients",
-                         [&](const Statement& row) {
-                             recipients.push_back(RecipientRecord{
-                                 .alert_number = static_cast<std::uint64_t>(row.column_int(0)),
-                                 .volunteer = row.column_bytes(1),
-                                 .snapshot = row.column_bytes(2)});
-                         });
+    Status s = read_rows(
+        db, "read format-1 recipients", "SELECT alert_number, volunteer, snapshot FROM recipients",
+        [&](const Statement& row) {
+            recipients.push_back(RecipientRecord{.alert_number = static_cast<std::uint64_t>(row.column_int(0)),
+                                                 .volunteer = row.column_bytes(1),
+                                                 .snapshot = row.column_bytes(2)});
+        });
     if (!s) return s;
     if (s = insert_all(db, "convert recipients", kInsertRecipientSet, recipient_sets(recipients)); !s) return s;
     recipients = {};
 
     std::vector<AuditRecord> audit;
-    s = read_rows(db, "read format-1 audit", "SELECT alert_number, idx, at, entry FROM audit ORDER BY alert_number, idx",
+    s = read_rows(db, "read format-1 audit",
+                  "SELECT alert_number, idx, at, entry FROM audit ORDER BY alert_number, idx",
                   [&](const Statement& row) {
                       audit.push_back(AuditRecord{.alert_number = static_cast<std::uint64_t>(row.column_int(0)),
                                                   .index = static_cast<std::uint64_t>(row.column_int(1)),

@@ -204,8 +204,8 @@ TEST(SqliteStoreTest, SchemaOneIsMigratedWithEveryRecord) {
     EXPECT_EQ(v1[1].payload, "push v1#2");
     EXPECT_EQ(v1[1].kind, 2);
     EXPECT_EQ(core::to_ms(v1[1].created_at), 1100);
-    EXPECT_EQ(fields(expect_ok(s.load_cursors())), fields(std::vector<std::pair<std::string, VolunteerCursor>>{
-                                                        {"v1", {2, 1, 0}}, {"v2", {7, 0, 3}}}));
+    EXPECT_EQ(fields(expect_ok(s.load_cursors())),
+              fields(std::vector<std::pair<std::string, VolunteerCursor>>{{"v1", {2, 1, 0}}, {"v2", {7, 0, 3}}}));
     EXPECT_EQ(query_text(dir.path(), "SELECT count(*) FROM sqlite_master WHERE name = 'deliveries'"), "0");
 }
 

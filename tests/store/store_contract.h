@@ -182,7 +182,8 @@ inline WriteBatch city_wide_batch(std::size_t n) {
 // Checks that `store` holds exactly city_wide_batch(n): every recipient, audit entry, push (joined bytes) and cursor.
 inline void expect_city_wide_batch(Store& store, const WriteBatch& batch) {
     std::vector<RecipientRecord> recipients = batch.recipients;
-    std::sort(recipients.begin(), recipients.end(), [](const auto& a, const auto& b) { return a.volunteer < b.volunteer; });
+    std::sort(recipients.begin(), recipients.end(),
+              [](const auto& a, const auto& b) { return a.volunteer < b.volunteer; });
     EXPECT_TRUE(fields(expect_ok(store.load_recipients(1))) == fields(recipients)) << "recipients differ";
     EXPECT_TRUE(fields(expect_ok(store.load_audit(1, 0, batch.audit.size() + 1))) == fields(batch.audit))
         << "audit differs";

@@ -244,7 +244,8 @@ TEST_P(StoreContractTest, SharedBodiesAreJoinedToEachPushOnRead) {
             EXPECT_EQ(read[1].kind, make_delivery(v, 2).kind);
             for (const DeliveryRecord& d : read) EXPECT_EQ(d.shared, nullptr);
         }
-        EXPECT_EQ(fields(expect_ok(store().deliveries_after("v1", 2, 100))), fields(std::vector{make_delivery("v1", 3)}));
+        EXPECT_EQ(fields(expect_ok(store().deliveries_after("v1", 2, 100))),
+                  fields(std::vector{make_delivery("v1", 3)}));
         if (pass == 0) {
             ASSERT_NO_FATAL_FAILURE(reopen());
         }
