@@ -85,9 +85,9 @@ struct IdempotencyRecord {
 
 // Writes that become durable together (one transaction): either all of them or none.
 struct WriteBatch {
-    std::vector<AlertRecord> alerts;                          // upsert by number
-    std::vector<RecipientRecord> recipients;                  // upsert by (alert_number, volunteer)
-    std::vector<AuditRecord> audit;                           // insert; an existing (alert, index) is kept
+    std::vector<AlertRecord> alerts;          // upsert by number
+    std::vector<RecipientRecord> recipients;  // upsert by (alert_number, volunteer)
+    std::vector<AuditRecord> audit;           // insert; an existing (alert, index) is kept
     // Insert; raises the volunteer's last_seq. A (volunteer, seq) twice in one batch is a conflict; across batches
     // the caller hands out each seq once (the store does not look every volunteer up at commit: that would cost a
     // read per recipient), and a seq stored again is never returned twice (the first stored wins).
