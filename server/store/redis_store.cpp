@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <map>
 #include <random>
 
 #include "redis/redis_sync.h"
 #include "store/record_codec.h"
+#include "store/record_sets.h"
 #include "store/redis_store_scripts.h"
 
 namespace yihu::store {
@@ -16,6 +18,38 @@ namespace {
 using core::ErrorCode;
 using core::make_error;
 using redis::Reply;
+
+// The layout this build reads and writes (redis_store_scripts.h). A prefix that holds data but no format key was
+// written in format 1 (a key per recipient and push): it is refused rather than read wrongly.
+constexpr std::string_view kFormat = "2";
+
+Status check_format(redis::SyncConnection& connection, const std::string& prefix) {
+    const std::string format_key = prefix + ":format";
+    Result<Reply> old = redis::require_ok(
+        connection.command({"EXISTS", prefix + ":alerts", prefix + ":cursors", prefix + ":devices", prefix + ":idem"}),
+        "check store format");
+    if (!old) return old.error();
+    Result<Reply> get = redis::require_ok(connection.command({"GET", format_key}), "read store format");
+    if (!get) return get.error();
+    std::optional<std::string> format = redis::optional_string(get->get());
+    if (!format) {
+        if (redis::as_u64(old->get()) > 0) {
+            return make_error(ErrorCode::kUnavailable,
+                              "redis store: '" + prefix +
+                                  "' holds data in store format 1 (no format key); this build reads format 2: "
+                                  "drain the city and start on an empty prefix (docs/server.md, storage format)");
+        }
+        Result<Reply> set =
+            redis::require_ok(connection.command({"SET", format_key, kFormat, "NX"}), "write store format");
+        if (!set) return set.error();
+        return Status::Ok();
+    }
+    if (*format != kFormat) {
+        return make_error(ErrorCode::kUnavailable, "redis store: '" + prefix + "' holds store format " + *format +
+                                                       ", not one this build knows (" + std::string(kFormat) + ")");
+    }
+    return Status::Ok();
+}
 
 std::string new_epoch() {
     std::random_device random;
@@ -31,11 +65,6 @@ core::Error corrupt(std::string_view what, std::string_view key) {
     message += " at ";
     message += key;
     return make_error(ErrorCode::kUnavailable, std::move(message));
-}
-
-// Redis reads LIMIT's count as a signed 64-bit number, negative meaning "all": callers pass SIZE_MAX for "all".
-std::string limit_count(std::size_t limit) {
-    return limit > static_cast<std::size_t>(INT64_MAX) ? std::string("-1") : std::to_string(limit);
 }
 
 std::string encode(const AlertRecord& a) {
@@ -60,28 +89,30 @@ bool decode(std::string_view in, AlertRecord& a) {
     return r.done();
 }
 
-std::string encode(const AuditRecord& a) {
-    return RecordWriter().i64(core::to_ms(a.at)).bytes(a.entry).take();
+// A push group's header: everything but the member index (kept in its own hash, so a search reads no body).
+std::string encode_header(const PushGroup& g) {
+    return RecordWriter()
+        .i64(core::to_ms(g.created_at))
+        .bytes(g.alert_id)
+        .u64(g.kind)
+        .u64(g.count)
+        .bytes(g.body)
+        .take();
 }
-bool decode(std::string_view in, AuditRecord& a) {
+bool decode_header(std::string_view in, PushGroup& g) {
     RecordReader r(in);
-    std::int64_t at = 0;
-    r.i64(at) && r.bytes(a.entry);
-    a.at = core::time_from_ms(at);
-    return r.done();
+    std::int64_t created = 0;
+    std::uint64_t kind = 0;
+    std::uint64_t count = 0;
+    r.i64(created) && r.bytes(g.alert_id) && r.u64(kind) && r.u64(count) && r.bytes(g.body);
+    g.created_at = core::time_from_ms(created);
+    g.kind = static_cast<std::uint8_t>(kind);
+    g.count = static_cast<std::size_t>(count);
+    return r.done() && kind <= 0xff;
 }
 
-std::string encode(const DeliveryRecord& d) {
-    return RecordWriter().bytes(d.alert_id).u64(d.kind).bytes(d.payload).i64(core::to_ms(d.created_at)).take();
-}
-bool decode(std::string_view in, DeliveryRecord& d) {
-    RecordReader r(in);
-    std::uint64_t kind = 0;
-    std::int64_t created = 0;
-    r.bytes(d.alert_id) && r.u64(kind) && r.bytes(d.payload) && r.i64(created);
-    d.kind = static_cast<std::uint8_t>(kind);
-    d.created_at = core::time_from_ms(created);
-    return r.done() && kind <= 0xff;
+std::string encode(const AuditSet& a) {
+    return RecordWriter().u64(a.min_index).u64(a.max_index).bytes(a.entries).take();
 }
 
 std::string encode(const IdempotencyRecord& k) {
@@ -102,7 +133,8 @@ class RedisStore final : public Store {
           connection_(options_.address, options_.timeout),
           epoch_(std::move(epoch)),
           apply_script_{"apply batch", redis_scripts::kApply, {}},
-          trim_script_{"trim", redis_scripts::kTrim, {}} {}
+          trim_groups_script_{"trim push groups", redis_scripts::kTrimGroups, {}},
+          trim_keys_script_{"trim idempotency keys", redis_scripts::kTrimKeys, {}} {}
 
     static Result<std::unique_ptr<Store>> open(RedisStoreOptions options) {
         redis::SyncConnection probe(options.address, options.timeout);
@@ -114,16 +146,20 @@ class RedisStore final : public Store {
         if (!get) return get.error();
         std::optional<std::string> epoch = redis::optional_string(get->get());
         if (!epoch || epoch->empty()) return corrupt("epoch", key);
+        if (Status s = check_format(probe, options.prefix); !s) return s.error();
         return std::unique_ptr<Store>(new RedisStore(std::move(options), std::move(*epoch)));
     }
 
     Status apply(const WriteBatch& batch) override {
         if (batch.empty()) return Status::Ok();
+        Result<std::vector<PushGroup>> groups = push_groups(batch.deliveries);
+        if (!groups) return make_error(groups.error().code, "redis store: apply: " + groups.error().message);
+        const std::vector<RecipientSet> rsets = recipient_sets(batch.recipients);
+        const std::vector<AuditSet> asets = audit_sets(batch.audit);
         // Every value the script reads is owned here, so the argument views stay valid.
         std::vector<std::string> owned;
-        owned.reserve(8 + batch.alerts.size() * 4 + batch.recipients.size() * 3 + batch.audit.size() * 3 +
-                      batch.deliveries.size() * 4 + batch.acks.size() * 2 + batch.devices.size() * 2 +
-                      batch.idempotency.size() * 3);
+        owned.reserve(8 + batch.alerts.size() * 4 + rsets.size() * 2 + asets.size() * 2 + groups->size() * 3 +
+                      batch.acks.size() * 2 + batch.devices.size() * 2 + batch.idempotency.size() * 3);
         std::vector<std::string_view> args = {options_.prefix, options_.fence_key, options_.fence_value};
         auto add = [&](std::string value) { owned.push_back(std::move(value)); };
         auto count = [&](std::size_t n) { add(std::to_string(n)); };
@@ -135,24 +171,21 @@ class RedisStore final : public Store {
             add(a.active ? "1" : "0");
             add(encode(a));
         }
-        count(batch.recipients.size());
-        for (const RecipientRecord& r : batch.recipients) {
+        count(rsets.size());
+        for (const RecipientSet& r : rsets) {
             add(std::to_string(r.alert_number));
-            add(r.volunteer);
-            add(r.snapshot);
+            add(r.members);
         }
-        count(batch.audit.size());
-        for (const AuditRecord& a : batch.audit) {
+        count(asets.size());
+        for (const AuditSet& a : asets) {
             add(std::to_string(a.alert_number));
-            add(std::to_string(a.index));
             add(encode(a));
         }
-        count(batch.deliveries.size());
-        for (const DeliveryRecord& d : batch.deliveries) {
-            add(d.volunteer);
-            add(std::to_string(d.seq));
-            add(std::to_string(core::to_ms(d.created_at)));
-            add(encode(d));
+        count(groups->size());
+        for (const PushGroup& g : *groups) {
+            add(std::to_string(core::to_ms(g.created_at)));
+            add(encode_header(g));
+            add(g.members);
         }
         count(batch.acks.size());
         for (const auto& [volunteer, seq] : batch.acks) {
@@ -226,30 +259,44 @@ class RedisStore final : public Store {
     }
 
     Result<std::vector<RecipientRecord>> load_recipients(std::uint64_t alert_number) override {
-        Result<Reply> all = command({"HGETALL", key("rcpt:", alert_number)}, "load recipients");
-        if (!all) return all.error();
-        std::vector<RecipientRecord> out;
-        for (std::size_t i = 0; i + 1 < redis::element_count(all->get()); i += 2) {
-            out.push_back(RecipientRecord{.alert_number = alert_number,
-                                          .volunteer = std::string(redis::text(redis::element(all->get(), i))),
-                                          .snapshot = std::string(redis::text(redis::element(all->get(), i + 1)))});
+        const std::string sets_key = key("rset:", alert_number);
+        Result<Reply> sets = command({"LRANGE", sets_key, "0", "-1"}, "load recipients");
+        if (!sets) return sets.error();
+        std::map<std::string, RecipientRecord> merged;
+        for (std::size_t i = 0; i < redis::element_count(sets->get()); ++i) {
+            if (!read_recipient_set(redis::text(redis::element(sets->get(), i)), alert_number, merged)) {
+                return corrupt("recipient set", sets_key);
+            }
         }
-        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.volunteer < b.volunteer; });
+        std::vector<RecipientRecord> out;
+        out.reserve(merged.size());
+        for (auto& [volunteer, record] : merged) out.push_back(std::move(record));
         return out;
     }
 
     Result<std::vector<AuditRecord>> load_audit(std::uint64_t alert_number, std::uint64_t from_index,
                                                 std::size_t limit) override {
         std::vector<AuditRecord> out;
-        Status status =
-            read_range(key("auditz:", alert_number), key("audit:", alert_number), std::to_string(from_index), limit,
-                       "audit entry", [&](std::uint64_t index, std::string_view value) {
-                           AuditRecord a{.alert_number = alert_number, .index = index};
-                           if (!decode(value, a)) return false;
-                           out.push_back(std::move(a));
-                           return true;
-                       });
-        if (!status) return status.error();
+        if (limit == 0) return out;
+        const std::string sets_key = key("aset:", alert_number);
+        Result<Reply> sets = command({"LRANGE", sets_key, "0", "-1"}, "load audit");
+        if (!sets) return sets.error();
+        std::map<std::uint64_t, AuditRecord> merged;
+        for (std::size_t i = 0; i < redis::element_count(sets->get()); ++i) {
+            RecordReader r(redis::text(redis::element(sets->get(), i)));
+            std::uint64_t min_index = 0;
+            std::uint64_t max_index = 0;
+            std::string entries;
+            if (!(r.u64(min_index) && r.u64(max_index) && r.bytes(entries) && r.done())) {
+                return corrupt("audit set", sets_key);
+            }
+            if (max_index < from_index) continue;
+            if (!read_audit_set(entries, alert_number, from_index, merged)) return corrupt("audit set", sets_key);
+        }
+        for (auto& [index, record] : merged) {
+            if (out.size() == limit) break;
+            out.push_back(std::move(record));
+        }
         return out;
     }
 
@@ -278,7 +325,14 @@ class RedisStore final : public Store {
     Result<VolunteerCursor> cursor(std::string_view volunteer) override {
         Result<Reply> fields = command({"HMGET", key("cursor:", volunteer), "last", "acked", "trimmed"}, "cursor");
         if (!fields) return fields.error();
-        return to_cursor(fields->get());
+        VolunteerCursor cursor = to_cursor(fields->get());
+        Status s = for_each_group_members([&](std::string_view, const PushMembers& members) {
+            for (const PushMembers::Member& m : members.of(volunteer))
+                cursor.last_seq = std::max(cursor.last_seq, m.seq);
+            return true;
+        });
+        if (!s) return s.error();
+        return cursor;
     }
 
     Result<std::vector<std::pair<std::string, VolunteerCursor>>> load_cursors() override {
@@ -288,9 +342,7 @@ class RedisStore final : public Store {
         for (std::size_t i = 0; i < redis::element_count(members->get()); ++i) {
             volunteers.emplace_back(redis::text(redis::element(members->get(), i)));
         }
-        std::sort(volunteers.begin(), volunteers.end());
-        std::vector<std::pair<std::string, VolunteerCursor>> out;
-        out.reserve(volunteers.size());
+        std::map<std::string, VolunteerCursor> cursors;
         constexpr std::size_t kChunk = 1000;  // one round trip per thousand volunteers
         for (std::size_t from = 0; from < volunteers.size(); from += kChunk) {
             const std::size_t to = std::min(volunteers.size(), from + kChunk);
@@ -304,42 +356,115 @@ class RedisStore final : public Store {
             for (std::size_t i = from; i < to; ++i) {
                 const redisReply* r = (*replies)[i - from].get();
                 if (redis::is_error(r)) return corrupt("cursor", keys[i - from]);
-                out.emplace_back(volunteers[i], to_cursor(r));
+                cursors[volunteers[i]] = to_cursor(r);
             }
         }
-        return out;
+        Status s = for_each_group_members([&](std::string_view, const PushMembers& group) {
+            for (std::size_t i = 0; i < group.size(); ++i) {
+                const PushMembers::Member m = group.at(i);
+                std::uint64_t& last = cursors[std::string(m.volunteer)].last_seq;
+                last = std::max(last, m.seq);
+            }
+            return true;
+        });
+        if (!s) return s.error();
+        return std::vector<std::pair<std::string, VolunteerCursor>>(cursors.begin(), cursors.end());
     }
 
     Result<std::vector<DeliveryRecord>> deliveries_after(std::string_view volunteer, std::uint64_t after_seq,
                                                          std::size_t limit) override {
         std::vector<DeliveryRecord> out;
-        Status status = read_range(key("dlvz:", volunteer), key("dlvh:", volunteer), "(" + std::to_string(after_seq),
-                                   limit, "delivery", [&](std::uint64_t seq, std::string_view value) {
-                                       DeliveryRecord d{.volunteer = std::string(volunteer), .seq = seq};
-                                       if (!decode(value, d)) return false;
-                                       out.push_back(std::move(d));
-                                       return true;
-                                   });
-        if (!status) return status.error();
+        if (limit == 0) return out;
+        std::optional<core::Error> failure;
+        const std::string headers_key = key("pgh");
+        PushSearch search(after_seq);
+        Status s = for_each_group_members(
+            [&](std::string_view id, const PushMembers& group) {
+                const std::uint64_t batch = batch_of(id);
+                if (!search.wants(batch)) return false;
+                std::vector<PushMembers::Member> mine = group.of(volunteer);
+                if (mine.empty()) return true;
+                Result<Reply> header = command({"HGET", headers_key, id}, "read push group");
+                if (!header) {
+                    failure = header.error();
+                    return false;
+                }
+                if ((*header)->type == REDIS_REPLY_NIL) return true;  // trimmed in between
+                PushGroup g;
+                if (!decode_header(redis::text(header->get()), g)) {
+                    failure = corrupt("push group header", headers_key);
+                    return false;
+                }
+                append_deliveries(g, mine, after_seq, out);
+                search.saw(batch, mine);
+                return true;
+            },
+            /*newest_first=*/true);
+        if (!s) return s.error();
+        if (failure) return *failure;
+        finish_deliveries(out, limit);
         return out;
     }
 
     Result<std::size_t> trim(Time deliveries_before, Time keys_before) override {
         const std::string deliveries_ms = std::to_string(core::to_ms(deliveries_before));
         const std::string keys_ms = std::to_string(core::to_ms(keys_before));
-        const std::uint64_t limit = std::max<std::uint64_t>(1, options_.trim_chunk);
+        const std::size_t limit = std::max<std::size_t>(1, options_.trim_chunk);
         const std::string chunk = std::to_string(limit);
         std::size_t total = 0;
+        // Push groups, a few at a time: each script removes groups holding about `limit` pushes (one group at least).
         for (;;) {
+            Result<Reply> ids =
+                command({"ZRANGEBYSCORE", key("pg_time"), "-inf", "(" + deliveries_ms, "LIMIT", "0", "16"},
+                        "trim: find old push groups");
+            if (!ids) return ids.error();
+            const std::size_t n = redis::element_count(ids->get());
+            if (n == 0) break;
+            std::vector<std::string> taken;
+            std::map<std::string, std::uint64_t> top;
+            std::size_t pushes = 0;
+            for (std::size_t i = 0; i < n && (taken.empty() || pushes < limit); ++i) {
+                const std::string id(redis::text(redis::element(ids->get(), i)));
+                const std::string members_key = key("pgm");
+                Result<Reply> members = command({"HGET", members_key, id}, "trim: read push group");
+                if (!members) return members.error();
+                std::optional<PushMembers> group = PushMembers::parse(redis::text(members->get()));
+                if (!group) return corrupt("push group", members_key);
+                for (std::size_t m = 0; m < group->size(); ++m) {
+                    const PushMembers::Member member = group->at(m);
+                    std::uint64_t& seq = top[std::string(member.volunteer)];
+                    seq = std::max(seq, member.seq);
+                }
+                pushes += group->size();
+                taken.push_back(id);
+            }
+            std::vector<std::string> owned;
+            owned.reserve(2 + top.size() * 2);
+            std::vector<std::string_view> args = {options_.prefix, options_.fence_key, options_.fence_value};
+            owned.push_back(std::to_string(taken.size()));
+            args.push_back(owned.back());
+            for (const std::string& id : taken) args.push_back(id);
+            owned.push_back(std::to_string(top.size()));
+            args.push_back(owned.back());
+            for (const auto& [volunteer, seq] : top) {
+                owned.push_back(std::to_string(seq));
+                args.push_back(volunteer);
+                args.push_back(owned.back());
+            }
             Result<Reply> reply =
-                redis::require_ok(connection_.eval(trim_script_, {options_.prefix, options_.fence_key,
-                                                                  options_.fence_value, deliveries_ms, keys_ms, chunk}),
-                                  "redis store: trim");
+                redis::require_ok(connection_.eval(trim_groups_script_, args), "redis store: trim push groups");
             if (!reply) return reply.error();
-            const std::uint64_t pushes = redis::as_u64(redis::element(reply->get(), 0));
-            const std::uint64_t keys = redis::as_u64(redis::element(reply->get(), 1));
-            total += static_cast<std::size_t>(pushes + keys);
-            if (pushes < limit && keys < limit) return total;
+            total += pushes;
+        }
+        for (;;) {
+            Result<Reply> reply = redis::require_ok(
+                connection_.eval(trim_keys_script_,
+                                 {options_.prefix, options_.fence_key, options_.fence_value, keys_ms, chunk}),
+                "redis store: trim idempotency keys");
+            if (!reply) return reply.error();
+            const std::uint64_t keys = redis::as_u64(reply->get());
+            total += static_cast<std::size_t>(keys);
+            if (keys < limit) return total;
         }
     }
 
@@ -357,27 +482,35 @@ class RedisStore final : public Store {
     }
     std::string key(std::string_view name, std::uint64_t number) const { return key(name, std::to_string(number)); }
 
-    // Rows kept as a zset of numbers next to a hash number -> record (audit entries, deliveries): the numbers from
-    // `min` up (at most `limit`), then their records, handed to `take` in order (false: unreadable). A number whose
-    // record went in between (trimmed) is skipped.
-    template <class Take>
-    Status read_range(const std::string& index_key, const std::string& records_key, const std::string& min,
-                      std::size_t limit, std::string_view what, Take take) {
-        if (limit == 0) return Status::Ok();
-        const std::string count = limit_count(limit);
-        Result<Reply> numbers = command({"ZRANGEBYSCORE", index_key, min, "+inf", "LIMIT", "0", count}, what);
-        if (!numbers) return numbers.error();
-        const std::size_t n = redis::element_count(numbers->get());
-        if (n == 0) return Status::Ok();
-        std::vector<std::string_view> args = {"HMGET", records_key};
-        for (std::size_t i = 0; i < n; ++i) args.push_back(redis::text(redis::element(numbers->get(), i)));
-        Result<Reply> records = command(args, what);
-        if (!records) return records.error();
-        for (std::size_t i = 0; i < redis::element_count(records->get()); ++i) {
-            const redisReply* r = redis::element(records->get(), i);
-            if (r->type == REDIS_REPLY_NIL) continue;
-            if (!take(redis::as_u64(redis::element(numbers->get(), i)), redis::text(r))) {
-                return corrupt(what, records_key);
+    // A group id is "<commit>:<number>".
+    static std::uint64_t batch_of(std::string_view id) {
+        std::uint64_t batch = 0;
+        for (char c : id.substr(0, id.find(':'))) batch = batch * 10 + static_cast<std::uint64_t>(c - '0');
+        return batch;
+    }
+
+    // Calls `visit(id, members)` for every push group, oldest first (or newest first), until it returns false.
+    // Reads the member indexes a chunk of groups per round trip; bodies are not read.
+    template <class Visit>
+    Status for_each_group_members(Visit visit, bool newest_first = false) {
+        const std::string ids_key = key("pg_ids");
+        Result<Reply> ids = command({newest_first ? "ZREVRANGE" : "ZRANGE", ids_key, "0", "-1"}, "list push groups");
+        if (!ids) return ids.error();
+        const std::size_t n = redis::element_count(ids->get());
+        const std::string members_key = key("pgm");
+        constexpr std::size_t kChunk = 8;
+        for (std::size_t from = 0; from < n; from += kChunk) {
+            std::vector<std::string_view> args = {"HMGET", members_key};
+            const std::size_t to = std::min(n, from + kChunk);
+            for (std::size_t i = from; i < to; ++i) args.push_back(redis::text(redis::element(ids->get(), i)));
+            Result<Reply> members = command(args, "read push groups");
+            if (!members) return members.error();
+            for (std::size_t i = from; i < to; ++i) {
+                const redisReply* r = redis::element(members->get(), i - from);
+                if (r->type == REDIS_REPLY_NIL) continue;  // trimmed in between
+                std::optional<PushMembers> group = PushMembers::parse(redis::text(r));
+                if (!group) return corrupt("push group", members_key);
+                if (!visit(redis::text(redis::element(ids->get(), i)), *group)) return Status::Ok();
             }
         }
         return Status::Ok();
@@ -399,7 +532,8 @@ class RedisStore final : public Store {
     redis::SyncConnection connection_;
     std::string epoch_;
     redis::Script apply_script_;
-    redis::Script trim_script_;
+    redis::Script trim_groups_script_;
+    redis::Script trim_keys_script_;
 };
 
 }  // namespace

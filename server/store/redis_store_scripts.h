@@ -15,11 +15,16 @@ namespace yihu::store::redis_scripts {
 //   P:alert_ids             hash     public id -> number
 //   P:alert_num_id          hash     number -> public id (to drop an id an alert no longer has)
 //   P:alerts_active         zset     numbers of active alerts (score = number)
-//   P:rcpt:<number>         hash     volunteer -> recipient snapshot
-//   P:audit:<number>        hash     index -> audit record;  P:auditz:<number> zset of indexes
-//   P:dlvh:<volunteer>      hash     seq -> delivery record; P:dlvz:<volunteer> zset of seqs
-//   P:dlv_time              zset     "<seq>:<volunteer>" scored by created_at ms (for trim)
-//   P:cursor:<volunteer>    hash     last, acked, trimmed;   P:cursors set of volunteers with a cursor
+//   P:format                string   the layout's version ("2"; a prefix holding format-1 keys is refused)
+//   P:rset:<number>         list     recipient sets of the alert, oldest first (store/record_sets.h)
+//   P:aset:<number>         list     audit set records of the alert, oldest first
+//   P:pg_next, P:pg_batch   string   the last push group number and commit number given; a group's id is
+//                                    "<commit>:<number>" (a search needs to know which groups one commit wrote)
+//   P:pgh                   hash     group id -> group header (created ms, alert id, kind, count, shared body)
+//   P:pgm                   hash     group id -> the group's member index
+//   P:pg_ids                zset     group ids by number;     P:pg_time zset of group ids by created_at ms
+//   P:cursor:<volunteer>    hash     last (a floor: raised when groups are trimmed; the push groups hold the rest),
+//                                    acked, trimmed;         P:cursors set of volunteers with a cursor
 //   P:devices               hash     id -> snapshot
 //   P:idem                  hash     key -> idempotency record; P:idem_time zset of keys by created_at ms
 //
@@ -43,10 +48,11 @@ inline std::string with_fence(std::string_view body) {
 }
 
 // ARGV: prefix, fence key, fence value, then seven sections, each a row count followed by its rows:
-//   alerts (number, id, "1"/"0" active, record), recipients (number, volunteer, snapshot),
-//   audit (number, index, record), deliveries (volunteer, seq, created ms, record), acks (volunteer, seq),
-//   devices (id, snapshot), idempotency keys (key, created ms, record).
-// Replies OK, or an error starting with CONFLICT (a contradiction: nothing written) or FENCED.
+//   alerts (number, id, "1"/"0" active, record), recipient sets (number, set), audit sets (number, record),
+//   push groups (created ms, header, members), acks (volunteer, seq), devices (id, snapshot),
+//   idempotency keys (key, created ms, record).
+// A commit is a few commands whatever the audience: a set or group is one value. Replies OK, or an error starting
+// with CONFLICT (a contradiction: nothing written) or FENCED.
 inline constexpr std::string_view kApplyBody = R"lua(
 local i = 4
 local function section(width)
@@ -59,8 +65,8 @@ local function section(width)
   end
   return rows
 end
-local alerts, recipients, audit = section(4), section(3), section(3)
-local deliveries, acks, devices, keys = section(4), section(2), section(2), section(3)
+local alerts, rsets, asets = section(4), section(2), section(2)
+local groups, acks, devices, keys = section(3), section(2), section(2), section(3)
 
 local owner = {}
 for _, a in ipairs(alerts) do
@@ -74,24 +80,7 @@ for _, a in ipairs(alerts) do
     return redis.error_reply('CONFLICT alert id ' .. id .. ' already belongs to alert ' .. stored)
   end
 end
-local seen = {}
-for _, d in ipairs(deliveries) do
-  local k = d[2] .. ':' .. d[1]
-  if seen[k] then
-    return redis.error_reply('CONFLICT delivery seq ' .. d[2] .. ' appears twice in one batch')
-  end
-  seen[k] = true
-  if redis.call('HEXISTS', P .. ':dlvh:' .. d[1], d[2]) == 1 then
-    return redis.error_reply('CONFLICT delivery seq ' .. d[2] .. ' is already stored for this volunteer')
-  end
-end
 
-local function raise(v, field, value)
-  local key = P .. ':cursor:' .. v
-  local current = tonumber(redis.call('HGET', key, field) or '0')
-  if tonumber(value) > current then redis.call('HSET', key, field, value) end
-  redis.call('SADD', P .. ':cursors', v)
-end
 for _, a in ipairs(alerts) do
   local number, id, active, record = a[1], a[2], a[3], a[4]
   local old_id = redis.call('HGET', P .. ':alert_num_id', number)
@@ -105,22 +94,23 @@ for _, a in ipairs(alerts) do
     redis.call('ZREM', P .. ':alerts_active', number)
   end
 end
-for _, r in ipairs(recipients) do
-  redis.call('HSET', P .. ':rcpt:' .. r[1], r[2], r[3])
+for _, r in ipairs(rsets) do redis.call('RPUSH', P .. ':rset:' .. r[1], r[2]) end
+for _, a in ipairs(asets) do redis.call('RPUSH', P .. ':aset:' .. a[1], a[2]) end
+local batch = 0
+if #groups > 0 then batch = redis.call('INCR', P .. ':pg_batch') end
+for _, g in ipairs(groups) do
+  local n = redis.call('INCR', P .. ':pg_next')
+  local id = batch .. ':' .. n
+  redis.call('HSET', P .. ':pgh', id, g[2])
+  redis.call('HSET', P .. ':pgm', id, g[3])
+  redis.call('ZADD', P .. ':pg_ids', n, id)
+  redis.call('ZADD', P .. ':pg_time', g[1], id)
 end
-for _, a in ipairs(audit) do
-  if redis.call('HSETNX', P .. ':audit:' .. a[1], a[2], a[3]) == 1 then
-    redis.call('ZADD', P .. ':auditz:' .. a[1], a[2], a[2])
-  end
+for _, a in ipairs(acks) do
+  local key = P .. ':cursor:' .. a[1]
+  if tonumber(a[2]) > tonumber(redis.call('HGET', key, 'acked') or '0') then redis.call('HSET', key, 'acked', a[2]) end
+  redis.call('SADD', P .. ':cursors', a[1])
 end
-for _, d in ipairs(deliveries) do
-  local v, seq, created, record = d[1], d[2], d[3], d[4]
-  redis.call('HSET', P .. ':dlvh:' .. v, seq, record)
-  redis.call('ZADD', P .. ':dlvz:' .. v, seq, seq)
-  redis.call('ZADD', P .. ':dlv_time', created, seq .. ':' .. v)
-  raise(v, 'last', seq)
-end
-for _, a in ipairs(acks) do raise(a[1], 'acked', a[2]) end
 for _, d in ipairs(devices) do redis.call('HSET', P .. ':devices', d[1], d[2]) end
 for _, k in ipairs(keys) do
   if redis.call('HSETNX', P .. ':idem', k[1], k[3]) == 1 then
@@ -130,40 +120,46 @@ end
 return redis.status_reply('OK')
 )lua";
 
-// ARGV: prefix, fence key, fence value, deliveries_before ms, keys_before ms, chunk. Removes at most `chunk` pushes
-// and `chunk` idempotency keys created strictly before those times, raising each volunteer's trimmed seq to the
-// highest seq removed. Replies {pushes removed, keys removed}; the caller repeats while either equals `chunk`, so no
-// single script holds Redis (and every other client) for long.
-inline constexpr std::string_view kTrimBody = R"lua(
-local removed = 0
-local top = {}
-local old = redis.call('ZRANGEBYSCORE', P .. ':dlv_time', '-inf', '(' .. ARGV[4], 'LIMIT', 0, ARGV[6])
-for _, m in ipairs(old) do
-  local colon = string.find(m, ':', 1, true)
-  local seq, v = string.sub(m, 1, colon - 1), string.sub(m, colon + 1)
-  redis.call('HDEL', P .. ':dlvh:' .. v, seq)
-  redis.call('ZREM', P .. ':dlvz:' .. v, seq)
-  redis.call('ZREM', P .. ':dlv_time', m)
-  if top[v] == nil or tonumber(seq) > tonumber(top[v]) then top[v] = seq end
-  removed = removed + 1
+// ARGV: prefix, fence key, fence value, then a count and that many push group ids, then a count and that many
+// (volunteer, top seq) pairs: the highest seq of each volunteer in those groups, read by the caller just before.
+// Raises each volunteer's last (floor) and trimmed seq to its top, then removes the groups. Replies OK.
+inline constexpr std::string_view kTrimGroupsBody = R"lua(
+local n = tonumber(ARGV[4])
+local i = 5
+for g = 1, n do
+  local id = ARGV[i]; i = i + 1
+  redis.call('HDEL', P .. ':pgh', id)
+  redis.call('HDEL', P .. ':pgm', id)
+  redis.call('ZREM', P .. ':pg_ids', id)
+  redis.call('ZREM', P .. ':pg_time', id)
 end
-for v, seq in pairs(top) do
+local m = tonumber(ARGV[i]); i = i + 1
+for p = 1, m do
+  local v, seq = ARGV[i], ARGV[i + 1]; i = i + 2
   local key = P .. ':cursor:' .. v
-  if tonumber(seq) > tonumber(redis.call('HGET', key, 'trimmed') or '0') then
-    redis.call('HSET', key, 'trimmed', seq)
+  for _, field in ipairs({'last', 'trimmed'}) do
+    if tonumber(seq) > tonumber(redis.call('HGET', key, field) or '0') then redis.call('HSET', key, field, seq) end
   end
   redis.call('SADD', P .. ':cursors', v)
 end
-local old_keys = redis.call('ZRANGEBYSCORE', P .. ':idem_time', '-inf', '(' .. ARGV[5], 'LIMIT', 0, ARGV[6])
+return redis.status_reply('OK')
+)lua";
+
+// ARGV: prefix, fence key, fence value, keys_before ms, chunk. Removes at most `chunk` idempotency keys created
+// strictly before that time. Replies the number removed; the caller repeats while it equals `chunk`, so no single
+// script holds Redis (and every other client) for long.
+inline constexpr std::string_view kTrimKeysBody = R"lua(
+local old_keys = redis.call('ZRANGEBYSCORE', P .. ':idem_time', '-inf', '(' .. ARGV[4], 'LIMIT', 0, ARGV[5])
 for _, k in ipairs(old_keys) do
   redis.call('HDEL', P .. ':idem', k)
   redis.call('ZREM', P .. ':idem_time', k)
 end
-return {removed, #old_keys}
+return #old_keys
 )lua";
 
 // The texts Redis runs (built once, at start-up).
 inline const std::string kApply = with_fence(kApplyBody);
-inline const std::string kTrim = with_fence(kTrimBody);
+inline const std::string kTrimGroups = with_fence(kTrimGroupsBody);
+inline const std::string kTrimKeys = with_fence(kTrimKeysBody);
 
 }  // namespace yihu::store::redis_scripts

@@ -93,11 +93,15 @@ std::int64_t Statement::column_int(int index) const {
 }
 
 std::string Statement::column_bytes(int index) const {
+    return std::string(column_view(index));
+}
+
+std::string_view Statement::column_view(int index) const {
     // The pointer first, then the size: that order gives the size of the value in the form the pointer returned.
     const void* data = sqlite3_column_blob(stmt_, index);
     const int size = sqlite3_column_bytes(stmt_, index);
     if (data == nullptr || size <= 0) return {};
-    return std::string(static_cast<const char*>(data), static_cast<std::size_t>(size));
+    return std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 
 Result<Database> Database::open(const std::filesystem::path& file) {

@@ -60,6 +60,8 @@ class Statement {
     // Columns are 0-based, as in SQLite. Text and blobs are copied out byte for byte (embedded NULs included).
     std::int64_t column_int(int index) const;
     std::string column_bytes(int index) const;
+    // The same bytes without a copy: valid only while the row is current (inside on_row()).
+    std::string_view column_view(int index) const;
 
     const std::string& name() const { return name_; }
 

@@ -1,9 +1,12 @@
 #include "store/sqlite_schema.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <exception>
 #include <random>
+
+#include "store/sqlite_sets.h"
 
 namespace yihu::store::sqlite {
 
@@ -80,6 +83,41 @@ CREATE TABLE idempotency (
 CREATE INDEX idempotency_by_created_at ON idempotency (created_at);
 )sql";
 
+// Format 2 (store/record_sets.h): what one batch writes about many volunteers is a few rows, not a row per volunteer.
+// Recipients and audit entries of an alert are appended as sets (read back merged, by id order); pushes are kept as
+// push groups, one row per (created_at, alert id, kind, shared body) of a batch, with the body once and the members'
+// envelopes in a sorted index. cursors.last_seq is a floor raised when groups are trimmed or converted: the current
+// last seq is the higher of it and the highest seq in the groups.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE recipient_sets (
+    id INTEGER PRIMARY KEY,
+    alert_number INTEGER NOT NULL,
+    members BLOB NOT NULL
+);
+CREATE INDEX recipient_sets_by_alert ON recipient_sets (alert_number);
+
+CREATE TABLE audit_sets (
+    id INTEGER PRIMARY KEY,
+    alert_number INTEGER NOT NULL,
+    min_idx INTEGER NOT NULL,
+    max_idx INTEGER NOT NULL,
+    entries BLOB NOT NULL
+);
+CREATE INDEX audit_sets_by_alert ON audit_sets (alert_number);
+
+CREATE TABLE push_groups (
+    id INTEGER PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    alert_id TEXT NOT NULL,
+    kind INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    batch INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    members BLOB NOT NULL
+);
+CREATE INDEX push_groups_by_created_at ON push_groups (created_at);
+)sql";
+
 Result<std::string> new_epoch() {
     try {
         std::random_device random;
@@ -102,9 +140,76 @@ Status migrate_0_to_1(Database& db) {
     return insert->run();
 }
 
+// Reads every row of `sql` with `read` (which gets the statement).
+template <class Read>
+Status read_rows(Database& db, std::string name, std::string_view sql, Read read) {
+    Result<Statement> statement = db.prepare(std::move(name), sql);
+    if (!statement) return statement.error();
+    return statement->for_each_row([&] { read(*statement); });
+}
+
+template <class Set>
+Status insert_all(Database& db, std::string name, const char* sql, const std::vector<Set>& sets) {
+    Result<Statement> statement = db.prepare(std::move(name), sql);
+    if (!statement) return statement.error();
+    for (const Set& set : sets) {
+        if (Status s = insert(*statement, set); !s) return s;
+    }
+    return Status::Ok();
+}
+
+// Converts format-1 rows (a row per recipient, audit entry and push) into sets and groups, in the migration's
+// transaction; the old tables go. Old pushes keep their whole bytes as their envelope (no shared body).
+Status migrate_1_to_2(Database& db) {
+    if (Status s = db.exec("create format-2 tables", kSchemaV2); !s) return s;
+    std::vector<RecipientRecord> recipients;
+    Status s = read_rows(
+        db, "read format-1 recipients", "SELECT alert_number, volunteer, snapshot FROM recipients",
+        [&](const Statement& row) {
+            recipients.push_back(RecipientRecord{.alert_number = static_cast<std::uint64_t>(row.column_int(0)),
+                                                 .volunteer = row.column_bytes(1),
+                                                 .snapshot = row.column_bytes(2)});
+        });
+    if (!s) return s;
+    if (s = insert_all(db, "convert recipients", kInsertRecipientSet, recipient_sets(recipients)); !s) return s;
+    recipients = {};
+
+    std::vector<AuditRecord> audit;
+    s = read_rows(db, "read format-1 audit",
+                  "SELECT alert_number, idx, at, entry FROM audit ORDER BY alert_number, idx",
+                  [&](const Statement& row) {
+                      audit.push_back(AuditRecord{.alert_number = static_cast<std::uint64_t>(row.column_int(0)),
+                                                  .index = static_cast<std::uint64_t>(row.column_int(1)),
+                                                  .at = core::time_from_ms(row.column_int(2)),
+                                                  .entry = row.column_bytes(3)});
+                  });
+    if (!s) return s;
+    if (s = insert_all(db, "convert audit", kInsertAuditSet, audit_sets(audit)); !s) return s;
+    audit = {};
+
+    std::vector<DeliveryRecord> deliveries;
+    s = read_rows(db, "read format-1 deliveries",
+                  "SELECT volunteer, seq, alert_id, kind, payload, created_at FROM deliveries ORDER BY volunteer, seq",
+                  [&](const Statement& row) {
+                      deliveries.push_back(DeliveryRecord{.volunteer = row.column_bytes(0),
+                                                          .seq = static_cast<std::uint64_t>(row.column_int(1)),
+                                                          .alert_id = row.column_bytes(2),
+                                                          .kind = static_cast<std::uint8_t>(row.column_int(3)),
+                                                          .payload = row.column_bytes(4),
+                                                          .created_at = core::time_from_ms(row.column_int(5))});
+                  });
+    if (!s) return s;
+    Result<std::vector<PushGroup>> groups = push_groups(deliveries);
+    if (!groups) return groups.error();
+    for (PushGroup& group : *groups) group.batch = 1;  // one batch: a search for old pushes reads all of them
+    if (s = insert_all(db, "convert deliveries", kInsertPushGroup, *groups); !s) return s;
+    // cursors.last_seq already holds every volunteer's last seq (format 1 raised it per push): it stays as the floor.
+    return db.exec("drop format-1 tables", "DROP TABLE recipients; DROP TABLE audit; DROP TABLE deliveries;");
+}
+
 using Migration = Status (*)(Database&);
 // kMigrations[v] takes a database from version v to v + 1.
-constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1};
+constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1, &migrate_1_to_2};
 
 Result<std::string> query_text(Database& db, std::string name, std::string_view sql) {
     Result<Statement> statement = db.prepare(std::move(name), sql);
@@ -122,7 +227,7 @@ Result<std::int64_t> query_int(Database& db, std::string name, std::string_view 
     return value;
 }
 
-Status migrate_in_transaction(Database& db) {
+Status migrate_in_transaction(Database& db, std::int64_t target) {
     // Read inside the write transaction: another process opening the same directory cannot migrate in between.
     Result<std::int64_t> version = query_int(db, "read schema version", "PRAGMA user_version");
     if (!version) return version.error();
@@ -131,19 +236,19 @@ Status migrate_in_transaction(Database& db) {
                                                        " is not one this build knows (0 to " +
                                                        std::to_string(kSchemaVersion) + "): refusing to open");
     }
-    if (*version == kSchemaVersion) return Status::Ok();
-    for (std::int64_t v = *version; v < kSchemaVersion; ++v) {
+    if (*version >= target) return Status::Ok();
+    for (std::int64_t v = *version; v < target; ++v) {
         if (Status s = kMigrations[static_cast<std::size_t>(v)](db); !s) {
             return make_error(s.error().code,
                               "migrate schema from version " + std::to_string(v) + ": " + s.error().message);
         }
     }
-    return db.exec("write schema version", "PRAGMA user_version = " + std::to_string(kSchemaVersion));
+    return db.exec("write schema version", "PRAGMA user_version = " + std::to_string(target));
 }
 
 }  // namespace
 
-Status prepare_schema(Database& db) {
+Status prepare_schema(Database& db, std::int64_t target) {
     if (Status s = db.exec("set busy timeout", "PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs)); !s) {
         return s;
     }
@@ -157,7 +262,7 @@ Status prepare_schema(Database& db) {
     if (Status s = db.exec("set synchronous", "PRAGMA synchronous = FULL"); !s) return s;
 
     if (Status s = db.exec("begin migration", "BEGIN IMMEDIATE"); !s) return s;
-    Status status = migrate_in_transaction(db);
+    Status status = migrate_in_transaction(db, std::clamp<std::int64_t>(target, 0, kSchemaVersion));
     if (status) status = db.exec("commit migration", "COMMIT");
     if (!status && db.in_transaction()) (void)db.exec("roll back migration", "ROLLBACK");
     return status;

@@ -1,10 +1,12 @@
 #include "store/sqlite_store.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <system_error>
 
 #include "store/sqlite_schema.h"
+#include "store/sqlite_sets.h"
 
 namespace yihu::store {
 
@@ -25,11 +27,6 @@ std::int64_t stored(std::uint64_t value) {
 std::uint64_t unsigned_column(const Statement& statement, int index) {
     return static_cast<std::uint64_t>(statement.column_int(index));
 }
-// SQLite reads a negative LIMIT as "no limit"; a limit this large is no limit anyway.
-std::int64_t stored_limit(std::size_t limit) {
-    return limit > kMaxStored ? static_cast<std::int64_t>(kMaxStored) : static_cast<std::int64_t>(limit);
-}
-
 core::Error with_context(std::string_view context, const core::Error& error) {
     return make_error(error.code, std::string(context) + ": " + error.message);
 }
@@ -59,6 +56,14 @@ Status check_batch(const WriteBatch& batch) {
         if (Status s = check_storable("acked seq", seq); !s) return s;
     }
     return Status::Ok();
+}
+
+core::Error corrupt(const std::string& what) {
+    return make_error(ErrorCode::kUnavailable, "sqlite store: unreadable " + what);
+}
+
+void raise_to(std::uint64_t& value, std::uint64_t to) {
+    value = std::max(value, to);
 }
 
 // Reads a row of kAlertColumns.
@@ -103,7 +108,7 @@ Status SqliteStore::in_transaction(const std::function<Status()>& body) {
     return status;
 }
 
-Status SqliteStore::write_batch(const WriteBatch& batch) {
+Status SqliteStore::write_batch(const WriteBatch& batch, const std::vector<PushGroup>& groups) {
     Statements& s = statements_;
     for (const AlertRecord& alert : batch.alerts) {
         s.upsert_alert.bind_int(1, stored(alert.number));
@@ -114,30 +119,14 @@ Status SqliteStore::write_batch(const WriteBatch& batch) {
         s.upsert_alert.bind_blob(6, alert.snapshot);
         if (Status status = s.upsert_alert.run(); !status) return status;
     }
-    for (const RecipientRecord& recipient : batch.recipients) {
-        s.upsert_recipient.bind_int(1, stored(recipient.alert_number));
-        s.upsert_recipient.bind_text(2, recipient.volunteer);
-        s.upsert_recipient.bind_blob(3, recipient.snapshot);
-        if (Status status = s.upsert_recipient.run(); !status) return status;
+    for (const RecipientSet& set : recipient_sets(batch.recipients)) {
+        if (Status status = sqlite::insert(s.insert_recipient_set, set); !status) return status;
     }
-    for (const AuditRecord& entry : batch.audit) {
-        s.insert_audit.bind_int(1, stored(entry.alert_number));
-        s.insert_audit.bind_int(2, stored(entry.index));
-        s.insert_audit.bind_int(3, to_ms(entry.at));
-        s.insert_audit.bind_blob(4, entry.entry);
-        if (Status status = s.insert_audit.run(); !status) return status;
+    for (const AuditSet& set : audit_sets(batch.audit)) {
+        if (Status status = sqlite::insert(s.insert_audit_set, set); !status) return status;
     }
-    for (const DeliveryRecord& delivery : batch.deliveries) {
-        s.insert_delivery.bind_text(1, delivery.volunteer);
-        s.insert_delivery.bind_int(2, stored(delivery.seq));
-        s.insert_delivery.bind_text(3, delivery.alert_id);
-        s.insert_delivery.bind_int(4, delivery.kind);
-        s.insert_delivery.bind_blob(5, delivery.payload);
-        s.insert_delivery.bind_int(6, to_ms(delivery.created_at));
-        if (Status status = s.insert_delivery.run(); !status) return status;
-        s.raise_last_seq.bind_text(1, delivery.volunteer);
-        s.raise_last_seq.bind_int(2, stored(delivery.seq));
-        if (Status status = s.raise_last_seq.run(); !status) return status;
+    for (const PushGroup& group : groups) {
+        if (Status status = sqlite::insert(s.insert_push_group, group); !status) return status;
     }
     for (const auto& [volunteer, seq] : batch.acks) {
         s.raise_acked_seq.bind_text(1, volunteer);
@@ -162,7 +151,20 @@ Status SqliteStore::write_batch(const WriteBatch& batch) {
 Status SqliteStore::apply(const WriteBatch& batch) {
     if (Status s = check_batch(batch); !s) return s;
     if (batch.empty()) return Status::Ok();
-    if (Status s = in_transaction([&] { return write_batch(batch); }); !s) return with_context("apply", s.error());
+    Result<std::vector<PushGroup>> groups = push_groups(batch.deliveries);
+    if (!groups) return with_context("apply", groups.error());
+    Status status = in_transaction([&]() -> Status {
+        if (!groups->empty()) {
+            std::uint64_t last = 0;
+            Statement& read = statements_.last_batch;
+            if (Status s = read.for_each_row([&] { last = unsigned_column(read, 0); }); !s) return s;
+            for (PushGroup& group : *groups) group.batch = last + 1;
+        }
+        return write_batch(batch, *groups);
+    });
+    if (Status s = status; !s) {
+        return with_context("apply", s.error());
+    }
     return Status::Ok();
 }
 
@@ -187,14 +189,14 @@ Result<std::vector<RecipientRecord>> SqliteStore::load_recipients(std::uint64_t 
     if (alert_number > kMaxStored) return recipients;
     Statement& statement = statements_.load_recipients;
     statement.bind_int(1, stored(alert_number));
-    Status s = statement.for_each_row([&] {
-        recipients.push_back(RecipientRecord{
-            .alert_number = unsigned_column(statement, 0),
-            .volunteer = statement.column_bytes(1),
-            .snapshot = statement.column_bytes(2),
-        });
-    });
+    std::map<std::string, RecipientRecord> merged;
+    bool readable = true;
+    Status s = statement.for_each_row(
+        [&] { readable = readable && read_recipient_set(statement.column_view(0), alert_number, merged); });
     if (!s) return s.error();
+    if (!readable) return corrupt("recipient set of alert " + std::to_string(alert_number));
+    recipients.reserve(merged.size());
+    for (auto& [volunteer, record] : merged) recipients.push_back(std::move(record));
     return recipients;
 }
 
@@ -205,16 +207,16 @@ Result<std::vector<AuditRecord>> SqliteStore::load_audit(std::uint64_t alert_num
     Statement& statement = statements_.load_audit;
     statement.bind_int(1, stored(alert_number));
     statement.bind_int(2, stored(from_index));
-    statement.bind_int(3, stored_limit(limit));
-    Status s = statement.for_each_row([&] {
-        entries.push_back(AuditRecord{
-            .alert_number = unsigned_column(statement, 0),
-            .index = unsigned_column(statement, 1),
-            .at = time_from_ms(statement.column_int(2)),
-            .entry = statement.column_bytes(3),
-        });
-    });
+    std::map<std::uint64_t, AuditRecord> merged;
+    bool readable = true;
+    Status s = statement.for_each_row(
+        [&] { readable = readable && read_audit_set(statement.column_view(0), alert_number, from_index, merged); });
     if (!s) return s.error();
+    if (!readable) return corrupt("audit set of alert " + std::to_string(alert_number));
+    for (auto& [index, record] : merged) {
+        if (entries.size() == limit) break;
+        entries.push_back(std::move(record));
+    }
     return entries;
 }
 
@@ -244,6 +246,30 @@ Result<std::optional<IdempotencyRecord>> SqliteStore::find_idempotency(std::stri
     return record;
 }
 
+Result<std::map<std::string, std::uint64_t>> SqliteStore::group_last_seqs(std::optional<std::string_view> only) {
+    std::map<std::string, std::uint64_t> last;
+    Statement& statement = statements_.all_push_members;
+    bool readable = true;
+    Status s = statement.for_each_row([&] {
+        std::optional<PushMembers> members = PushMembers::parse(statement.column_view(0));
+        if (!members) {
+            readable = false;
+            return;
+        }
+        if (only) {
+            for (const PushMembers::Member& m : members->of(*only)) raise_to(last[std::string(*only)], m.seq);
+            return;
+        }
+        for (std::size_t i = 0; i < members->size(); ++i) {
+            const PushMembers::Member m = members->at(i);
+            raise_to(last[std::string(m.volunteer)], m.seq);
+        }
+    });
+    if (!s) return s.error();
+    if (!readable) return corrupt("push group");
+    return last;
+}
+
 Result<VolunteerCursor> SqliteStore::cursor(std::string_view volunteer) {
     Statement& statement = statements_.cursor;
     statement.bind_text(1, volunteer);
@@ -256,42 +282,75 @@ Result<VolunteerCursor> SqliteStore::cursor(std::string_view volunteer) {
         };
     });
     if (!s) return s.error();
+    Result<std::map<std::string, std::uint64_t>> last = group_last_seqs(volunteer);
+    if (!last) return last.error();
+    for (const auto& [name, seq] : *last) raise_to(cursor.last_seq, seq);
     return cursor;
 }
 
 Result<std::vector<std::pair<std::string, VolunteerCursor>>> SqliteStore::load_cursors() {
     Statement& statement = statements_.load_cursors;
-    std::vector<std::pair<std::string, VolunteerCursor>> cursors;
+    std::map<std::string, VolunteerCursor> cursors;
     Status s = statement.for_each_row([&] {
-        cursors.emplace_back(statement.column_bytes(0), VolunteerCursor{
-                                                            .last_seq = unsigned_column(statement, 1),
-                                                            .acked_seq = unsigned_column(statement, 2),
-                                                            .trimmed_seq = unsigned_column(statement, 3),
-                                                        });
+        cursors.emplace(statement.column_bytes(0), VolunteerCursor{
+                                                       .last_seq = unsigned_column(statement, 1),
+                                                       .acked_seq = unsigned_column(statement, 2),
+                                                       .trimmed_seq = unsigned_column(statement, 3),
+                                                   });
     });
     if (!s) return s.error();
-    return cursors;
+    Result<std::map<std::string, std::uint64_t>> last = group_last_seqs(std::nullopt);
+    if (!last) return last.error();
+    for (const auto& [name, seq] : *last) raise_to(cursors[name].last_seq, seq);
+    return std::vector<std::pair<std::string, VolunteerCursor>>(cursors.begin(), cursors.end());
 }
 
 Result<std::vector<DeliveryRecord>> SqliteStore::deliveries_after(std::string_view volunteer, std::uint64_t after_seq,
                                                                   std::size_t limit) {
     std::vector<DeliveryRecord> deliveries;
     if (after_seq >= kMaxStored || limit == 0) return deliveries;
-    Statement& statement = statements_.deliveries_after;
-    statement.bind_text(1, volunteer);
-    statement.bind_int(2, stored(after_seq));
-    statement.bind_int(3, stored_limit(limit));
-    Status s = statement.for_each_row([&] {
-        deliveries.push_back(DeliveryRecord{
-            .volunteer = statement.column_bytes(0),
-            .seq = unsigned_column(statement, 1),
-            .alert_id = statement.column_bytes(2),
-            .kind = static_cast<std::uint8_t>(statement.column_int(3)),
-            .payload = statement.column_bytes(4),
-            .created_at = time_from_ms(statement.column_int(5)),
-        });
+    // Newest group first; a group's body is read only if the volunteer is in it.
+    struct Hit {
+        std::int64_t id;
+        PushGroup group;
+        std::vector<std::pair<std::uint64_t, std::string>> members;  // seq, head
+    };
+    std::vector<Hit> hits;
+    bool readable = true;
+    PushSearch search(after_seq);
+    Statement& scan = statements_.push_groups_newest_first;
+    Status s = scan.for_each_row([&] {
+        const std::uint64_t batch = unsigned_column(scan, 5);
+        if (!search.wants(batch) || !readable) return;
+        std::optional<PushMembers> members = PushMembers::parse(scan.column_view(4));
+        if (!members) {
+            readable = false;
+            return;
+        }
+        std::vector<PushMembers::Member> mine = members->of(volunteer);
+        if (mine.empty()) return;
+        Hit hit{.id = scan.column_int(0),
+                .group = PushGroup{.created_at = time_from_ms(scan.column_int(1)),
+                                   .alert_id = scan.column_bytes(2),
+                                   .kind = static_cast<std::uint8_t>(scan.column_int(3))},
+                .members = {}};
+        for (const PushMembers::Member& m : mine) hit.members.emplace_back(m.seq, std::string(m.head));
+        hits.push_back(std::move(hit));
+        search.saw(batch, mine);
     });
     if (!s) return s.error();
+    if (!readable) return corrupt("push group");
+    for (Hit& hit : hits) {
+        Statement& body = statements_.push_group_body;
+        body.bind_int(1, hit.id);
+        if (Status st = body.for_each_row([&] { hit.group.body = body.column_bytes(0); }); !st) return st.error();
+        std::vector<PushMembers::Member> members;
+        for (const auto& [seq, head] : hit.members) {
+            members.push_back(PushMembers::Member{.volunteer = volunteer, .seq = seq, .head = head});
+        }
+        append_deliveries(hit.group, members, after_seq, deliveries);
+    }
+    finish_deliveries(deliveries, limit);
     return deliveries;
 }
 
@@ -299,13 +358,32 @@ Result<std::size_t> SqliteStore::trim(Time deliveries_before, Time keys_before) 
     std::size_t removed = 0;
     Status status = in_transaction([&]() -> Status {
         Statements& s = statements_;
-        s.raise_trimmed_seq.bind_int(1, to_ms(deliveries_before));
-        if (Status st = s.raise_trimmed_seq.run(); !st) return st;
+        std::map<std::string, std::uint64_t> top;
+        bool readable = true;
+        s.old_push_members.bind_int(1, to_ms(deliveries_before));
+        Status st = s.old_push_members.for_each_row([&] {
+            removed += static_cast<std::size_t>(s.old_push_members.column_int(0));
+            std::optional<PushMembers> members = PushMembers::parse(s.old_push_members.column_view(1));
+            if (!members) {
+                readable = false;
+                return;
+            }
+            for (std::size_t i = 0; i < members->size(); ++i) {
+                const PushMembers::Member m = members->at(i);
+                raise_to(top[std::string(m.volunteer)], m.seq);
+            }
+        });
+        if (!st) return st;
+        if (!readable) return corrupt("push group");
+        for (const auto& [volunteer, seq] : top) {
+            s.raise_trimmed_seq.bind_text(1, volunteer);
+            s.raise_trimmed_seq.bind_int(2, stored(seq));
+            if (st = s.raise_trimmed_seq.run(); !st) return st;
+        }
         s.trim_deliveries.bind_int(1, to_ms(deliveries_before));
-        if (Status st = s.trim_deliveries.run(); !st) return st;
-        removed += static_cast<std::size_t>(db_.changes());
+        if (st = s.trim_deliveries.run(); !st) return st;
         s.trim_idempotency.bind_int(1, to_ms(keys_before));
-        if (Status st = s.trim_idempotency.run(); !st) return st;
+        if (st = s.trim_idempotency.run(); !st) return st;
         removed += static_cast<std::size_t>(db_.changes());
         return Status::Ok();
     });

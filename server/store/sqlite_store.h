@@ -2,9 +2,12 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "store/record_sets.h"
 #include "store/sqlite_handle.h"
 #include "store/store.h"
 
@@ -13,9 +16,9 @@ namespace yihu::store {
 // The embedded store (see open_sqlite_store in store/store.h): one file, kDatabaseFileName, in the data directory.
 //
 // Numbers, seqs and indices are kept as SQLite's signed 64-bit integers: a batch holding one above INT64_MAX is
-// refused with kInvalidArgument (a query for one finds nothing). A batch that contradicts what is stored (an alert id
-// already used by another number, a (volunteer, seq) already delivered) fails with kConflict; storage failures are
-// kUnavailable.
+// refused with kInvalidArgument (a query for one finds nothing). A batch that contradicts what is stored or itself (an
+// alert id already used by another number, a (volunteer, seq) twice in the batch) fails with kConflict; storage
+// failures are kUnavailable. Recipients, audit entries and pushes are kept in format 2 (sqlite_schema.cpp).
 class SqliteStore final : public Store {
   public:
     static constexpr const char* kDatabaseFileName = "yihu.db";
@@ -48,10 +51,9 @@ class SqliteStore final : public Store {
         sqlite::Statement rollback;
 
         sqlite::Statement upsert_alert;
-        sqlite::Statement upsert_recipient;
-        sqlite::Statement insert_audit;
-        sqlite::Statement insert_delivery;
-        sqlite::Statement raise_last_seq;
+        sqlite::Statement insert_recipient_set;
+        sqlite::Statement insert_audit_set;
+        sqlite::Statement insert_push_group;
         sqlite::Statement raise_acked_seq;
         sqlite::Statement upsert_device;
         sqlite::Statement insert_idempotency;
@@ -64,8 +66,12 @@ class SqliteStore final : public Store {
         sqlite::Statement find_idempotency;
         sqlite::Statement cursor;
         sqlite::Statement load_cursors;
-        sqlite::Statement deliveries_after;
+        sqlite::Statement push_groups_newest_first;
+        sqlite::Statement last_batch;
+        sqlite::Statement push_group_body;
+        sqlite::Statement all_push_members;
 
+        sqlite::Statement old_push_members;
         sqlite::Statement raise_trimmed_seq;
         sqlite::Statement trim_deliveries;
         sqlite::Statement trim_idempotency;
@@ -81,7 +87,9 @@ class SqliteStore final : public Store {
 
     // Runs `body` between BEGIN IMMEDIATE and COMMIT; on any failure rolls back, so nothing of it remains.
     Status in_transaction(const std::function<Status()>& body);
-    Status write_batch(const WriteBatch& batch);
+    Status write_batch(const WriteBatch& batch, const std::vector<PushGroup>& groups);
+    // Every volunteer's highest seq in the push groups (for cursors: last_seq is the higher of it and the stored one).
+    Result<std::map<std::string, std::uint64_t>> group_last_seqs(std::optional<std::string_view> only);
 
     sqlite::Database db_;  // declared first: destroyed after the statements
     Statements statements_;

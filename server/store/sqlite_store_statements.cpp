@@ -1,6 +1,7 @@
 // The SQL of every statement the SQLite store runs, in one place next to the schema it relies on
 // (sqlite_schema.cpp).
 
+#include "store/sqlite_sets.h"
 #include "store/sqlite_store.h"
 
 namespace yihu::store {
@@ -25,18 +26,9 @@ Result<SqliteStore::Statements> SqliteStore::prepare_statements(sqlite::Database
              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (number) DO UPDATE SET id = excluded.id, "
              "active = excluded.active, created_at = excluded.created_at, updated_at = excluded.updated_at, "
              "snapshot = excluded.snapshot"},
-        {&s.upsert_recipient, "upsert recipient",
-         "INSERT INTO recipients (alert_number, volunteer, snapshot) VALUES (?1, ?2, ?3) "
-         "ON CONFLICT (alert_number, volunteer) DO UPDATE SET snapshot = excluded.snapshot"},
-        {&s.insert_audit, "insert audit entry",
-         "INSERT INTO audit (alert_number, idx, at, entry) VALUES (?1, ?2, ?3, ?4) "
-         "ON CONFLICT (alert_number, idx) DO NOTHING"},
-        {&s.insert_delivery, "insert delivery",
-         "INSERT INTO deliveries (volunteer, seq, alert_id, kind, payload, created_at) "
-         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
-        {&s.raise_last_seq, "raise last seq",
-         "INSERT INTO cursors (volunteer, last_seq) VALUES (?1, ?2) "
-         "ON CONFLICT (volunteer) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)"},
+        {&s.insert_recipient_set, "insert recipient set", sqlite::kInsertRecipientSet},
+        {&s.insert_audit_set, "insert audit set", sqlite::kInsertAuditSet},
+        {&s.insert_push_group, "insert push group", sqlite::kInsertPushGroup},
         {&s.raise_acked_seq, "raise acked seq",
          "INSERT INTO cursors (volunteer, acked_seq) VALUES (?1, ?2) "
          "ON CONFLICT (volunteer) DO UPDATE SET acked_seq = max(acked_seq, excluded.acked_seq)"},
@@ -51,26 +43,27 @@ Result<SqliteStore::Statements> SqliteStore::prepare_statements(sqlite::Database
          "SELECT " + alert_columns + " FROM alerts WHERE ?1 = 0 OR active = 1 ORDER BY number"},
         {&s.find_alert, "find alert", "SELECT " + alert_columns + " FROM alerts WHERE id = ?1"},
         {&s.load_recipients, "load recipients",
-         "SELECT alert_number, volunteer, snapshot FROM recipients WHERE alert_number = ?1 ORDER BY volunteer"},
+         "SELECT members FROM recipient_sets WHERE alert_number = ?1 ORDER BY id"},
         {&s.load_audit, "load audit",
-         "SELECT alert_number, idx, at, entry FROM audit WHERE alert_number = ?1 AND idx >= ?2 ORDER BY idx "
-         "LIMIT ?3"},
+         "SELECT entries FROM audit_sets WHERE alert_number = ?1 AND max_idx >= ?2 ORDER BY id"},
         {&s.load_devices, "load devices", "SELECT id, snapshot FROM devices ORDER BY id"},
         {&s.find_idempotency, "find idempotency key",
          "SELECT idempotency_key, request_digest, alert_id, created_at FROM idempotency WHERE idempotency_key = ?1"},
         {&s.cursor, "read cursor", "SELECT last_seq, acked_seq, trimmed_seq FROM cursors WHERE volunteer = ?1"},
         {&s.load_cursors, "load cursors",
          "SELECT volunteer, last_seq, acked_seq, trimmed_seq FROM cursors ORDER BY volunteer"},
-        {&s.deliveries_after, "load deliveries",
-         "SELECT volunteer, seq, alert_id, kind, payload, created_at FROM deliveries "
-         "WHERE volunteer = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"},
+        {&s.push_groups_newest_first, "scan push groups",
+         "SELECT id, created_at, alert_id, kind, members, batch FROM push_groups ORDER BY id DESC"},
+        {&s.last_batch, "read last batch", "SELECT batch FROM push_groups ORDER BY id DESC LIMIT 1"},
+        {&s.push_group_body, "read push group body", "SELECT body FROM push_groups WHERE id = ?1"},
+        {&s.all_push_members, "scan push members", "SELECT members FROM push_groups"},
 
-        // Before the rows go: what is about to be removed sets trimmed_seq.
+        {&s.old_push_members, "scan old push groups", "SELECT count, members FROM push_groups WHERE created_at < ?1"},
+        // Before a group goes, its seqs raise the floor of last_seq and trimmed_seq.
         {&s.raise_trimmed_seq, "raise trimmed seq",
-         "UPDATE cursors SET trimmed_seq = max(trimmed_seq, trimmed.top) FROM "
-         "(SELECT volunteer, max(seq) AS top FROM deliveries WHERE created_at < ?1 GROUP BY volunteer) AS trimmed "
-         "WHERE cursors.volunteer = trimmed.volunteer"},
-        {&s.trim_deliveries, "delete old deliveries", "DELETE FROM deliveries WHERE created_at < ?1"},
+         "INSERT INTO cursors (volunteer, last_seq, trimmed_seq) VALUES (?1, ?2, ?2) ON CONFLICT (volunteer) DO UPDATE "
+         "SET last_seq = max(last_seq, excluded.last_seq), trimmed_seq = max(trimmed_seq, excluded.trimmed_seq)"},
+        {&s.trim_deliveries, "delete old push groups", "DELETE FROM push_groups WHERE created_at < ?1"},
         {&s.trim_idempotency, "delete old idempotency keys", "DELETE FROM idempotency WHERE created_at < ?1"},
     };
     for (const Definition& definition : definitions) {

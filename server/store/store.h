@@ -30,11 +30,15 @@ using core::Time;
 // One push in a volunteer's history.
 struct DeliveryRecord {
     std::string volunteer;  // external id (token subject)
-    std::uint64_t seq = 0;  // per volunteer, strictly increasing
+    std::uint64_t seq = 0;  // per volunteer, rising from batch to batch (the ledger's order)
     std::string alert_id;
     std::uint8_t kind = 0;  // the API's delivery kind (alert, update, stand-down, closed); opaque here
-    std::string payload;    // the encoded push
+    // The encoded push is `payload` followed by `*shared` (if set): the part every recipient of the same alert
+    // version and kind shares is handed to the store once, by one buffer, and stored once per group of pushes
+    // (store/record_sets.h). Reads return the whole push in `payload` and leave `shared` empty.
+    std::string payload;
     Time created_at{};
+    std::shared_ptr<const std::string> shared;
 };
 
 // Where a volunteer's push stream stands.
@@ -81,10 +85,13 @@ struct IdempotencyRecord {
 
 // Writes that become durable together (one transaction): either all of them or none.
 struct WriteBatch {
-    std::vector<AlertRecord> alerts;                          // upsert by number
-    std::vector<RecipientRecord> recipients;                  // upsert by (alert_number, volunteer)
-    std::vector<AuditRecord> audit;                           // insert; an existing (alert, index) is kept
-    std::vector<DeliveryRecord> deliveries;                   // insert; raises the volunteer's last_seq
+    std::vector<AlertRecord> alerts;          // upsert by number
+    std::vector<RecipientRecord> recipients;  // upsert by (alert_number, volunteer)
+    std::vector<AuditRecord> audit;           // insert; an existing (alert, index) is kept
+    // Insert; raises the volunteer's last_seq. A (volunteer, seq) twice in one batch is a conflict; across batches
+    // the caller hands out each seq once (the store does not look every volunteer up at commit: that would cost a
+    // read per recipient), and a seq stored again is never returned twice (the first stored wins).
+    std::vector<DeliveryRecord> deliveries;
     std::vector<std::pair<std::string, std::uint64_t>> acks;  // volunteer -> acked seq (never lowered)
     std::vector<DeviceRecord> devices;                        // upsert by id
     std::vector<IdempotencyRecord> idempotency;               // insert; an existing key is kept
@@ -122,7 +129,9 @@ class Store {
     virtual Result<VolunteerCursor> cursor(std::string_view volunteer) = 0;
     // Every volunteer that has a cursor, ordered by volunteer id.
     virtual Result<std::vector<std::pair<std::string, VolunteerCursor>>> load_cursors() = 0;
-    // The volunteer's pushes with seq > after_seq, in seq order, at most `limit`.
+    // The volunteer's pushes with seq > after_seq, in seq order, at most `limit`. The search goes from the newest
+    // stored pushes back and stops at the batch that holds after_seq + 1 or less: a seq stored in a later batch than
+    // a higher seq of the same volunteer (against the ledger's order) may be missed.
     virtual Result<std::vector<DeliveryRecord>> deliveries_after(std::string_view volunteer, std::uint64_t after_seq,
                                                                  std::size_t limit) = 0;
 

@@ -7,12 +7,14 @@
 
 #include "common/local_redis.h"
 #include "redis/redis_address.h"
+#include "redis/redis_sync.h"
 #include "store/store_contract.h"
 
 namespace yihu::store {
 namespace {
 
 using core::ErrorCode;
+using redis::Reply;
 using namespace std::chrono_literals;
 
 // One redis-server per test process (CTest runs each case in its own process), started on first use.
@@ -42,6 +44,28 @@ std::unique_ptr<Store> open_for_test(const std::filesystem::path& dir) {
 
 INSTANTIATE_TEST_SUITE_P(Redis, StoreContractTest, ::testing::Values(StoreBackend{"redis", open_for_test}),
                          backend_name);
+
+// A prefix written by the format-1 layout (a key per recipient and push, no format key) is refused, not misread; a
+// fresh prefix gets format 2 and opens again.
+TEST(RedisStore, RefusesAPrefixInTheOldFormat) {
+    TempDir dir;
+    const RedisStoreOptions options = options_for(dir.path(), shared_redis().port());
+    redis::SyncConnection connection(options.address, options.timeout);
+    ASSERT_TRUE(redis::require_ok(connection.command({"HSET", options.prefix + ":alerts", "1", "old"}), "seed").ok());
+    Result<std::unique_ptr<Store>> store = open_redis_store(options);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+    EXPECT_NE(store.error().message.find("format 1"), std::string::npos) << store.error().message;
+
+    TempDir fresh;
+    const RedisStoreOptions fresh_options = options_for(fresh.path(), shared_redis().port());
+    ASSERT_TRUE(open_redis_store(fresh_options).ok());
+    Result<Reply> format =
+        redis::require_ok(connection.command({"GET", fresh_options.prefix + ":format"}), "read format");
+    ASSERT_TRUE(format.ok());
+    EXPECT_EQ(redis::optional_string(format->get()), std::optional<std::string>("2"));
+    ASSERT_TRUE(open_redis_store(fresh_options).ok());
+}
 
 TEST(RedisStore, UnreachableRedisIsUnavailableNotACrash) {
     TempDir dir;

@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "store/sqlite_handle.h"
+#include "store/sqlite_schema.h"
 #include "store/store_contract.h"
 
 namespace yihu::store {
@@ -65,7 +66,7 @@ TEST(SqliteStoreTest, UsesWalAndWritesTheSchemaVersion) {
     TempDir dir;
     ASSERT_TRUE(open_sqlite_store(dir.path()).ok());
     EXPECT_EQ(query_text(dir.path(), "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(query_text(dir.path(), "PRAGMA user_version"), "1");
+    EXPECT_EQ(query_text(dir.path(), "PRAGMA user_version"), "2");
 }
 
 TEST(SqliteStoreTest, EpochIsSixteenHexCharactersKeptInTheFile) {
@@ -84,12 +85,12 @@ TEST(SqliteStoreTest, RefusesASchemaNewerThanItKnows) {
     {
         Result<sqlite::Database> db = sqlite::Database::open(dir.path() / SqliteStore::kDatabaseFileName);
         ASSERT_TRUE(db.ok());
-        ASSERT_TRUE(db->exec("test", "PRAGMA user_version = 2").ok());
+        ASSERT_TRUE(db->exec("test", "PRAGMA user_version = 3").ok());
     }
     Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
-    EXPECT_NE(store.error().message.find("schema version 2"), std::string::npos) << store.error().message;
+    EXPECT_NE(store.error().message.find("schema version 3"), std::string::npos) << store.error().message;
 }
 
 TEST(SqliteStoreTest, OpeningUnderARegularFileFails) {
@@ -147,6 +148,67 @@ TEST(SqliteStoreTest, AppliedBatchSurvivesAKilledProcess) {
     EXPECT_EQ(fields(expect_ok((*store)->cursor("v1"))), fields(VolunteerCursor{1, 1, 0}));
 }
 
+// A city-wide alert's batch (15,000 recipients, audit entries and pushes sharing one body) acknowledged by a process
+// that then dies: all of it is read back by the next one.
+TEST(SqliteStoreTest, LargeBatchSurvivesAKilledProcess) {
+    constexpr std::size_t kRecipients = 15'000;
+    TempDir dir;
+    const WriteBatch batch = city_wide_batch(kRecipients);
+    const pid_t child = fork();
+    ASSERT_NE(child, -1);
+    if (child == 0) {
+        Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
+        if (!store.ok()) _exit(2);
+        _exit((*store)->apply(batch).ok() ? 0 : 3);
+    }
+    int wait_status = 0;
+    ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+    ASSERT_TRUE(WIFEXITED(wait_status));
+    ASSERT_EQ(WEXITSTATUS(wait_status), 0) << "2: open failed, 3: apply failed";
+
+    Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    expect_city_wide_batch(**store, batch);
+}
+
+// A database written by the previous build (schema 1: a row per recipient, audit entry and push) is converted when
+// the store opens, and reads back exactly.
+TEST(SqliteStoreTest, SchemaOneIsMigratedWithEveryRecord) {
+    TempDir dir;
+    {
+        Result<sqlite::Database> db = sqlite::Database::open(dir.path() / SqliteStore::kDatabaseFileName);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        ASSERT_TRUE(sqlite::prepare_schema(*db, 1).ok());
+        const char* rows = R"sql(
+            INSERT INTO alerts VALUES (1, 'a-1', 1, 1000, 1500, 'alert a-1');
+            INSERT INTO recipients VALUES (1, 'v2', 'r2'), (1, 'v1', 'r1');
+            INSERT INTO audit VALUES (1, 1, 2001, 'e1'), (1, 0, 2000, 'e0');
+            INSERT INTO deliveries VALUES ('v1', 1, 'a-1', 1, 'push v1#1', 1000), ('v1', 2, 'a-1', 2, 'push v1#2', 1100),
+                                          ('v2', 7, 'a-1', 1, 'push v2#7', 1000);
+            INSERT INTO cursors VALUES ('v1', 2, 1, 0), ('v2', 7, 0, 3);
+        )sql";
+        ASSERT_TRUE(db->exec("write schema-1 rows", rows).ok());
+    }
+    Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_EQ(query_text(dir.path(), "PRAGMA user_version"), "2");
+    Store& s = **store;
+    EXPECT_EQ(fields(expect_ok(s.load_recipients(1))),
+              fields(std::vector{make_recipient(1, "v1", "r1"), make_recipient(1, "v2", "r2")}));
+    EXPECT_EQ(fields(expect_ok(s.load_audit(1, 0, 10))),
+              fields(std::vector{AuditRecord{1, 0, core::time_from_ms(2000), "e0"},
+                                 AuditRecord{1, 1, core::time_from_ms(2001), "e1"}}));
+    const std::vector<DeliveryRecord> v1 = expect_ok(s.deliveries_after("v1", 0, 10));
+    ASSERT_EQ(v1.size(), 2u);
+    EXPECT_EQ(v1[0].payload, "push v1#1");
+    EXPECT_EQ(v1[1].payload, "push v1#2");
+    EXPECT_EQ(v1[1].kind, 2);
+    EXPECT_EQ(core::to_ms(v1[1].created_at), 1100);
+    EXPECT_EQ(fields(expect_ok(s.load_cursors())),
+              fields(std::vector<std::pair<std::string, VolunteerCursor>>{{"v1", {2, 1, 0}}, {"v2", {7, 0, 3}}}));
+    EXPECT_EQ(query_text(dir.path(), "SELECT count(*) FROM sqlite_master WHERE name = 'deliveries'"), "0");
+}
+
 TEST(SqliteStoreTest, NumbersAboveInt64MaxAreRefusedWithNothingWritten) {
     TempDir dir;
     Result<std::unique_ptr<Store>> opened = open_sqlite_store(dir.path());
@@ -175,9 +237,9 @@ TEST(SqliteStoreTest, ErrorsNameTheOperationAndSqlitesReason) {
     TempDir dir;
     Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
     ASSERT_TRUE(store.ok()) << store.error().message;
-    const Status status = (*store)->apply({.deliveries = {make_delivery("v1", 1), make_delivery("v1", 1)}});
+    const Status status = (*store)->apply({.alerts = {make_alert(1, "a-1"), make_alert(2, "a-1")}});
     ASSERT_FALSE(status.ok());
-    EXPECT_NE(status.error().message.find("apply: insert delivery: UNIQUE constraint failed"), std::string::npos)
+    EXPECT_NE(status.error().message.find("apply: upsert alert: UNIQUE constraint failed"), std::string::npos)
         << status.error().message;
 }
 

@@ -159,4 +159,51 @@ inline IdempotencyRecord make_key(std::string key, std::string alert_id, std::in
                              .created_at = core::time_from_ms(created_ms)};
 }
 
+// What the hub writes for a city-wide alert reaching n volunteers: the alert, n recipients, n audit entries and n
+// pushes whose bytes are a per-recipient envelope followed by one shared body (one buffer, as the hub shares it).
+inline WriteBatch city_wide_batch(std::size_t n) {
+    WriteBatch batch;
+    batch.alerts = {make_alert(1, "city-1")};
+    auto body = std::make_shared<const std::string>(std::string(600, 'b') + "\0end" + std::string(1, '\0'));
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string v = "v-" + std::to_string(i);
+        batch.recipients.push_back(make_recipient(1, v));
+        batch.audit.push_back(make_audit(1, i));
+        DeliveryRecord d = make_delivery(v, 1 + i % 3);
+        d.alert_id = "city-1";
+        d.kind = 1;
+        d.payload = "envelope " + v;
+        d.shared = body;
+        batch.deliveries.push_back(std::move(d));
+    }
+    return batch;
+}
+
+// Checks that `store` holds exactly city_wide_batch(n): every recipient, audit entry, push (joined bytes) and cursor.
+inline void expect_city_wide_batch(Store& store, const WriteBatch& batch) {
+    std::vector<RecipientRecord> recipients = batch.recipients;
+    std::sort(recipients.begin(), recipients.end(),
+              [](const auto& a, const auto& b) { return a.volunteer < b.volunteer; });
+    EXPECT_TRUE(fields(expect_ok(store.load_recipients(1))) == fields(recipients)) << "recipients differ";
+    EXPECT_TRUE(fields(expect_ok(store.load_audit(1, 0, batch.audit.size() + 1))) == fields(batch.audit))
+        << "audit differs";
+    std::vector<std::pair<std::string, VolunteerCursor>> cursors;
+    std::size_t checked = 0;
+    for (const DeliveryRecord& d : batch.deliveries) {
+        cursors.emplace_back(d.volunteer, VolunteerCursor{.last_seq = d.seq});
+        // Every 97th volunteer read back in full (a whole read per volunteer would make the test slow).
+        if ((&d - batch.deliveries.data()) % 97 != 0) continue;
+        const std::vector<DeliveryRecord> read = expect_ok(store.deliveries_after(d.volunteer, 0, 10));
+        ASSERT_EQ(read.size(), 1u) << d.volunteer;
+        EXPECT_EQ(read[0].payload, d.payload + *d.shared);
+        EXPECT_EQ(read[0].shared, nullptr);
+        EXPECT_EQ(fields(read[0]), std::make_tuple(d.volunteer, d.seq, d.alert_id, static_cast<int>(d.kind),
+                                                   d.payload + *d.shared, core::to_ms(d.created_at)));
+        ++checked;
+    }
+    EXPECT_GT(checked, batch.deliveries.size() / 100);
+    std::sort(cursors.begin(), cursors.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    EXPECT_TRUE(fields(expect_ok(store.load_cursors())) == fields(cursors)) << "cursors differ";
+}
+
 }  // namespace yihu::store

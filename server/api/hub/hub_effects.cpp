@@ -119,12 +119,17 @@ std::uint64_t Hub::enqueue_push(core::VolunteerId v, const core::Alert& a, v1::D
     if (const auto& session = volunteer(v).session; session && !session->binary) {
         json = std::make_shared<const std::string>(body->json_for(envelope));
     }
-    batch_.deliveries.push_back(store::DeliveryRecord{.volunteer = volunteers_.name(v),
-                                                      .seq = seq,
-                                                      .alert_id = a.id,
-                                                      .kind = static_cast<std::uint8_t>(kind),
-                                                      .payload = *binary,
-                                                      .created_at = t});
+    // The store gets the shared body once per group (by this one buffer) and only the recipient's own bytes here.
+    std::shared_ptr<const std::string> shared(body, &body->shared());
+    const bool split = !shared->empty() && binary->size() >= shared->size() && binary->ends_with(*shared);
+    batch_.deliveries.push_back(
+        store::DeliveryRecord{.volunteer = volunteers_.name(v),
+                              .seq = seq,
+                              .alert_id = a.id,
+                              .kind = static_cast<std::uint8_t>(kind),
+                              .payload = split ? binary->substr(0, binary->size() - shared->size()) : *binary,
+                              .created_at = t,
+                              .shared = split ? std::move(shared) : nullptr});
     if (kind == v1::DELIVERY_KIND_ALERT) marks_[a.number][v].first_seq = seq;
     metrics_->pushes++;
     ledger_.stage(v, LedgerPush{.seq = seq, .alert = a.number, .kind = kind, .binary = binary, .json = json});
