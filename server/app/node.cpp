@@ -85,6 +85,10 @@ core::Status Node::start() {
                                                                                      .city = c.server.city,
                                                                                      .redis_url = c.redis.url,
                                                                                      .lease_ttl = c.redis.lease_ttl,
+                                                                                     .wait_replicas =
+                                                                                         c.redis.wait_replicas,
+                                                                                     .wait_timeout =
+                                                                                         c.redis.wait_timeout,
                                                                                      .hub = options,
                                                                                      .devices = devices},
                                                      system_now, &p.hub_metrics);
