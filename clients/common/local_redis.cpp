@@ -23,7 +23,8 @@ void LocalRedis::start() {
     } else {
         argv.insert(argv.end(), {"--appendonly", "no"});
     }
-    if (options_.replica_of != 0) argv.insert(argv.end(), {"--replicaof", "127.0.0.1", std::to_string(options_.replica_of)});
+    if (options_.replica_of != 0)
+        argv.insert(argv.end(), {"--replicaof", "127.0.0.1", std::to_string(options_.replica_of)});
     // Fault tests freeze it with DEBUG SLEEP, from redis-cli on loopback ("local" allows nothing from elsewhere).
     argv.insert(argv.end(), {"--enable-debug-command", "local"});
     process_ = ChildProcess(argv, options_.dir / "redis.log");
@@ -38,8 +39,8 @@ void wait_for_pong(ChildProcess& process, std::uint16_t port, const std::filesys
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
         if (!process.running()) {
-            throw std::runtime_error("exited during start-up (is port " + std::to_string(port) +
-                                     " taken? log in " + log.string() + ")");
+            throw std::runtime_error("exited during start-up (is port " + std::to_string(port) + " taken? log in " +
+                                     log.string() + ")");
         }
         if (redis_cli(port, "PING") == "PONG") return;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

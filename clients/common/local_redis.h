@@ -1,9 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
-#include <csignal>
 #include <string>
 
 #include "common/child_process.h"
@@ -18,7 +18,7 @@ class LocalRedis {
     struct Options {
         std::filesystem::path dir;
         bool aof = true;
-        std::uint16_t port = 0;  // 0: a free one
+        std::uint16_t port = 0;        // 0: a free one
         std::uint16_t replica_of = 0;  // above 0: starts as a replica of the Redis on this loopback port
     };
     // Throws std::runtime_error when redis-server does not answer PING within 10 s.

@@ -117,22 +117,22 @@ struct AsyncConnection::Impl : std::enable_shared_from_this<Impl> {
         }
         resolving = true;
         if (resolver.joinable()) resolver.join();  // the previous one has posted its answer: it is finishing
-        resolver = std::thread([weak = weak_from_this(), strand = strand, address = options.address,
-                                timeout = options.sentinel_timeout] {
-            auto master = resolve_master(address, timeout);
-            asio::post(strand, [weak, master = std::move(master)]() mutable {
-                auto self = weak.lock();
-                if (!self) return;
-                self->resolving = false;
-                if (self->stopping) return;
-                if (!master) {
-                    spdlog::warn("{}: {}", self->options.name, master.error().message);
-                    self->schedule_reconnect();
-                    return;
-                }
-                self->connect_to(*master);
+        resolver = std::thread(
+            [weak = weak_from_this(), strand = strand, address = options.address, timeout = options.sentinel_timeout] {
+                auto master = resolve_master(address, timeout);
+                asio::post(strand, [weak, master = std::move(master)]() mutable {
+                    auto self = weak.lock();
+                    if (!self) return;
+                    self->resolving = false;
+                    if (self->stopping) return;
+                    if (!master) {
+                        spdlog::warn("{}: {}", self->options.name, master.error().message);
+                        self->schedule_reconnect();
+                        return;
+                    }
+                    self->connect_to(*master);
+                });
             });
-        });
     }
 
     void connect_to(const HostPort& server) {

@@ -117,9 +117,9 @@ core::Status SyncConnection::wait_for_replicas(int replicas, std::chrono::millis
     if (!reply) return reply.error();
     const std::uint64_t acknowledged = as_u64(reply->get());
     if (acknowledged >= static_cast<std::uint64_t>(replicas)) return core::Status::Ok();
-    return core::make_error(core::ErrorCode::kUnavailable,
-                            "redis " + address_.describe() + ": " + std::to_string(acknowledged) + " of " + want +
-                                " replicas had the write after " + ms + " ms");
+    return core::make_error(core::ErrorCode::kUnavailable, "redis " + address_.describe() + ": " +
+                                                               std::to_string(acknowledged) + " of " + want +
+                                                               " replicas had the write after " + ms + " ms");
 }
 
 core::Result<std::vector<Reply>> SyncConnection::pipeline(const std::vector<std::vector<std::string_view>>& commands) {

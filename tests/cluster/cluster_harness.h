@@ -41,6 +41,17 @@ inline std::string sanitizer_report(const std::filesystem::path& log) {
 }
 
 // One Retry-After header holding a number of seconds (two headers would read "1, 2").
+// A replica's flags as a sentinel sees them ("slave" when healthy; "s_down,slave" while down), "" if unknown.
+inline std::string replica_flags(const client::LocalSentinel& sentinel, std::uint16_t port) {
+    const std::string replicas = sentinel.cli("SENTINEL REPLICAS yihu");
+    const auto at = replicas.find("name\n127.0.0.1:" + std::to_string(port) + "\n");
+    if (at == std::string::npos) return {};
+    const auto flags = replicas.find("\nflags\n", at);
+    if (flags == std::string::npos) return {};
+    const auto begin = flags + 7;
+    return replicas.substr(begin, replicas.find('\n', begin) - begin);
+}
+
 inline void expect_one_retry_after(const client::HttpClient::Reply& r) {
     const std::string& value = r.headers.count("retry-after") ? r.headers.at("retry-after") : std::string();
     EXPECT_FALSE(value.empty()) << "a 503 says when to retry";
@@ -113,16 +124,21 @@ class ClusterTest : public ::testing::Test {
 
     std::uint16_t port(std::size_t i) const { return nodes_[i].port; }
 
-    // Redis highly available (docs/cluster.md): a replica of redis_, and with `sentinels` three redis-sentinel
-    // watching them as "yihu". Nodes started afterwards find the master through the sentinels (or use redis_
-    // directly) and count a write as done only once `wait_replicas` replicas have it, else 503 after
-    // `wait_timeout`. Returns once the replica has synced and every sentinel knows the replica and the others.
-    void start_replication(bool sentinels, int wait_replicas, const std::string& wait_timeout) {
-        replica_ = std::make_unique<client::LocalRedis>(
-            client::LocalRedis::Options{.dir = dir_.path() / "replica", .replica_of = redis_->port()});
-        ASSERT_TRUE(eventually(10s, [&] {
-            return replica_->cli("INFO replication").find("master_link_status:up") != std::string::npos;
-        })) << "the replica never synced";
+    // Redis highly available (docs/cluster.md): `replicas` replicas of redis_, and with `sentinels` three
+    // redis-sentinel watching them as "yihu". Nodes started afterwards find the master through the sentinels (or
+    // use redis_ directly) and count a write as done only once `wait_replicas` replicas have it, else 503 after
+    // `wait_timeout`. Returns once the replicas have synced and every sentinel knows them and the other sentinels.
+    void start_replication(int replicas, bool sentinels, int wait_replicas, const std::string& wait_timeout) {
+        for (int r = 0; r < replicas; ++r) {
+            replicas_.push_back(std::make_unique<client::LocalRedis>(client::LocalRedis::Options{
+                .dir = dir_.path() / ("replica-" + std::to_string(r)), .replica_of = redis_->port()}));
+            ASSERT_TRUE(eventually(10s,
+                                   [&] {
+                                       return replicas_.back()->cli("INFO replication").find("master_link_status:up") !=
+                                              std::string::npos;
+                                   }))
+                << "replica " << r << " never synced";
+        }
         redis_args_ = {"--redis.wait_replicas", std::to_string(wait_replicas), "--redis.wait_timeout", wait_timeout};
         if (!sentinels) return;
         std::string hosts;
@@ -132,11 +148,11 @@ class ClusterTest : public ::testing::Test {
             hosts += (s > 0 ? "," : "") + std::string("127.0.0.1:") + std::to_string(sentinels_.back()->port());
         }
         redis_url_ = "redis-sentinel://" + hosts + "/yihu";
-        // A failover needs a quorum that knows the replica; sentinels find replicas and each other in a few seconds.
+        // A failover needs a quorum that knows the replicas; sentinels find replicas and each other in a few seconds.
         ASSERT_TRUE(eventually(20s, [&] {
             for (const auto& s : sentinels_) {
-                if (s->cli("SENTINEL REPLICAS yihu").find(std::to_string(replica_->port())) == std::string::npos) {
-                    return false;
+                for (const auto& r : replicas_) {
+                    if (replica_flags(*s, r->port()) != "slave") return false;
                 }
                 const std::string master = s->cli("SENTINEL MASTER yihu");
                 const auto at = master.find("num-other-sentinels\n");
@@ -221,8 +237,8 @@ class ClusterTest : public ::testing::Test {
 
     testing::TempDir dir_;
     std::unique_ptr<client::LocalRedis> redis_;
-    std::unique_ptr<client::LocalRedis> replica_;                     // start_replication()
-    std::vector<std::unique_ptr<client::LocalSentinel>> sentinels_;  // start_replication(true, ...)
+    std::vector<std::unique_ptr<client::LocalRedis>> replicas_;      // start_replication()
+    std::vector<std::unique_ptr<client::LocalSentinel>> sentinels_;  // start_replication(n, true, ...)
     std::string redis_url_;                                          // empty: redis_->url()
     std::vector<std::string> redis_args_;                            // more --redis.* flags for every node
     std::filesystem::path secret_file_;

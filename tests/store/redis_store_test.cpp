@@ -160,9 +160,9 @@ TEST(RedisAddress, SentinelUrlsNameTheSentinelsAndTheMaster) {
     ASSERT_TRUE(b.ok()) << b.error().message;
     EXPECT_EQ(b->db, 0);
     EXPECT_FALSE(redis::parse_redis_url("redis://h:1").value().via_sentinel());
-    for (const char* bad : {"redis-sentinel://h1:26379", "redis-sentinel://h1:26379/", "redis-sentinel:///yihu",
-                            "redis-sentinel://h1,,h2/yihu", "redis-sentinel://h1:0/yihu",
-                            "redis-sentinel://h1/yihu/16"}) {
+    for (const char* bad :
+         {"redis-sentinel://h1:26379", "redis-sentinel://h1:26379/", "redis-sentinel:///yihu",
+          "redis-sentinel://h1,,h2/yihu", "redis-sentinel://h1:0/yihu", "redis-sentinel://h1/yihu/16"}) {
         auto r = redis::parse_redis_url(bad);
         EXPECT_FALSE(r.ok()) << bad;
         if (!r.ok()) {
@@ -173,15 +173,14 @@ TEST(RedisAddress, SentinelUrlsNameTheSentinelsAndTheMaster) {
 
 // A master that Sentinel does not know is a clear kUnavailable, naming every sentinel asked.
 TEST(RedisAddress, NoSentinelAnsweringIsUnavailable) {
-    auto a = redis::parse_redis_url("redis-sentinel://127.0.0.1:" + std::to_string(client::free_loopback_port()) +
-                                    "/yihu");
+    auto a =
+        redis::parse_redis_url("redis-sentinel://127.0.0.1:" + std::to_string(client::free_loopback_port()) + "/yihu");
     ASSERT_TRUE(a.ok());
     redis::SyncConnection c(*a, std::chrono::milliseconds(200));
     auto r = c.command({"PING"});
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
-    EXPECT_NE(r.error().message.find("no sentinel named the master \"yihu\""), std::string::npos)
-        << r.error().message;
+    EXPECT_NE(r.error().message.find("no sentinel named the master \"yihu\""), std::string::npos) << r.error().message;
 }
 
 }  // namespace
