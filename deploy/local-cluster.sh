@@ -10,7 +10,8 @@
 # Redis's files and every log. Prints "cluster ready" once every node answers /readyz.
 # --sentinel: Redis highly available (docs/cluster.md): the master on PORT+100, one replica on PORT+101 and three
 # redis-sentinel on PORT+110..PORT+112 watching them as "yihu"; the nodes find the master through the sentinels
-# and wait for the replica on every write (redis.wait_replicas = 1).
+# and wait for the replica on every write (redis.wait_replicas = 1). In this mode the script keeps running when a
+# redis-server dies (kill the master to watch a failover; start it again by hand to have it rejoin as a replica).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +27,7 @@ while [[ $# -gt 0 ]]; do
         --dir) DIR=$2; shift 2 ;;
         --build-dir) BUILD_DIR=$2; shift 2 ;;
         --sentinel) SENTINEL=1; shift ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "local-cluster: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -44,6 +45,7 @@ REPLICA_PORT=$((PORT + 101))
 SENTINEL_PORTS=($((PORT + 110)) $((PORT + 111)) $((PORT + 112)))
 
 pids=()
+watched=()  # the processes whose exit stops the whole cluster
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
@@ -70,6 +72,7 @@ wait_ping() {  # port, log
 redis-server "$PWD/deploy/redis.conf" --port "$REDIS_PORT" --dir "$DIR/redis" --daemonize no \
     >"$DIR/redis.log" 2>&1 &
 pids+=($!)
+[[ $SENTINEL == 1 ]] || watched+=($!)
 wait_ping "$REDIS_PORT" "$DIR/redis.log"
 echo "local-cluster: redis-server on 127.0.0.1:$REDIS_PORT (AOF in $DIR/redis)"
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
@@ -91,6 +94,7 @@ if [[ $SENTINEL == 1 ]]; then
             deploy/sentinel.conf >"$DIR/sentinel-$s/sentinel.conf"
         redis-sentinel "$DIR/sentinel-$s/sentinel.conf" >"$DIR/sentinel-$s.log" 2>&1 &
         pids+=($!)
+        watched+=($!)
         wait_ping "$sport" "$DIR/sentinel-$s.log"
         sentinels+="${sentinels:+,}127.0.0.1:$sport"
     done
@@ -106,6 +110,7 @@ for i in $(seq "$NODES"); do
         --auth.token_secret_file "$DIR/token-secret" --redis.url "$REDIS_URL" "${WAIT_ARGS[@]}" \
         >"$DIR/node-$i.log" 2>&1 &
     pids+=($!)
+    watched+=($!)
     servers+="    server node-$i 127.0.0.1:$node_port"$'\n'
     echo "local-cluster: node-$i on 127.0.0.1:$node_port (log $DIR/node-$i.log)"
 done
@@ -116,6 +121,7 @@ d
 }" deploy/haproxy.cfg <<<"$servers" >"$DIR/haproxy.cfg"
 haproxy -W -db -f "$DIR/haproxy.cfg" >"$DIR/haproxy.log" 2>&1 &
 pids+=($!)
+watched+=($!)
 
 ready() { [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/readyz" 2>/dev/null) == 200 ]]; }
 for _ in $(seq 300); do
@@ -131,5 +137,5 @@ if [[ $all != 1 ]]; then
 fi
 leader=$(redis-cli -p "$REDIS_PORT" get 'yihu:{dongguan}:leader' | cut -d'#' -f1)  # the master at start
 echo "local-cluster: cluster ready on http://127.0.0.1:$PORT (haproxy; leader $leader; files in $DIR)"
-wait -n "${pids[@]}" || true
+wait -n "${watched[@]}" || true
 echo "local-cluster: a process exited; stopping the rest" >&2
