@@ -100,18 +100,26 @@ TEST_F(ClusterTest, MasterKilledUnderSentinelLosesNoAcknowledgedAlertAndServesAg
         }
         if (round + 1 == failover_rounds()) break;
         // The dead master's machine comes back; Sentinel makes it a replica of the new master (it looks at a
-        // returning instance only every few seconds). The next round starts once every sentinel sees both
-        // replicas healthy.
+        // returning instance only every few seconds). The next round starts once both replicas replicate from the
+        // new master (WAIT counts only those) and every sentinel sees them healthy.
         victim->start();
-        ASSERT_TRUE(eventually(40s,
-                               [&] {
-                                   return std::all_of(sentinels_.begin(), sentinels_.end(), [&](const auto& s) {
-                                       return std::all_of(servers.begin(), servers.end(), [&](client::LocalRedis* r) {
-                                           return r->port() == master_port() || replica_flags(*s, r->port()) == "slave";
-                                       });
-                                   });
-                               }))
-            << "round " << round << ": the old master never rejoined as a replica";
+        auto rejoined = [&] {
+            const std::uint16_t master = master_port();
+            if (master_cli("INFO replication").find("connected_slaves:2") == std::string::npos) return false;
+            for (client::LocalRedis* r : servers) {
+                if (r->port() == master) continue;
+                const std::string info = r->cli("INFO replication");
+                if (info.find("master_port:" + std::to_string(master)) == std::string::npos ||
+                    info.find("master_link_status:up") == std::string::npos) {
+                    return false;
+                }
+                for (const auto& s : sentinels_) {
+                    if (replica_flags(*s, r->port()) != "slave") return false;
+                }
+            }
+            return true;
+        };
+        ASSERT_TRUE(eventually(40s, rejoined)) << "round " << round << ": the old master never rejoined as a replica";
     }
     std::cout << "[ sentinel ] " << acknowledged.size() << " alerts acknowledged, all kept\n";
 }
