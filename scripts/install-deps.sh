@@ -10,7 +10,7 @@ packages=(
   libhiredis-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libssl-dev libtomlplusplus-dev libxml2-dev libxml2-utils
   libgtest-dev libgmock-dev
-  redis-server haproxy curl
+  redis-server redis-sentinel haproxy curl
   clang-14 libclang-rt-14-dev   # the fuzz preset: libFuzzer, ASan and UBSan runtimes (scripts/fuzz.sh)
   chromium fonts-wqy-microhei libjs-leaflet  # headless browser and CJK font for the browser tests; the console's map
 )

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -17,7 +18,8 @@ class LocalRedis {
     struct Options {
         std::filesystem::path dir;
         bool aof = true;
-        std::uint16_t port = 0;  // 0: a free one
+        std::uint16_t port = 0;        // 0: a free one
+        std::uint16_t replica_of = 0;  // above 0: starts as a replica of the Redis on this loopback port
     };
     // Throws std::runtime_error when redis-server does not answer PING within 10 s.
     explicit LocalRedis(Options options);
@@ -32,6 +34,9 @@ class LocalRedis {
     // Starts it again on the same port and files; throws like the constructor.
     void start();
     bool running() { return process_.running(); }
+    // SIGSTOP / SIGCONT: a frozen process (its sockets stay open, nothing answers).
+    void pause() { process_.signal(SIGSTOP); }
+    void resume() { process_.signal(SIGCONT); }
     // One command through redis-cli, its output trimmed (for tests' checks of raw keys).
     std::string cli(const std::string& args) const;
 
@@ -40,5 +45,10 @@ class LocalRedis {
     std::uint16_t port_;
     ChildProcess process_;
 };
+
+// One command through redis-cli to 127.0.0.1:`port`, its output trimmed.
+std::string redis_cli(std::uint16_t port, const std::string& args);
+// Polls PING on `port` until PONG; throws std::runtime_error when `process` exits or 10 s pass (`log` in the message).
+void wait_for_pong(ChildProcess& process, std::uint16_t port, const std::filesystem::path& log);
 
 }  // namespace yihu::client

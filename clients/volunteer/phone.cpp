@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "api/codec/json_codec.h"
@@ -61,7 +62,8 @@ Phone::Phone(const PhoneSettings& settings, api::Claims claims, LatLon position,
       claims_(std::move(claims)),
       position_(position),
       rng_(seed),
-      walk_(std::uniform_real_distribution<double>(0, 6.283185307179586)(rng_)) {}
+      walk_(std::uniform_real_distribution<double>(0, 6.283185307179586)(rng_)),
+      instance_id_(std::to_string(std::uniform_int_distribution<std::uint64_t>()(rng_))) {}
 
 Phone::~Phone() {
     set_online(false);
@@ -116,6 +118,11 @@ void Phone::step(Clock::time_point now, std::chrono::milliseconds wait) {
     }
     if (!ws_) return;
     if (ws_->closed()) {
+        // A 1013 (try again later) names when to come back (docs/api.md); the backoff waits at least that.
+        const std::string reason = ws_->close_reason();
+        if (const auto hint = reason.find("retry_after_ms="); ws_->close_code() == 1013 && hint != std::string::npos) {
+            retry_after_ms_ = static_cast<std::uint32_t>(std::min(60000L, std::atol(reason.c_str() + hint + 15)));
+        }
         on_lost(now, "closed by the server (" + std::to_string(ws_->close_code()) +
                          tools::optional_part(" ", ws_->close_reason()) + ")");
         return;
@@ -154,6 +161,7 @@ void Phone::connect(Clock::time_point now) {
     if (last_seq_ > 0) hello->set_last_epoch(epoch_);
     set_location(position_, hello->mutable_position());
     hello->set_availability(v1::AVAILABILITY_ON_DUTY);
+    hello->set_instance_id(instance_id_);
     send(m, now);
 }
 

@@ -99,6 +99,7 @@ class Phone {
     LatLon position_;
     std::mt19937_64 rng_;
     RandomWalk walk_;
+    std::string instance_id_;  // Hello.instance_id: the same on every reconnect of this phone
 
     std::unique_ptr<client::WsClient> ws_;
     bool welcomed_ = false;  // this connection's Welcome arrived

@@ -79,15 +79,17 @@ core::Status Node::start() {
     std::vector<core::Device> devices;
     for (const auto& d : c.devices) devices.push_back(ops::to_core_device(d));
     if (clustered) {
-        p.member =
-            std::make_unique<cluster::ClusterMember>(p.io,
-                                                     cluster::ClusterMember::Options{.node_id = c.server.node_id,
-                                                                                     .city = c.server.city,
-                                                                                     .redis_url = c.redis.url,
-                                                                                     .lease_ttl = c.redis.lease_ttl,
-                                                                                     .hub = options,
-                                                                                     .devices = devices},
-                                                     system_now, &p.hub_metrics);
+        p.member = std::make_unique<cluster::ClusterMember>(
+            p.io,
+            cluster::ClusterMember::Options{.node_id = c.server.node_id,
+                                            .city = c.server.city,
+                                            .redis_url = c.redis.url,
+                                            .lease_ttl = c.redis.lease_ttl,
+                                            .wait_replicas = c.redis.wait_replicas,
+                                            .wait_timeout = c.redis.wait_timeout,
+                                            .hub = options,
+                                            .devices = devices},
+            system_now, &p.hub_metrics);
         // Connects in the background; the relay exists from here on. The hub starts on whichever node leads.
         if (auto s = p.member->start(); !s) return s;
         p.context.hub = &p.member->link();

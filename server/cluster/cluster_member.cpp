@@ -74,6 +74,8 @@ core::Status ClusterMember::start() {
     host.hub = p.options.hub;
     host.devices = p.options.devices;
     host.address = p.address;
+    host.wait_replicas = p.options.wait_replicas;
+    host.wait_timeout = p.options.wait_timeout;
     host.keys = p.keys;
     host.standby_source = [relay = p.relay.get()] { return relay->standby(); };
     p.host = std::make_unique<LeaderHost>(p.io, host, *p.publisher, p.clock, p.metrics, [this](const std::string&) {

@@ -24,6 +24,8 @@ class ClusterMember {
         std::string city;
         std::string redis_url;
         std::chrono::milliseconds lease_ttl{5000};
+        int wait_replicas = 0;  // store::RedisStoreOptions
+        std::chrono::milliseconds wait_timeout{1000};
         api::HubOptions hub;
         std::vector<core::Device> devices;
     };

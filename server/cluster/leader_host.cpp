@@ -83,6 +83,8 @@ void LeaderHost::start_leading(std::uint64_t term, const std::string& fence_valu
     store_options.timeout = options_.store_timeout;
     store_options.fence_key = options_.keys.lease();
     store_options.fence_value = fence_value;
+    store_options.wait_replicas = options_.wait_replicas;
+    store_options.wait_timeout = options_.wait_timeout;
     auto store = store::open_redis_store(store_options);
     if (!store) {
         spdlog::error("cluster: cannot lead: {}", store.error().message);

@@ -40,6 +40,8 @@ class LeaderHost {
         redis::RedisAddress address;
         ClusterKeys keys;
         std::chrono::milliseconds store_timeout{2000};
+        int wait_replicas = 0;  // store::RedisStoreOptions
+        std::chrono::milliseconds wait_timeout{1000};
         std::chrono::milliseconds heartbeat_interval{1000};
         std::chrono::milliseconds relay_silence{5000};
         // The volunteers' state the previous leaders published (Relay::standby), read when this node starts leading.

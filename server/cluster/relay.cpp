@@ -31,6 +31,17 @@ v1::HubResult unavailable(std::string message) {
     r.set_retry_after_s(std::uniform_int_distribution<std::uint32_t>(1, 3)(random));
     return r;
 }
+
+// A 1013 close's reason: why, then "; retry_after_ms=N" with N drawn from 500 to 3000 (docs/api.md). The hundreds of
+// phones a failover sends back at once are told different moments, so their next Hellos spread out instead of
+// meeting a leader that is still restoring all at once.
+std::string try_again_later(std::string_view why) {
+    thread_local std::mt19937 random(std::random_device{}());
+    std::string reason(why);
+    reason += "; retry_after_ms=";
+    reason += std::to_string(std::uniform_int_distribution<int>(500, 3000)(random));
+    return reason;
+}
 }  // namespace
 
 struct Relay::Impl : std::enable_shared_from_this<Impl> {
@@ -308,13 +319,13 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     // none takes the message, the socket is closed with 1013 and the phone or console tries again shortly.
     void open_socket(std::uint64_t id, const std::shared_ptr<net::WsConnection>& connection, const v1::ToLeader& open) {
         if (!ready()) {
-            connection->close(kTryAgainLater, "the cluster has no leader right now; reconnect shortly");
+            connection->close(kTryAgainLater, try_again_later("no cluster leader right now"));
             return;
         }
         remember(id, connection);
         to_leader(open, [self = shared_from_this(), id, connection] {
             self->forget(id);
-            connection->close(kTryAgainLater, "the cluster leader could not be reached; reconnect shortly");
+            connection->close(kTryAgainLater, try_again_later("the cluster leader could not be reached"));
         });
     }
 

@@ -345,6 +345,10 @@ Status validate(const Config& config) {
         if (config.redis.lease_ttl < std::chrono::seconds{1}) {
             return invalid("redis.lease_ttl must be at least 1s (renewals run every third of it)");
         }
+        if (config.redis.wait_timeout < std::chrono::milliseconds{10} ||
+            config.redis.wait_timeout > std::chrono::seconds{10}) {
+            return invalid("redis.wait_timeout must be from 10ms to 10s (a write waits for it on the hub thread)");
+        }
     }
     std::set<std::string_view> ids;
     for (const DeviceConfig& device : config.devices) {

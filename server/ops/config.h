@@ -86,6 +86,10 @@ struct RedisConfig {
     std::string url;  // empty: a single node without Redis
     // The leader lease: a dead leader is replaced after at most this long (docs/cluster.md).
     std::chrono::milliseconds lease_ttl = std::chrono::seconds{5};
+    // Above 0: the leader's store writes count as done only once this many replicas have them (WAIT), else 503
+    // after wait_timeout; an acknowledged write then survives a Sentinel failover (docs/cluster.md).
+    int wait_replicas = 0;
+    std::chrono::milliseconds wait_timeout = std::chrono::seconds{1};
 };
 
 // The pages the node serves itself (api/gateway/static_routes.h): the console, the volunteer app, the JS library.

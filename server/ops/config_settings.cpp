@@ -256,11 +256,19 @@ std::vector<Setting> make_settings() {
     s.push_back(log_level());
 
     s.push_back(text(
-        "redis", "url", "URL", "Redis for a cluster, e.g. redis://host:6379 (empty: single node)",
+        "redis", "url", "URL",
+        "Redis for a cluster, e.g. redis://host:6379 or redis-sentinel://s1:26379,s2:26379,s3:26379/master-name "
+        "(empty: single node)",
         [](auto& c) -> auto& { return c.redis.url; }));
     s.push_back(duration(
         "redis", "lease_ttl", "a dead cluster leader is replaced within this (at least 1s)",
         [](auto& c) -> auto& { return c.redis.lease_ttl; }));
+    s.push_back(integer(
+        "redis", "wait_replicas", "replicas that must have a write before it is acknowledged (WAIT; 0: none)", 0, 16,
+        [](auto& c) -> auto& { return c.redis.wait_replicas; }));
+    s.push_back(duration(
+        "redis", "wait_timeout", "fewer replicas than wait_replicas within this: the request gets 503",
+        [](auto& c) -> auto& { return c.redis.wait_timeout; }));
 
     s.push_back(text(
         "web", "root", "PATH", "directory of the console and volunteer app (clients/web; empty: none)",

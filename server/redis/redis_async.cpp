@@ -12,6 +12,9 @@
 #include <boost/asio/strand.hpp>
 #include <future>
 #include <random>
+#include <thread>
+
+#include "redis/redis_sentinel.h"
 
 namespace yihu::redis {
 
@@ -31,6 +34,9 @@ struct AsyncConnection::Impl : std::enable_shared_from_this<Impl> {
           up_flag(up),
           backoff(options.backoff_min),
           random(std::random_device{}()) {}
+    ~Impl() {
+        if (resolver.joinable()) resolver.join();
+    }
 
     asio::strand<asio::io_context::executor_type> strand;
     asio::posix::stream_descriptor socket;
@@ -50,6 +56,10 @@ struct AsyncConnection::Impl : std::enable_shared_from_this<Impl> {
     std::mt19937 random;
     std::vector<std::string> channels;
     MessageHandler on_message;
+    // Asks the sentinels where the master is (blocking calls) off the strand; it holds the Impl only weakly and
+    // posts its answer back. Joined before the next one starts, at stop() and at destruction.
+    std::thread resolver;
+    bool resolving = false;
 
     // --- hiredis event hooks (called by hiredis on the strand) ---
     static void hook_add_read(void* p) {
@@ -100,10 +110,36 @@ struct AsyncConnection::Impl : std::enable_shared_from_this<Impl> {
 
     // --- connection life ---
     void connect() {
+        if (stopping || context != nullptr || resolving) return;
+        if (!options.address.via_sentinel()) {
+            connect_to(HostPort{options.address.host, options.address.port});
+            return;
+        }
+        resolving = true;
+        if (resolver.joinable()) resolver.join();  // the previous one has posted its answer: it is finishing
+        resolver = std::thread(
+            [weak = weak_from_this(), strand = strand, address = options.address, timeout = options.sentinel_timeout] {
+                auto master = resolve_master(address, timeout);
+                asio::post(strand, [weak, master = std::move(master)]() mutable {
+                    auto self = weak.lock();
+                    if (!self) return;
+                    self->resolving = false;
+                    if (self->stopping) return;
+                    if (!master) {
+                        spdlog::warn("{}: {}", self->options.name, master.error().message);
+                        self->schedule_reconnect();
+                        return;
+                    }
+                    self->connect_to(*master);
+                });
+            });
+    }
+
+    void connect_to(const HostPort& server) {
         if (stopping || context != nullptr) return;
-        redisAsyncContext* c = redisAsyncConnect(options.address.host.c_str(), options.address.port);
+        redisAsyncContext* c = redisAsyncConnect(server.host.c_str(), server.port);
         if (c == nullptr || c->err != 0) {
-            spdlog::debug("{}: cannot start a connection to {}: {}", options.name, options.address.describe(),
+            spdlog::debug("{}: cannot start a connection to {}:{}: {}", options.name, server.host, server.port,
                           c != nullptr ? c->errstr : "out of memory");
             if (c != nullptr) redisAsyncFree(c);
             schedule_reconnect();
@@ -132,6 +168,8 @@ struct AsyncConnection::Impl : std::enable_shared_from_this<Impl> {
             }
         }
         if (options.address.db != 0) raw_command({"SELECT", std::to_string(options.address.db)}, check_setup, this);
+        // Through the sentinels: only a master will do (their answer can be stale around a failover).
+        if (options.address.via_sentinel()) raw_command({"ROLE"}, check_role, this);
         if (!channels.empty()) {
             std::vector<std::string> args = {"SUBSCRIBE"};
             args.insert(args.end(), channels.begin(), channels.end());
@@ -159,6 +197,19 @@ struct AsyncConnection::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
+    static void check_role(redisAsyncContext* c, void* r, void*) {
+        auto* self = static_cast<Impl*>(c->data);
+        auto* reply = static_cast<redisReply*>(r);
+        if (reply == nullptr) return;  // the connection went; on_disconnect reconnects
+        if (!is_master_role(reply)) {
+            spdlog::warn("{}: the sentinels named a Redis that is not the master of {} (a failover is under way)",
+                         self->options.name, self->options.address.describe());
+            redisAsyncDisconnect(c);
+            return;
+        }
+        if (self->channels.empty()) self->set_up(true);
+    }
+
     static void on_connect(const redisAsyncContext* c, int status) {
         auto* self = static_cast<Impl*>(c->data);
         if (status != REDIS_OK) {
@@ -172,8 +223,9 @@ struct AsyncConnection::Impl : std::enable_shared_from_this<Impl> {
         self->backoff = self->options.backoff_min;
         self->last_heard = Clock::now();
         spdlog::info("{}: connected to {}", self->options.name, self->options.address.describe());
-        // A subscriber is up once its SUBSCRIBE is confirmed (on_subscription).
-        if (self->channels.empty()) self->set_up(true);
+        // A subscriber is up once its SUBSCRIBE is confirmed (on_subscription); a connection made through the
+        // sentinels once its ROLE is master (check_role).
+        if (self->channels.empty() && !self->options.address.via_sentinel()) self->set_up(true);
         self->arm_health();
     }
 
@@ -248,6 +300,7 @@ struct AsyncConnection::Impl : std::enable_shared_from_this<Impl> {
         health_timer.cancel();
         if (context != nullptr) redisAsyncFree(context);
         set_up(false);
+        if (resolver.joinable()) resolver.join();
     }
 };
 

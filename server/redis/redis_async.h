@@ -26,6 +26,9 @@ namespace yihu::redis {
 // doubles from backoff_min to backoff_max, with jitter so that a cluster's nodes do not reconnect in step.
 // A connection with a subscription re-subscribes at every connect; pub/sub is at-most-once, so the owner hears about
 // every reconnect (on_state) and recovers what it may have missed.
+// With sentinels in the address, every connect first asks them where the master is (on a short-lived thread: those
+// are blocking calls) and then checks the server's ROLE before counting as up; a failover drops our connections (the
+// old master died, or Sentinel disconnected its clients when demoting it), and the reconnect finds the new master.
 class AsyncConnection {
   public:
     struct Options {
@@ -35,6 +38,8 @@ class AsyncConnection {
         std::chrono::milliseconds health_timeout{3000};  // no reply (PING or anything) for this long: reconnect
         std::chrono::milliseconds backoff_min{100};
         std::chrono::milliseconds backoff_max{2000};
+        // With sentinels in the address: how long each sentinel gets to connect, and to answer.
+        std::chrono::milliseconds sentinel_timeout{500};
     };
     // The reply, or nullptr when the command failed (not connected, connection lost). Borrowed: valid during the
     // call only. Runs on the connection's strand.

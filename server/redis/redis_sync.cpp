@@ -1,18 +1,13 @@
 #include "redis/redis_sync.h"
 
 #include <hiredis.h>
-#include <sys/time.h>
+
+#include "redis/redis_sentinel.h"
+#include "redis/redis_timeval.h"
 
 namespace yihu::redis {
 
 namespace {
-
-timeval to_timeval(std::chrono::milliseconds d) {
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(d.count() / 1000);
-    tv.tv_usec = static_cast<suseconds_t>((d.count() % 1000) * 1000);
-    return tv;
-}
 
 // hiredis wants parallel arrays of pointers and lengths.
 struct ArgvView {
@@ -56,7 +51,13 @@ core::Error SyncConnection::lost(std::string_view what) {
 
 core::Status SyncConnection::ensure_connected() {
     if (context_ != nullptr) return core::Status::Ok();
-    context_ = redisConnectWithTimeout(address_.host.c_str(), address_.port, to_timeval(timeout_));
+    HostPort server{address_.host, address_.port};
+    if (address_.via_sentinel()) {
+        auto master = resolve_master(address_, timeout_);
+        if (!master) return master.error();
+        server = std::move(*master);
+    }
+    context_ = redisConnectWithTimeout(server.host.c_str(), server.port, to_timeval(timeout_));
     if (context_ == nullptr) return lost("cannot allocate a context");
     if (context_->err != 0) return lost("cannot connect");
     if (redisSetTimeout(context_, to_timeval(timeout_)) != REDIS_OK) return lost("cannot set the timeout");
@@ -83,6 +84,14 @@ core::Status SyncConnection::ensure_connected() {
         const std::string db = std::to_string(address_.db);
         if (core::Status s = setup({"SELECT", db}, "SELECT failed"); !s) return s;
     }
+    if (address_.via_sentinel()) {
+        Reply role(static_cast<redisReply*>(redisCommand(context_, "ROLE")));
+        if (!role) return lost("ROLE failed");
+        if (!is_master_role(role.get())) {
+            return lost("the sentinels named " + server.host + ':' + std::to_string(server.port) +
+                        ", which is not a master (a failover is under way)");
+        }
+    }
     return core::Status::Ok();
 }
 
@@ -91,7 +100,26 @@ core::Result<Reply> SyncConnection::command(const std::vector<std::string_view>&
     ArgvView v(args);
     Reply r(static_cast<redisReply*>(redisCommandArgv(context_, v.count(), v.argv.data(), v.lengths.data())));
     if (!r) return lost("command failed");
+    // A master demoted by a failover: the next call finds the new one (through the sentinels, or at the same
+    // address when it moves). The reply stays an error reply for the caller.
+    if (is_error(r.get()) && text(r.get()).starts_with("READONLY")) {
+        redisFree(context_);
+        context_ = nullptr;
+    }
     return r;
+}
+
+core::Status SyncConnection::wait_for_replicas(int replicas, std::chrono::milliseconds timeout) {
+    if (replicas <= 0) return core::Status::Ok();
+    const std::string want = std::to_string(replicas);
+    const std::string ms = std::to_string(timeout.count());
+    core::Result<Reply> reply = require_ok(command({"WAIT", want, ms}), "WAIT");
+    if (!reply) return reply.error();
+    const std::uint64_t acknowledged = as_u64(reply->get());
+    if (acknowledged >= static_cast<std::uint64_t>(replicas)) return core::Status::Ok();
+    return core::make_error(core::ErrorCode::kUnavailable, "redis " + address_.describe() + ": " +
+                                                               std::to_string(acknowledged) + " of " + want +
+                                                               " replicas had the write after " + ms + " ms");
 }
 
 core::Result<std::vector<Reply>> SyncConnection::pipeline(const std::vector<std::vector<std::string_view>>& commands) {

@@ -26,7 +26,9 @@ struct Script {
 // use AsyncConnection. Not thread-safe.
 //
 // A connection that failed is dropped and made afresh on the next call (hiredis cannot reuse a failed context), so a
-// Redis restart costs the calls made while it was down, and nothing after.
+// Redis restart costs the calls made while it was down, and nothing after. With sentinels in the address, every
+// new connection asks them where the master is and checks its ROLE; a READONLY reply (a demoted master) also drops
+// the connection.
 class SyncConnection {
   public:
     SyncConnection(RedisAddress address, std::chrono::milliseconds timeout);
@@ -41,6 +43,9 @@ class SyncConnection {
     core::Result<std::vector<Reply>> pipeline(const std::vector<std::vector<std::string_view>>& commands);
     // EVALSHA with no KEYS; loads the script when Redis does not know it.
     core::Result<Reply> eval(Script& script, const std::vector<std::string_view>& argv);
+    // WAIT: Ok once `replicas` replicas have every write this connection made, kUnavailable when fewer had it after
+    // `timeout` (the writes stay on the master: they may or may not outlive it). Ok at once when replicas <= 0.
+    core::Status wait_for_replicas(int replicas, std::chrono::milliseconds timeout);
 
     const RedisAddress& address() const { return address_; }
 

@@ -130,18 +130,22 @@ class RedisStore final : public Store {
   public:
     RedisStore(RedisStoreOptions options, std::string epoch)
         : options_(std::move(options)),
-          connection_(options_.address, options_.timeout),
+          connection_(options_.address, connection_timeout(options_)),
           epoch_(std::move(epoch)),
           apply_script_{"apply batch", redis_scripts::kApply, {}},
           trim_groups_script_{"trim push groups", redis_scripts::kTrimGroups, {}},
           trim_keys_script_{"trim idempotency keys", redis_scripts::kTrimKeys, {}} {}
 
     static Result<std::unique_ptr<Store>> open(RedisStoreOptions options) {
-        redis::SyncConnection probe(options.address, options.timeout);
+        redis::SyncConnection probe(options.address, connection_timeout(options));
         const std::string key = options.prefix + ":epoch";
         const std::string fresh = new_epoch();
         Result<Reply> set = redis::require_ok(probe.command({"SET", key, fresh, "NX"}), "create epoch");
         if (!set) return set.error();
+        // A new epoch tells every phone its sequence numbers start over: it must not vanish in a failover.
+        if (set->get()->type != REDIS_REPLY_NIL) {
+            if (Status s = probe.wait_for_replicas(options.wait_replicas, options.wait_timeout); !s) return s.error();
+        }
         Result<Reply> get = redis::require_ok(probe.command({"GET", key}), "read epoch");
         if (!get) return get.error();
         std::optional<std::string> epoch = redis::optional_string(get->get());
@@ -206,7 +210,7 @@ class RedisStore final : public Store {
         for (const std::string& s : owned) args.push_back(s);
         Result<Reply> reply = redis::require_ok(connection_.eval(apply_script_, args), "redis store: apply");
         if (!reply) return reply.error();
-        return Status::Ok();
+        return connection_.wait_for_replicas(options_.wait_replicas, options_.wait_timeout);
     }
 
     const std::string& epoch() const override { return epoch_; }
@@ -469,6 +473,11 @@ class RedisStore final : public Store {
     }
 
   private:
+    // A WAIT may take its whole timeout before the reply: the socket must not give up first.
+    static std::chrono::milliseconds connection_timeout(const RedisStoreOptions& o) {
+        return o.wait_replicas > 0 ? o.timeout + o.wait_timeout : o.timeout;
+    }
+
     std::string key(std::string_view name) const {
         std::string k = options_.prefix;
         k += ':';

@@ -80,14 +80,6 @@ TEST_F(ClusterTest, LeaderKilledDuringABurstLosesNoAcknowledgedAlertAndPushesNoD
     }
 }
 
-// One Retry-After header holding a number of seconds (two headers would read "1, 2").
-void expect_one_retry_after(const client::HttpClient::Reply& r) {
-    const std::string& value = r.headers.count("retry-after") ? r.headers.at("retry-after") : std::string();
-    EXPECT_FALSE(value.empty()) << "a 503 says when to retry";
-    EXPECT_TRUE(std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        << "Retry-After must be one number of seconds, got '" << value << "'";
-}
-
 // The gauge's value in a node's /metrics, or -1.
 double gauge(std::uint16_t port, const std::string& name) {
     client::HttpClient http("127.0.0.1", port);
@@ -139,6 +131,9 @@ TEST_F(ClusterTest, RedisDownMeansNotReady503And1013ThenResyncWithTheNewAlert) {
         hello.mutable_hello()->set_protocol_version(1);
         late.send(hello);
         EXPECT_EQ(close_code_of(late, 10s), 1013) << "a Hello while Redis is away is closed with 'try again later'";
+        EXPECT_NE(late.ws().close_reason().find("; retry_after_ms="), std::string::npos)
+            << "a 1013 close says when to come back, so that a storm of reconnects spreads out: "
+            << late.ws().close_reason();
     }
 
     redis_->start();  // same port, same AOF: everything acknowledged is there

@@ -10,6 +10,7 @@
 
 #include "common/child_process.h"
 #include "common/local_redis.h"
+#include "common/local_sentinel.h"
 #include "server/node_harness.h"
 
 namespace yihu::testing {
@@ -37,6 +38,25 @@ inline std::string sanitizer_report(const std::filesystem::path& log) {
         }
     }
     return {};
+}
+
+// One Retry-After header holding a number of seconds (two headers would read "1, 2").
+// A replica's flags as a sentinel sees them ("slave" when healthy; "s_down,slave" while down), "" if unknown.
+inline std::string replica_flags(const client::LocalSentinel& sentinel, std::uint16_t port) {
+    const std::string replicas = sentinel.cli("SENTINEL REPLICAS yihu");
+    const auto at = replicas.find("name\n127.0.0.1:" + std::to_string(port) + "\n");
+    if (at == std::string::npos) return {};
+    const auto flags = replicas.find("\nflags\n", at);
+    if (flags == std::string::npos) return {};
+    const auto begin = flags + 7;
+    return replicas.substr(begin, replicas.find('\n', begin) - begin);
+}
+
+inline void expect_one_retry_after(const client::HttpClient::Reply& r) {
+    const std::string& value = r.headers.count("retry-after") ? r.headers.at("retry-after") : std::string();
+    EXPECT_FALSE(value.empty()) << "a 503 says when to retry";
+    EXPECT_TRUE(std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        << "Retry-After must be one number of seconds, got '" << value << "'";
 }
 
 class ClusterTest : public ::testing::Test {
@@ -87,7 +107,11 @@ class ClusterTest : public ::testing::Test {
                                          secret_file_.string(),
                                          "--log.level",
                                          "debug"};
-        if (clustered) argv.insert(argv.end(), {"--redis.url", redis_->url(), "--redis.lease_ttl", lease_ttl});
+        if (clustered) {
+            argv.insert(argv.end(), {"--redis.url", redis_url_.empty() ? redis_->url() : redis_url_,
+                                     "--redis.lease_ttl", lease_ttl});
+            argv.insert(argv.end(), redis_args_.begin(), redis_args_.end());
+        }
         n.process = client::ChildProcess(argv, n.log);
     }
 
@@ -99,6 +123,51 @@ class ClusterTest : public ::testing::Test {
     }
 
     std::uint16_t port(std::size_t i) const { return nodes_[i].port; }
+
+    // Redis highly available (docs/cluster.md): `replicas` replicas of redis_, and with `sentinels` three
+    // redis-sentinel watching them as "yihu". Nodes started afterwards find the master through the sentinels (or
+    // use redis_ directly) and count a write as done only once `wait_replicas` replicas have it, else 503 after
+    // `wait_timeout`. Returns once the replicas have synced and every sentinel knows them and the other sentinels.
+    void start_replication(int replicas, bool sentinels, int wait_replicas, const std::string& wait_timeout) {
+        for (int r = 0; r < replicas; ++r) {
+            replicas_.push_back(std::make_unique<client::LocalRedis>(client::LocalRedis::Options{
+                .dir = dir_.path() / ("replica-" + std::to_string(r)), .replica_of = redis_->port()}));
+            ASSERT_TRUE(eventually(10s,
+                                   [&] {
+                                       return replicas_.back()->cli("INFO replication").find("master_link_status:up") !=
+                                              std::string::npos;
+                                   }))
+                << "replica " << r << " never synced";
+        }
+        redis_args_ = {"--redis.wait_replicas", std::to_string(wait_replicas), "--redis.wait_timeout", wait_timeout};
+        if (!sentinels) return;
+        std::string hosts;
+        for (int s = 0; s < 3; ++s) {
+            sentinels_.push_back(std::make_unique<client::LocalSentinel>(client::LocalSentinel::Options{
+                .dir = dir_.path() / ("sentinel-" + std::to_string(s)), .master_port = redis_->port()}));
+            hosts += (s > 0 ? "," : "") + std::string("127.0.0.1:") + std::to_string(sentinels_.back()->port());
+        }
+        redis_url_ = "redis-sentinel://" + hosts + "/yihu";
+        // A failover needs a quorum that knows the replicas; sentinels find replicas and each other in a few seconds.
+        ASSERT_TRUE(eventually(20s, [&] {
+            for (const auto& s : sentinels_) {
+                for (const auto& r : replicas_) {
+                    if (replica_flags(*s, r->port()) != "slave") return false;
+                }
+                const std::string master = s->cli("SENTINEL MASTER yihu");
+                const auto at = master.find("num-other-sentinels\n");
+                if (at == std::string::npos || std::atoi(master.c_str() + at + 20) != 2) return false;
+            }
+            return true;
+        })) << "the sentinels never found the replica and each other";
+    }
+
+    // The port of the Redis the sentinels name master now (redis_'s without sentinels).
+    std::uint16_t master_port() const {
+        if (sentinels_.empty()) return redis_->port();
+        return sentinels_.front()->master_port();
+    }
+    std::string master_cli(const std::string& args) const { return client::redis_cli(master_port(), args); }
 
     // kill -9 of node `i`: no goodbye, and no exit code to check afterwards.
     void kill_node(std::size_t i) {
@@ -137,14 +206,14 @@ class ClusterTest : public ::testing::Test {
 
     // How many connections subscribe to a cluster channel (PUBSUB NUMSUB), e.g. "ch:leader".
     int subscribers(const std::string& channel) {
-        const std::string out = redis_->cli("PUBSUB NUMSUB 'yihu:{dongguan}:" + channel + "'");
+        const std::string out = master_cli("PUBSUB NUMSUB 'yihu:{dongguan}:" + channel + "'");
         const auto newline = out.rfind('\n');
         return std::atoi(out.c_str() + (newline == std::string::npos ? 0 : newline + 1));
     }
 
     // The index of the node holding the leader lease, or -1.
     int leader() {
-        const std::string value = redis_->cli("GET 'yihu:{dongguan}:leader'");
+        const std::string value = master_cli("GET 'yihu:{dongguan}:leader'");
         for (std::size_t i = 0; i < nodes_.size(); ++i) {
             if (value.rfind(nodes_[i].id + "#", 0) == 0) return static_cast<int>(i);
         }
@@ -168,6 +237,10 @@ class ClusterTest : public ::testing::Test {
 
     testing::TempDir dir_;
     std::unique_ptr<client::LocalRedis> redis_;
+    std::vector<std::unique_ptr<client::LocalRedis>> replicas_;      // start_replication()
+    std::vector<std::unique_ptr<client::LocalSentinel>> sentinels_;  // start_replication(n, true, ...)
+    std::string redis_url_;                                          // empty: redis_->url()
+    std::vector<std::string> redis_args_;                            // more --redis.* flags for every node
     std::filesystem::path secret_file_;
     std::string dispatcher_;
     std::vector<NodeProcess> nodes_;

@@ -1,7 +1,8 @@
 #pragma once
 
 // A phone that keeps itself connected (through a load balancer, usually): on any loss it reconnects after a short
-// jittered pause and resumes from the last seq it saw, as the real app does. Records every push it receives and the
+// jittered pause (or the retry_after_ms a 1013 close names) and resumes from the last seq it saw, with the same
+// Hello.instance_id every time, as the real app does. Records every push it receives and the
 // close codes that ended its sessions. With `ping`, it also sends a Ping (a request with its own id) every 100 ms
 // while welcomed, and checks the API's promise: one reply per request, unless the socket closed first.
 
@@ -46,6 +47,10 @@ class ResilientPhone {
         return close_codes_;
     }
     const std::string& id() const { return id_; }
+    // SESSION_REPLACED errors received: the server said another copy of the app took this volunteer over.
+    int replaced() const { return replaced_.load(); }
+    // 1013 closes whose reason carried a retry_after_ms hint.
+    int hinted_closes() const { return hinted_closes_.load(); }
 
     void stop_pinging() { pinging_ = false; }
     int pings_sent() const {
@@ -87,7 +92,10 @@ class ResilientPhone {
                 ended_by_close_ += static_cast<int>(open_.size());
                 open_.clear();
             }
-            std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 200));
+            // The server's hint, bounded so that a wrong one cannot stall a test.
+            const int pause_ms = retry_after_ms_ > 0 ? std::min(retry_after_ms_, 5000) : 100 + int(rng() % 200);
+            retry_after_ms_ = 0;
+            std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
         }
     }
 
@@ -101,6 +109,7 @@ class ResilientPhone {
         hello.mutable_hello()->set_last_seq(last_seq_);
         hello.mutable_hello()->set_last_epoch(epoch_);
         hello.mutable_hello()->set_availability(v1::AVAILABILITY_ON_DUTY);
+        hello.mutable_hello()->set_instance_id(id_ + "-app");
         hello.mutable_hello()->mutable_position()->mutable_location()->set_latitude(at_.lat);
         hello.mutable_hello()->mutable_position()->mutable_location()->set_longitude(at_.lon);
         hello.mutable_hello()->mutable_position()->set_accuracy_m(10);
@@ -125,6 +134,12 @@ class ResilientPhone {
                 if (ws->closed()) {
                     std::lock_guard lock(mutex_);
                     close_codes_.push_back(ws->close_code());
+                    const std::string reason = ws->close_reason();
+                    const auto hint = reason.find("retry_after_ms=");
+                    if (ws->close_code() == 1013 && hint != std::string::npos) {
+                        retry_after_ms_ = std::atoi(reason.c_str() + hint + 15);
+                        ++hinted_closes_;
+                    }
                     return;
                 }
                 continue;
@@ -144,6 +159,7 @@ class ResilientPhone {
                 if (open_.erase(m.request_id()) == 0) ++answers_[m.request_id()];  // not asked on this socket
                 continue;
             }
+            if (m.has_error() && m.error().code() == v1::ERROR_CODE_SESSION_REPLACED) ++replaced_;
             if (m.has_error() && m.error().fatal()) return;
             const std::optional<api::PushRef> push = api::push_ref(m);
             if (!push) continue;
@@ -169,6 +185,9 @@ class ResilientPhone {
     std::atomic<bool> pinging_;
     std::atomic<int> connects_{0};
     std::atomic<int> welcomes_{0};
+    std::atomic<int> replaced_{0};
+    std::atomic<int> hinted_closes_{0};
+    int retry_after_ms_ = 0;  // the phone thread's own
     std::vector<std::uint16_t> close_codes_;
     mutable std::mutex mutex_;
     std::map<std::pair<std::string, std::uint64_t>, std::set<std::uint64_t>> alerts_;

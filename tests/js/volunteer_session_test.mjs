@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 
 import { DispatcherClient, MemoryResumeStore, ProtocolError, VolunteerSession } from '../../clients/js/src/index.js';
 import { signToken } from '../../clients/js/src/node_token.js';
+import { retryHintMs } from '../../clients/js/src/volunteer_session.js';
 import { LAKE, waitFor, YihuNode } from './support/yihu_node.mjs';
 
 const node = new YihuNode();
@@ -116,6 +117,37 @@ test('a bad token is terminal: connect rejects and the session does not reconnec
   await waitFor(() => closes.length > 0, { what: 'the close' });
   assert.equal(closes[0].willReconnect, false);
   assert.equal(phone.state, 'closed');
+});
+
+test('the same app reconnecting is not told SESSION_REPLACED; another device still is', async () => {
+  const where = spot();
+  const old = session('v-instance', where, { instanceId: 'phone-a', reconnect: false });
+  const errors = [];
+  const closes = [];
+  old.on('error', (e) => errors.push(e.code));
+  old.on('close', (c) => closes.push(c));
+  await old.connect();
+  const resumed = session('v-instance', where, { instanceId: 'phone-a' });
+  await resumed.connect();
+  await waitFor(() => closes.length > 0, { what: 'the older socket closing' });
+  assert.equal(closes[0].code, 1000);
+  assert.deepEqual(errors, [], 'no SESSION_REPLACED for its own newer connection');
+
+  const resumedErrors = [];
+  resumed.on('error', (e) => resumedErrors.push(e.code));
+  const otherDevice = session('v-instance', where, { instanceId: 'phone-b' });
+  await otherDevice.connect();
+  await waitFor(() => resumedErrors.length > 0, { what: 'SESSION_REPLACED on the other device\'s takeover' });
+  assert.deepEqual(resumedErrors, ['ERROR_CODE_SESSION_REPLACED']);
+  resumed.close();
+  otherDevice.close();
+});
+
+test('the retry hint of a 1013 close is read, bounded, and ignored on other codes', () => {
+  assert.equal(retryHintMs(1013, 'no cluster leader right now; retry_after_ms=1730'), 1730);
+  assert.equal(retryHintMs(1013, 'retry_after_ms=999999'), 60000);
+  assert.equal(retryHintMs(1013, 'no hint'), 0);
+  assert.equal(retryHintMs(1012, 'retry_after_ms=1730'), 0);
 });
 
 test('resumes after being offline: the missed update comes with the next seq, nothing twice', async () => {

@@ -133,6 +133,40 @@ TEST_F(NodeTest, VolunteerAuthenticationErrorsAreFatal) {
     expect_still_open(*second);
 }
 
+// A phone that reconnects before its old socket is seen to close says the same Hello.instance_id: its old socket is
+// closed normally, with no SESSION_REPLACED (fatal: the app would give up); another copy of the app still gets it.
+TEST_F(NodeTest, APhoneResumingIsNotToldItReplacedItself) {
+    const std::string token = volunteer_token("v-3");
+    Phone old_socket(node_->port(), false);
+    old_socket.instance_id = "phone-a";
+    old_socket.hello(token, near_lake(100, 0));
+    Phone resumed(node_->port(), false);
+    resumed.instance_id = "phone-a";
+    resumed.hello(token, near_lake(100, 0));
+    std::vector<v1::ServerMessage> seen;
+    for (int i = 0; i < 30 && !old_socket.ws().closed(); ++i) {
+        if (auto m = old_socket.next(100ms)) seen.push_back(*m);
+    }
+    ASSERT_TRUE(old_socket.ws().closed()) << "one live session per volunteer: the older socket goes";
+    EXPECT_EQ(old_socket.ws().close_code(), 1000);
+    for (const auto& m : seen) EXPECT_FALSE(m.has_error()) << m.DebugString();
+    expect_still_open(resumed);
+
+    Phone other_device(node_->port(), false);
+    other_device.instance_id = "phone-b";
+    other_device.hello(token, near_lake(100, 0));
+    expect_error(resumed, v1::ERROR_CODE_SESSION_REPLACED, true);
+    expect_still_open(other_device);
+
+    Phone too_long(node_->port(), false);
+    v1::ClientMessage hello;
+    hello.mutable_hello()->set_token(token);
+    hello.mutable_hello()->set_instance_id(std::string(65, 'x'));
+    too_long.send(hello);
+    expect_error(too_long, v1::ERROR_CODE_INVALID_ARGUMENT, true);
+    expect_still_open(other_device);
+}
+
 TEST_F(NodeTest, DispatcherHttpErrors) {
     auto expect = [&](client::HttpClient::Reply r, unsigned status, const char* code) {
         EXPECT_EQ(r.status, status) << r.body;

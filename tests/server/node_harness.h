@@ -105,6 +105,7 @@ class Phone {
         h->set_last_seq(last_seq);
         h->set_last_epoch(epoch);
         h->set_availability(v1::AVAILABILITY_ON_DUTY);
+        h->set_instance_id(instance_id);
         if (at) {
             h->mutable_position()->mutable_location()->set_latitude(at->lat);
             h->mutable_position()->mutable_location()->set_longitude(at->lon);
@@ -145,6 +146,7 @@ class Phone {
 
     client::WsClient& ws() { return *ws_; }
     std::vector<v1::ServerMessage> skipped;  // messages passed over by next_of/request, in order
+    std::string instance_id;                 // sent as Hello.instance_id (empty: none)
 
   private:
     bool json_;

@@ -166,5 +166,45 @@ TEST(RedisAddress, ParsesWhatTheConfigAccepts) {
     }
 }
 
+TEST(RedisAddress, SentinelUrlsNameTheSentinelsAndTheMaster) {
+    auto a = redis::parse_redis_url("redis-sentinel://:s3cret@10.0.0.5:26380,10.0.0.6,10.0.0.7:26381/yihu/3");
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    ASSERT_TRUE(a->via_sentinel());
+    ASSERT_EQ(a->sentinels.size(), 3u);
+    EXPECT_EQ(a->sentinels[0].host, "10.0.0.5");
+    EXPECT_EQ(a->sentinels[0].port, 26380);
+    EXPECT_EQ(a->sentinels[1].port, 26379) << "Sentinel's own default port";
+    EXPECT_EQ(a->sentinels[2].port, 26381);
+    EXPECT_EQ(a->master_name, "yihu");
+    EXPECT_EQ(a->password, "s3cret");
+    EXPECT_EQ(a->db, 3);
+    EXPECT_EQ(a->describe(), "sentinel yihu@10.0.0.5:26380,10.0.0.6:26379,10.0.0.7:26381/3") << "never the password";
+    auto b = redis::parse_redis_url("redis-sentinel://127.0.0.1:26379/yihu");
+    ASSERT_TRUE(b.ok()) << b.error().message;
+    EXPECT_EQ(b->db, 0);
+    EXPECT_FALSE(redis::parse_redis_url("redis://h:1").value().via_sentinel());
+    for (const char* bad :
+         {"redis-sentinel://h1:26379", "redis-sentinel://h1:26379/", "redis-sentinel:///yihu",
+          "redis-sentinel://h1,,h2/yihu", "redis-sentinel://h1:0/yihu", "redis-sentinel://h1/yihu/16"}) {
+        auto r = redis::parse_redis_url(bad);
+        EXPECT_FALSE(r.ok()) << bad;
+        if (!r.ok()) {
+            EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << bad;
+        }
+    }
+}
+
+// A master that Sentinel does not know is a clear kUnavailable, naming every sentinel asked.
+TEST(RedisAddress, NoSentinelAnsweringIsUnavailable) {
+    auto a =
+        redis::parse_redis_url("redis-sentinel://127.0.0.1:" + std::to_string(client::free_loopback_port()) + "/yihu");
+    ASSERT_TRUE(a.ok());
+    redis::SyncConnection c(*a, std::chrono::milliseconds(200));
+    auto r = c.command({"PING"});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+    EXPECT_NE(r.error().message.find("no sentinel named the master \"yihu\""), std::string::npos) << r.error().message;
+}
+
 }  // namespace
 }  // namespace yihu::store

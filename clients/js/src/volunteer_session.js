@@ -65,6 +65,24 @@ export class ProtocolError extends Error {
 //   after which the session stops), stateChange (connecting | open | waiting | closed).
 // Pushes are delivered once: duplicates (a resend with a seq already seen) are dropped, and each push is
 // acknowledged (Ack{seq}, cumulative) after its handlers ran, unless `autoAck` is false (then call ack(seq)).
+// 16 hex digits, drawn once per session object.
+function randomInstanceId() {
+  const bytes = new Uint8Array(8);
+  if (globalThis.crypto?.getRandomValues) {
+    globalThis.crypto.getRandomValues(bytes);
+  } else {
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  }
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// The "retry_after_ms=N" a 1013 close's reason ends with (docs/api.md), at most a minute; 0 when there is none.
+export function retryHintMs(code, reason) {
+  if (code !== 1013) return 0;
+  const match = /retry_after_ms=(\d+)/.exec(String(reason ?? ''));
+  return match ? Math.min(Number(match[1]), 60000) : 0;
+}
+
 export class VolunteerSession extends Emitter {
   constructor({
     url,
@@ -80,6 +98,7 @@ export class VolunteerSession extends Emitter {
     autoAck = true,
     clientVersion = 'yihu-js/0.1',
     requestTimeoutMs = 10000,
+    instanceId = randomInstanceId(),
   }) {
     super();
     if (!url) throw new TypeError('VolunteerSession needs the node URL, e.g. ws://127.0.0.1:8080/v1/volunteer');
@@ -87,6 +106,9 @@ export class VolunteerSession extends Emitter {
     if (encoding !== 'json' && encoding !== 'protobuf') throw new TypeError(`unknown encoding '${encoding}'`);
     Object.assign(this, { url, token, encoding, protoDir, backoff, reconnect, autoAck, clientVersion });
     this.requestTimeoutMs = requestTimeoutMs;
+    // Sent on every Hello: the server then knows a reconnect from this object for the same phone resuming, and
+    // closes the old socket quietly instead of with the fatal SESSION_REPLACED (volunteer.proto Hello.instance_id).
+    this.instanceId = instanceId;
     this.resumeStore = resumeStore;
     this.position = position;
     this.availability = availability;
@@ -197,6 +219,7 @@ export class VolunteerSession extends Emitter {
           lastSeq: String(this.lastSeq),
           lastEpoch: this.epoch,
           availability: this.availability,
+          instanceId: this.instanceId,
         };
         if (this.position) hello.position = this.position;
         this.#request({ hello }, { allowBeforeOpen: true }).then(
@@ -288,7 +311,9 @@ export class VolunteerSession extends Emitter {
     this.pending.clear();
     const terminal = this.lastFatal && TERMINAL_ERRORS.has(this.lastFatal.code);
     const willReconnect = !this.stopped && this.reconnect && !terminal;
-    const delayMs = willReconnect ? this.backoff.next() : 0;
+    // A 1013 (try again later) close names a moment drawn at random by the server: waiting at least that long spreads
+    // a failover's reconnects out.
+    const delayMs = willReconnect ? Math.max(this.backoff.next(), retryHintMs(code, reason)) : 0;
     this.emit('close', { code, reason, willReconnect, delayMs });
     if (terminal && !this.stopped) {
       this.stopped = true;

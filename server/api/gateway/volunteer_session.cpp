@@ -7,6 +7,8 @@ namespace yihu::api {
 
 namespace {
 constexpr std::uint32_t kProtocolVersion = 1;
+// Hello.instance_id (volunteer.proto): the hub keeps one per connected volunteer.
+constexpr std::size_t kMaxInstanceId = 64;
 
 // The alert a message names, or nullptr.
 const std::string* named_alert(const v1::ClientMessage& message) {
@@ -125,6 +127,11 @@ void VolunteerSession::on_message(std::string_view data, bool binary) {
             fail(rid, v1::ERROR_CODE_UNSUPPORTED_VERSION,
                  "protocol_version " + std::to_string(hello.protocol_version()) + " is not supported (1 is)", true,
                  binary);
+            return;
+        }
+        if (hello.instance_id().size() > kMaxInstanceId) {
+            fail(rid, v1::ERROR_CODE_INVALID_ARGUMENT,
+                 "instance_id is longer than " + std::to_string(kMaxInstanceId) + " bytes", true, binary);
             return;
         }
         Claims claims;

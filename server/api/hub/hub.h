@@ -104,6 +104,7 @@ class Hub {
   private:
     struct VolunteerState {
         std::optional<Session> session;     // the ledger knows it by its id
+        std::string instance_id;            // the session's Hello.instance_id: which copy of the app holds it
         core::SkillSet granted_skills = 0;  // from the token; SkillsUpdate may offer a subset
         core::VolunteerProfile profile;
         bool known = false;        // has a profile in the engine

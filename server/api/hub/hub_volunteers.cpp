@@ -60,18 +60,24 @@ void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hell
     const core::VolunteerId v = volunteers_.intern(claims.subject);
     VolunteerState& state = volunteer(v);
     if (state.session && state.session->id != s.id) {
-        // One live session per volunteer: the newer connection wins (the phone reconnected before the old socket
-        // timed out, or the account is open on two devices).
-        v1::ServerMessage m;
-        m.mutable_error()->set_code(v1::ERROR_CODE_SESSION_REPLACED);
-        m.mutable_error()->set_message("this volunteer connected again elsewhere");
-        m.mutable_error()->set_fatal(true);
-        send(*state.session, m);
-        state.session->connection->close(net::close_code::kPolicyViolation, "SESSION_REPLACED");
+        // One live session per volunteer: the newer connection wins. The same copy of the app resuming (it
+        // reconnected before its old socket was seen to close, as in a reconnect storm after a failover) is not
+        // told it was replaced by itself: that error is fatal, and the app would stop reconnecting.
+        if (!hello.instance_id().empty() && hello.instance_id() == state.instance_id) {
+            state.session->connection->close(net::close_code::kNormal, "resumed on a newer connection");
+        } else {
+            v1::ServerMessage m;
+            m.mutable_error()->set_code(v1::ERROR_CODE_SESSION_REPLACED);
+            m.mutable_error()->set_message("this volunteer connected again elsewhere");
+            m.mutable_error()->set_fatal(true);
+            send(*state.session, m);
+            state.session->connection->close(net::close_code::kPolicyViolation, "SESSION_REPLACED");
+        }
         metrics_->volunteers_connected--;
     }
     if (!state.session || state.session->id != s.id) metrics_->volunteers_connected++;
     state.session = s;
+    state.instance_id = hello.instance_id();  // at most kMaxInstanceId bytes: the gateway refuses longer
     ledger_.connect(v, s.id);
 
     auto granted = skills_.set_of(claims.skills);
