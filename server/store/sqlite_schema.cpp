@@ -80,6 +80,18 @@ CREATE TABLE idempotency (
 CREATE INDEX idempotency_by_created_at ON idempotency (created_at);
 )sql";
 
+// Version 2: which alert each imported CAP message became (CapMessageRecord).
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE cap_messages (
+    sender TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    decision INTEGER NOT NULL,
+    sent INTEGER NOT NULL,
+    PRIMARY KEY (sender, identifier)
+);
+)sql";
+
 Result<std::string> new_epoch() {
     try {
         std::random_device random;
@@ -102,9 +114,13 @@ Status migrate_0_to_1(Database& db) {
     return insert->run();
 }
 
+Status migrate_1_to_2(Database& db) {
+    return db.exec("create cap_messages", kSchemaV2);
+}
+
 using Migration = Status (*)(Database&);
 // kMigrations[v] takes a database from version v to v + 1.
-constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1};
+constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1, &migrate_1_to_2};
 
 Result<std::string> query_text(Database& db, std::string name, std::string_view sql) {
     Result<Statement> statement = db.prepare(std::move(name), sql);
