@@ -79,7 +79,8 @@ class TlsNodeTest : public NodeTest {
         EXPECT_TRUE(net::expect_server_name(stream->native_handle(), host));
         beast::get_lowest_layer(*stream).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), node_->port()));
         stream->handshake(asio::ssl::stream_base::client, error);
-        return error ? nullptr : std::move(stream);
+        if (error) return nullptr;
+        return stream;
     }
 
     TempDir certs_;
