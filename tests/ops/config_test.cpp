@@ -179,8 +179,7 @@ kind = "drowning"
     ASSERT_FALSE(parsed->cap.import.kinds.rules().empty());
     EXPECT_EQ(parsed->cap.import.kinds.rules().front().event, "Flood");
 
-    auto bad = parse_config_toml("[cap]
-                                 sender = \"two words\"\n");
+    auto bad = parse_config_toml("[cap]\nsender = \"two words\"\n");
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("cap.sender"), std::string::npos) << bad.error().message;
     EXPECT_NE(bad.error().message.find("line 1"), std::string::npos) << bad.error().message;
