@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "store/sqlite_handle.h"
+#include "store/sqlite_schema.h"
 #include "store/store_contract.h"
 
 namespace yihu::store {
@@ -65,7 +66,7 @@ TEST(SqliteStoreTest, UsesWalAndWritesTheSchemaVersion) {
     TempDir dir;
     ASSERT_TRUE(open_sqlite_store(dir.path()).ok());
     EXPECT_EQ(query_text(dir.path(), "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(query_text(dir.path(), "PRAGMA user_version"), "1");
+    EXPECT_EQ(query_text(dir.path(), "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
 }
 
 TEST(SqliteStoreTest, EpochIsSixteenHexCharactersKeptInTheFile) {
@@ -84,12 +85,15 @@ TEST(SqliteStoreTest, RefusesASchemaNewerThanItKnows) {
     {
         Result<sqlite::Database> db = sqlite::Database::open(dir.path() / SqliteStore::kDatabaseFileName);
         ASSERT_TRUE(db.ok());
-        ASSERT_TRUE(db->exec("test", "PRAGMA user_version = 2").ok());
+        const std::string newer = "PRAGMA user_version = " + std::to_string(sqlite::kSchemaVersion + 1);
+        ASSERT_TRUE(db->exec("test", newer).ok());
     }
     Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
-    EXPECT_NE(store.error().message.find("schema version 2"), std::string::npos) << store.error().message;
+    EXPECT_NE(store.error().message.find("schema version " + std::to_string(sqlite::kSchemaVersion + 1)),
+              std::string::npos)
+        << store.error().message;
 }
 
 TEST(SqliteStoreTest, OpeningUnderARegularFileFails) {
