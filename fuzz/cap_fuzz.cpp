@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "api/codec/geo_codec.h"
 #include "federation/cap_export.h"
 #include "federation/cap_import.h"
 #include "federation/cap_reader.h"
-#include "federation/cap_requests.h"
 
 namespace {
 
@@ -45,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     alert.set_instruction(imported->instruction);
     alert.mutable_created_at()->set_seconds(core::to_ms(now) / 1000);
     const core::geo::Area& area = *imported->area;
-    federation::to_proto(area, alert.mutable_area());
+    api::to_proto(area, alert.mutable_area());
     auto xml = federation::to_cap_xml(alert, {});
     if (!xml) std::abort();
     auto again = federation::import_cap(*xml, config, now);

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "api/codec/geo_codec.h"
 #include "federation/cap_export.h"
 #include "federation/cap_import.h"
-#include "federation/cap_requests.h"
 #include "federation/cap_schema.h"
 #include "federation/cap_time.h"
 #include "federation/cap_xml.h"
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s has no area to export\n", path.c_str());
         return 1;
     }
-    federation::to_proto(*first->area, alert.mutable_area());
+    api::to_proto(*first->area, alert.mutable_area());
     std::size_t exported = 0;
     measure("to_cap_xml (export)", runs, [&] {
         auto x = federation::to_cap_xml(alert, {});

@@ -91,7 +91,8 @@ HttpClient::~HttpClient() {
 }
 
 HttpClient::Reply HttpClient::request(std::string_view method, std::string_view target, std::string_view body,
-                                      std::string_view bearer_token, std::chrono::milliseconds timeout) {
+                                      std::string_view bearer_token, std::chrono::milliseconds timeout,
+                                      std::string_view content_type) {
     Impl& impl = *impl_;
     const auto deadline = Clock::now() + timeout;
     const std::string what = std::string(method) + " " + std::string(target);
@@ -104,7 +105,7 @@ HttpClient::Reply HttpClient::request(std::string_view method, std::string_view 
     request.set(http::field::user_agent, "yihu-client");
     if (!bearer_token.empty()) request.set(http::field::authorization, "Bearer " + std::string(bearer_token));
     if (!body.empty()) {
-        request.set(http::field::content_type, "application/json");
+        request.set(http::field::content_type, content_type);
         request.body() = std::string(body);
     }
     request.keep_alive(true);

@@ -25,11 +25,12 @@ class HttpClient {
     HttpClient& operator=(const HttpClient&) = delete;
 
     // Sends one request and waits for the reply; `timeout` bounds the whole exchange (connecting included). A
-    // non-empty body is sent as application/json; a non-empty token as "Authorization: Bearer <token>".
+    // non-empty body is sent with `content_type`; a non-empty token as "Authorization: Bearer <token>".
     // Throws std::runtime_error when the server cannot be reached, the connection fails, or the timeout passes.
     Reply request(std::string_view method, std::string_view target, std::string_view body = {},
                   std::string_view bearer_token = {},
-                  std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+                  std::chrono::milliseconds timeout = std::chrono::milliseconds(5000),
+                  std::string_view content_type = "application/json");
 
   private:
     struct Impl;

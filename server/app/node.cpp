@@ -14,6 +14,7 @@
 #include "app/node_metrics.h"
 #include "cluster/cluster_member.h"
 #include "net/http_server.h"
+#include "net/tls_context.h"
 #include "ops/secret_file.h"
 #include "store/store.h"
 
@@ -36,6 +37,8 @@ struct Node::Parts {
     asio::io_context io;
     std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::unique_ptr<net::HttpServer> server;
+    // [tls] ca_file: what peers dialled over wss:// must present (made at start, so a bad file stops the node).
+    std::shared_ptr<net::TlsContext> client_tls;
     std::vector<std::thread> threads;
     std::uint16_t port = 0;
     bool started = false;
@@ -111,6 +114,8 @@ core::Status Node::start() {
     p.static_routes = std::make_unique<api::StaticRoutes>(
         api::StaticRoutes::Options{.root = c.web.root, .leaflet_dir = c.web.leaflet_dir, .tile_url = c.web.tile_url});
     p.context.static_routes = p.static_routes.get();
+    p.context.cap_import = c.cap.import;
+    p.context.cap_export = c.cap.export_options;
     p.gateway = std::make_unique<api::Gateway>(p.context);
 
     net::ServerOptions server;
@@ -128,6 +133,16 @@ core::Status Node::start() {
     server.auth_timeout = c.limits.hello_timeout;
     server.request_rate = net::RateLimit{c.limits.request_rate, c.limits.request_burst};
     server.connection_rate = net::RateLimit{c.limits.connection_rate, c.limits.connection_burst};
+    if (!c.tls.cert_file.empty()) {
+        auto tls = net::make_server_tls_context(c.tls.cert_file, c.tls.key_file);
+        if (!tls) return tls.error();
+        server.tls = std::move(*tls);
+    }
+    if (!c.tls.ca_file.empty()) {
+        auto tls = net::make_client_tls_context(c.tls.ca_file);
+        if (!tls) return tls.error();
+        p.client_tls = std::move(*tls);
+    }
     api::Gateway* gateway = p.gateway.get();
     net::Routes routes{
         .http = [gateway](net::HttpRequest r,
@@ -165,8 +180,8 @@ core::Status Node::start() {
     p.work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(p.io.get_executor());
     for (int i = 0; i < c.server.io_threads; ++i) p.threads.emplace_back([&p] { p.io.run(); });
     p.started = true;
-    spdlog::info("yihu node {} listening on {}:{} (data in {})", c.server.node_id, c.server.address, p.port,
-                 c.store.data_dir.string());
+    spdlog::info("yihu node {} listening on {}:{} ({}; data in {})", c.server.node_id, c.server.address, p.port,
+                 c.tls.cert_file.empty() ? "plain HTTP" : "TLS", c.store.data_dir.string());
     return core::Status::Ok();
 }
 

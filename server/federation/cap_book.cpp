@@ -30,13 +30,21 @@ core::Result<CapBook::Decision> CapBook::decide(const ImportedCap& m) const {
     return Decision{m.type == CapMsgType::kUpdate ? Kind::kUpdate : Kind::kCancel, target};
 }
 
-void CapBook::record(const ImportedCap& m, const Decision& decision, const std::string& alert_id) {
-    if (decision.kind == Kind::kDuplicate) return;
-    messages_.insert_or_assign(m.key, alert_id);
-    AlertState& state = alerts_[alert_id];
-    if (decision.kind == Kind::kStale) return;
-    if (m.sent > state.last_sent) state.last_sent = m.sent;
-    if (decision.kind == Kind::kCancel) state.closed = true;
+std::optional<CapBook::Entry> CapBook::record(const ImportedCap& m, const Decision& decision,
+                                              const std::string& alert_id) {
+    if (decision.kind == Kind::kDuplicate) return std::nullopt;
+    Entry entry{m.key, decision.kind, alert_id, m.sent};
+    restore(entry);
+    return entry;
+}
+
+void CapBook::restore(const Entry& e) {
+    if (e.kind == Kind::kDuplicate) return;
+    messages_.insert_or_assign(e.key, e.alert_id);
+    AlertState& state = alerts_[e.alert_id];
+    if (e.kind == Kind::kStale) return;
+    if (e.sent > state.last_sent) state.last_sent = e.sent;
+    if (e.kind == Kind::kCancel) state.closed = true;
 }
 
 }  // namespace yihu::federation

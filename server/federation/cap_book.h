@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -10,7 +11,8 @@ namespace yihu::federation {
 
 // Which alert each imported CAP message became, so that a message arriving again is recognised and an Update or a
 // Cancel finds the alert it references. Pure bookkeeping: the caller applies the decision to its engine and then
-// records it. Held in memory by whoever imports (the hub); rebuilt from the store's idempotency keys after a restart.
+// records it. Held in memory by whoever imports (the hub), which stores every Entry record() makes and replays them
+// with restore() after a restart.
 class CapBook {
   public:
     struct Decision {
@@ -30,8 +32,23 @@ class CapBook {
     // messages of several alerts; kAlertClosed if the alert was cancelled already.
     core::Result<Decision> decide(const ImportedCap& message) const;
 
-    // After the caller applied `decision` for `message` (for kCreate, with the id the new alert got).
-    void record(const ImportedCap& message, const Decision& decision, const std::string& alert_id);
+    // What record() remembers of one message: enough to rebuild the book.
+    struct Entry {
+        CapKey key;
+        Decision::Kind kind = Decision::Kind::kCreate;  // never kDuplicate
+        std::string alert_id;
+        core::Time sent{};
+    };
+
+    // After the caller applied `decision` for `message` (for kCreate, with the id the new alert got). Returns the
+    // entry to store, or nullopt for kDuplicate (nothing new to remember).
+    std::optional<Entry> record(const ImportedCap& message, const Decision& decision, const std::string& alert_id);
+    // Replays an entry record() returned earlier (in any order).
+    void restore(const Entry& entry);
+    void clear() {
+        messages_.clear();
+        alerts_.clear();
+    }
 
     std::size_t size() const { return messages_.size(); }
 

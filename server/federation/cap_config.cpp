@@ -92,24 +92,63 @@ core::Status read_geocode(const toml::table& t, const std::string& where, Geocod
     return core::Status::Ok();
 }
 
+// CAP's rule for <sender> and <identifier>: no whitespace, commas or XML-reserved characters (they are joined with
+// commas in <references>).
+bool valid_cap_name(std::string_view s) {
+    if (s.empty()) return false;
+    for (char ch : s) {
+        if (static_cast<unsigned char>(ch) <= ' ' || ch == ',' || ch == '<' || ch == '&' || ch == 0x7f) return false;
+    }
+    return true;
+}
+
+core::Status read_export_options(const toml::table& cap, CapExportOptions& out) {
+    for (auto [key, field] : {std::pair{"sender", &out.sender}, std::pair{"sender_name", &out.sender_name},
+                              std::pair{"export_language", &out.language}, std::pair{"base_url", &out.base_url}}) {
+        const toml::node* node = cap.get(key);
+        if (!node) continue;
+        const auto value = node->value<std::string>();
+        if (!value) return invalid("cap." + std::string(key), "must be a string");
+        *field = *value;
+    }
+    if (!valid_cap_name(out.sender)) {
+        return invalid("cap.sender", "must be non-empty, without spaces, commas, '<' or '&' (CAP's rule)");
+    }
+    if (out.language.empty()) return invalid("cap.export_language", "must not be empty (an RFC 3066 tag: zh-CN)");
+    while (!out.base_url.empty() && out.base_url.back() == '/') out.base_url.pop_back();
+    return core::Status::Ok();
+}
+
 }  // namespace
 
 core::Result<CapImportConfig> parse_cap_config(std::string_view toml_text) {
+    auto settings = parse_cap_settings(toml_text);
+    if (!settings) return settings.error();
+    return std::move(settings->import);
+}
+
+core::Result<CapSettings> parse_cap_settings(std::string_view toml_text) {
     toml::table root;
     try {
         root = toml::parse(toml_text);
     } catch (const toml::parse_error& e) {
         return invalid("line " + std::to_string(e.source().begin.line), std::string(e.description()));
     }
-    CapImportConfig config;
+    CapSettings settings;
+    CapImportConfig& config = settings.import;
     const toml::table* cap = root["cap"].as_table();
     if (!cap) {
         if (root.contains("cap")) return invalid("cap", "must be a table");
-        return config;
+        return settings;
     }
-    if (core::Status s = only_keys(*cap, {"languages", "max_bytes", "default_kinds", "kind", "geocode"}, "cap"); !s) {
+    if (core::Status s = only_keys(*cap,
+                                   {"languages", "max_bytes", "default_kinds", "kind", "geocode", "sender",
+                                    "sender_name", "export_language", "base_url"},
+                                   "cap");
+        !s) {
         return s.error();
     }
+    if (core::Status s = read_export_options(*cap, settings.export_options); !s) return s.error();
     if (cap->contains("languages")) {
         config.languages.clear();
         if (!strings_of(cap->get("languages"), config.languages)) {
@@ -159,7 +198,7 @@ core::Result<CapImportConfig> parse_cap_config(std::string_view toml_text) {
             config.geocodes.add(std::move(entry));
         }
     }
-    return config;
+    return settings;
 }
 
 }  // namespace yihu::federation

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "federation/cap_export.h"
 #include "federation/cap_import.h"
 
 namespace yihu::federation {
@@ -27,5 +28,17 @@ namespace yihu::federation {
 // A document without [cap] gives the defaults. kInvalidArgument naming the key for anything malformed (unknown
 // kind, bad shape, a geocode without shapes, wrong types, unknown keys).
 core::Result<CapImportConfig> parse_cap_config(std::string_view toml_text);
+
+// The whole [cap] table as a node reads it: the import rules above, and who this city is in the CAP it writes:
+//
+//   sender = "yihu.laiwu.example.cn"      # <sender> (default "yihu"): no spaces, commas, '<' or '&'
+//   sender_name = "Laiwu dispatch"        # <senderName>; also the Atom feed's author (default: none)
+//   export_language = "zh-CN"             # <language> of the exported <info> (default "zh-CN")
+//   base_url = "https://yihu.laiwu.example.cn"   # links in <web> and the Atom feed (default: relative links)
+struct CapSettings {
+    CapImportConfig import;
+    CapExportOptions export_options;
+};
+core::Result<CapSettings> parse_cap_settings(std::string_view toml_text);
 
 }  // namespace yihu::federation

@@ -15,13 +15,12 @@ namespace yihu::federation {
 // (unset when the CAP message has no <expires>: the kind's default); idempotency_key = "cap:<sender>,<identifier>".
 v1::CreateAlertRequest to_create_request(const ImportedCap& message, core::Time now);
 
-// kUpdate of `alert_id`: the new area and centre, title, description, instruction, urgency, severity and expiry.
+// kUpdate of `alert_id`: the new area and centre, title, description, instruction, urgency and severity. Not the
+// expiry: an open alert's expiry cannot change (UpdateAlertRequest refuses expires_at); a sender that wants the alert
+// over sooner sends a Cancel.
 v1::UpdateAlertRequest to_update_request(const ImportedCap& message, const std::string& alert_id);
 
 // kCancel of `alert_id`: the reason is the CAP <note>, or "Cancelled by <sender>" without one.
 v1::CancelAlertRequest to_cancel_request(const ImportedCap& message, const std::string& alert_id);
-
-// The area as the wire carries it (circle, polygon, or shapes for a union).
-void to_proto(const core::geo::Area& area, v1::Area* out);
 
 }  // namespace yihu::federation

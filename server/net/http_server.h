@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "net/http_message.h"
 #include "net/rate_limiter.h"
+#include "net/tls_context.h"
 #include "net/ws_connection.h"
 
 namespace boost::asio {
@@ -44,6 +45,9 @@ struct ServerOptions {
     // New TCP connections per client address (IPv6: per /64). Beyond it: 429 RATE_LIMITED with Retry-After, then
     // the connection is closed. Disabled when per_second is 0 (behind a load balancer every client has its address).
     RateLimit connection_rate;
+    // Set: every connection speaks TLS (HTTPS, WSS) with this context (make_server_tls_context), the handshake
+    // bounded by handshake_timeout. Null: plain HTTP and WebSocket.
+    std::shared_ptr<TlsContext> tls;
 };
 
 // What the listener refused or cut, since it started (for metrics).

@@ -8,8 +8,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <functional>
+#include <type_traits>
 
 #include "net/ws_session.h"
 
@@ -39,67 +41,111 @@ bool is_parse_error(const boost::system::error_code& error) {
     return error.category() == http::make_error_code(http::error::bad_target).category();
 }
 
+template <class Stream>
+constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+template <class Stream>
+Stream make_stream(tcp::socket socket, ServerState& state) {
+    if constexpr (kTls<Stream>) {
+        return Stream(beast::tcp_stream(std::move(socket)), *state.tls());
+    } else {
+        return Stream(std::move(socket));
+    }
+}
+
+// What the WebSocket session runs over: the plain stream with its own teardown (tcp_layer.h), or the TLS stream.
+template <class Stream>
+using WsLayer = std::conditional_t<kTls<Stream>, TlsStream, TcpLayer>;
+
 }  // namespace
 
-void HttpSession::create(std::shared_ptr<ServerState> state, tcp::socket socket, std::optional<HttpResponse> refusal) {
+template <class Stream>
+void HttpSession<Stream>::create(std::shared_ptr<ServerState> state, tcp::socket socket,
+                                 std::optional<HttpResponse> refusal) {
     if (refusal && state->refusing_count.load() >= kMaxRefusing) {
         boost::system::error_code ignored;
         socket.close(ignored);
         return;
     }
-    std::make_shared<HttpSession>(std::move(state), std::move(socket), std::move(refusal))->start();
+    std::make_shared<HttpSession<Stream>>(std::move(state), std::move(socket), std::move(refusal))->start();
 }
 
-HttpSession::HttpSession(std::shared_ptr<ServerState> state, tcp::socket socket, std::optional<HttpResponse> refusal)
+template <class Stream>
+HttpSession<Stream>::HttpSession(std::shared_ptr<ServerState> state, tcp::socket socket,
+                                 std::optional<HttpResponse> refusal)
     : state_(std::move(state)),
-      stream_(std::move(socket)),
-      remote_(endpoint_string(stream_.socket())),
+      stream_(make_stream<Stream>(std::move(socket), *state_)),
+      remote_(endpoint_string(beast::get_lowest_layer(stream_).socket())),
       slot_(refusal ? state_->refusing_count : state_->http_count),
       refusal_(std::move(refusal)) {}
 
-HttpSession::~HttpSession() {
+template <class Stream>
+HttpSession<Stream>::~HttpSession() {
     if (registry_id_ != 0) state_->registry.remove(registry_id_);
 }
 
-void HttpSession::start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-        if (self->refusal_) {
-            spdlog::log(self->refusal_->status == 503 ? spdlog::level::warn : spdlog::level::debug,
-                        "http {}: refused with {}, {} connections open", self->remote_, self->refusal_->status,
-                        self->state_->open_connections());
-            self->request_keep_alive_ = false;
-            self->write(std::move(*self->refusal_), false);
-            self->refusal_.reset();
-            return;
+template <class Stream>
+void HttpSession<Stream>::start() {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+        if constexpr (kTls<Stream>) {
+            // Even a refusal is written over TLS: the client speaks nothing else on this port.
+            beast::get_lowest_layer(self->stream_).expires_after(self->state_->options.handshake_timeout);
+            self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                          [self](const boost::system::error_code& e) { self->on_handshake(e); });
+        } else {
+            self->on_handshake({});
         }
-        spdlog::debug("http {}: open", self->remote_);
-        std::optional<ConnectionRegistry::Closing> closing;
-        self->registry_id_ = self->state_->registry.add(self, closing);
-        self->shutting_down_ = closing.has_value();  // the server is going away: one request, then close
-        self->read_request();
     });
 }
 
-void HttpSession::shutdown(std::uint16_t /*code*/, const std::string& /*reason*/) {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void HttpSession<Stream>::on_handshake(const boost::system::error_code& error) {
+    if (error) {
+        spdlog::debug("http {}: TLS handshake: {}", remote_, error.message());
+        close();
+        return;
+    }
+    auto self = this->shared_from_this();
+    if (self->refusal_) {
+        spdlog::log(self->refusal_->status == 503 ? spdlog::level::warn : spdlog::level::debug,
+                    "http {}: refused with {}, {} connections open", self->remote_, self->refusal_->status,
+                    self->state_->open_connections());
+        self->request_keep_alive_ = false;
+        self->write(std::move(*self->refusal_), false);
+        self->refusal_.reset();
+        return;
+    }
+    spdlog::debug("http {}: open", self->remote_);
+    std::optional<ConnectionRegistry::Closing> closing;
+    self->registry_id_ = self->state_->registry.add(self, closing);
+    self->shutting_down_ = closing.has_value();  // the server is going away: one request, then close
+    self->read_request();
+}
+
+template <class Stream>
+void HttpSession<Stream>::shutdown(std::uint16_t /*code*/, const std::string& /*reason*/) {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
         self->shutting_down_ = true;
         // Waiting for a request on an idle connection: stop now. Otherwise the response in progress goes out first.
-        if (self->phase_ == Phase::kReading) self->stream_.cancel();
+        if (self->phase_ == Phase::kReading) beast::get_lowest_layer(self->stream_).cancel();
     });
 }
 
-void HttpSession::read_request() {
+template <class Stream>
+void HttpSession<Stream>::read_request() {
     phase_ = Phase::kReading;
     parser_.emplace();
     parser_->body_limit(state_->options.http_body_limit);
     parser_->header_limit(kHeaderLimit);
-    stream_.expires_after(state_->options.http_idle_timeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](const boost::system::error_code& error, std::size_t) { self->on_read(error); });
+    beast::get_lowest_layer(stream_).expires_after(state_->options.http_idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](const boost::system::error_code& error, std::size_t) {
+                         self->on_read(error);
+                     });
 }
 
-void HttpSession::on_read(const boost::system::error_code& error) {
+template <class Stream>
+void HttpSession<Stream>::on_read(const boost::system::error_code& error) {
     if (!error) {
         handle_request();
         return;
@@ -118,7 +164,8 @@ void HttpSession::on_read(const boost::system::error_code& error) {
     }
 }
 
-void HttpSession::handle_request() {
+template <class Stream>
+void HttpSession<Stream>::handle_request() {
     BeastRequest request = parser_->release();
     parser_.reset();
     request_version_ = request.version();
@@ -140,7 +187,7 @@ void HttpSession::handle_request() {
     }
     phase_ = Phase::kHandling;
     auto called = std::make_shared<std::atomic<bool>>(false);
-    Respond respond = [self = shared_from_this(), called](HttpResponse response) {
+    Respond respond = [self = this->shared_from_this(), called](HttpResponse response) {
         if (called->exchange(true)) {
             spdlog::warn("http {}: a response was sent twice; the second is dropped", self->remote_);
             return;
@@ -159,7 +206,8 @@ void HttpSession::handle_request() {
     }
 }
 
-bool HttpSession::admit(const BeastRequest& request) {
+template <class Stream>
+bool HttpSession<Stream>::admit(const BeastRequest& request) {
     if (!state_->request_limiter.enabled()) return true;
     const std::string_view token = request[http::field::authorization];
     if (token.empty()) return true;
@@ -173,7 +221,8 @@ bool HttpSession::admit(const BeastRequest& request) {
     return false;
 }
 
-void HttpSession::upgrade(BeastRequest request) {
+template <class Stream>
+void HttpSession<Stream>::upgrade(BeastRequest request) {
     auto converted = to_http_request(request, remote_, false);
     if (!converted) {
         fail(400, "MALFORMED_MESSAGE", "the request target is not a valid origin-form URL");
@@ -215,23 +264,25 @@ void HttpSession::upgrade(BeastRequest request) {
     slot_.release();
     state_->registry.remove(registry_id_);
     registry_id_ = 0;
-    auto session = std::make_shared<WsSession>(state_, std::move(stream_), remote_, unauthenticated);
+    auto session = std::make_shared<WsSession<WsLayer<Stream>>>(state_, WsLayer<Stream>(std::move(stream_)), remote_,
+                                                                unauthenticated);
     session->start(std::move(request), std::move(handler));
 }
 
-void HttpSession::write(HttpResponse response, bool keep_alive) {
+template <class Stream>
+void HttpSession<Stream>::write(HttpResponse response, bool keep_alive) {
     keep_alive = keep_alive && !shutting_down_;
     phase_ = Phase::kWriting;
     response_.emplace(to_beast_response(std::move(response), request_version_, keep_alive));
     if (request_is_head_) response_->body().clear();  // Content-Length stays: it describes the GET
-    stream_.expires_after(state_->options.http_idle_timeout);
+    beast::get_lowest_layer(stream_).expires_after(state_->options.http_idle_timeout);
     http::async_write(stream_, *response_,
-                      [self = shared_from_this(), keep_alive](const boost::system::error_code& error, std::size_t) {
-                          self->on_write(error, keep_alive);
-                      });
+                      [self = this->shared_from_this(), keep_alive](
+                          const boost::system::error_code& error, std::size_t) { self->on_write(error, keep_alive); });
 }
 
-void HttpSession::on_write(const boost::system::error_code& error, bool keep_alive) {
+template <class Stream>
+void HttpSession<Stream>::on_write(const boost::system::error_code& error, bool keep_alive) {
     response_.reset();
     if (error) {
         spdlog::debug("http {}: write: {}", remote_, error.message());
@@ -243,21 +294,23 @@ void HttpSession::on_write(const boost::system::error_code& error, bool keep_ali
     }
 }
 
-void HttpSession::fail(unsigned status, std::string_view code, std::string message) {
+template <class Stream>
+void HttpSession<Stream>::fail(unsigned status, std::string_view code, std::string message) {
     spdlog::debug("http {}: {} {}", remote_, status, message);
     request_keep_alive_ = false;
     request_is_head_ = false;
     write(state_->error_response(status, code, std::move(message)), false);
 }
 
-void HttpSession::linger() {
+template <class Stream>
+void HttpSession<Stream>::linger() {
     phase_ = Phase::kClosing;
     boost::system::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(kLingerTime);  // bounds the whole drain, not each read
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(stream_).expires_after(kLingerTime);  // bounds the whole drain, not each read
     buffer_.clear();
     struct Drain {
-        std::shared_ptr<HttpSession> self;
+        std::shared_ptr<HttpSession<Stream>> self;
         void operator()(const boost::system::error_code& error = {}, std::size_t bytes = 0) {
             if (error) {
                 self->close();
@@ -270,13 +323,17 @@ void HttpSession::linger() {
             stream.async_read_some(buffer, std::move(*this));
         }
     };
-    Drain{shared_from_this()}();
+    Drain{this->shared_from_this()}();
 }
 
-void HttpSession::close() {
+template <class Stream>
+void HttpSession<Stream>::close() {
     phase_ = Phase::kClosing;
-    stream_.close();
+    beast::get_lowest_layer(stream_).close();
     slot_.release();
 }
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace yihu::net::detail

@@ -1,11 +1,12 @@
 #pragma once
 
-// Internal to server/net: one plain HTTP/1.1 connection (keep-alive), until it closes or is upgraded.
+// Internal to server/net: one HTTP/1.1 connection (keep-alive), plain or over TLS, until it closes or is upgraded.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,7 +16,13 @@
 
 namespace yihu::net::detail {
 
-class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {
+using PlainStream = boost::beast::tcp_stream;
+using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+// `Stream` is PlainStream or TlsStream (both instantiated in http_session.cpp). Over TLS the handshake comes first
+// (bounded by ServerOptions::handshake_timeout); everything after it is the same.
+template <class Stream>
+class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession<Stream>> {
   public:
     // `refusal`: answer this (503 when full, 429 when rate-limited) without reading, then close.
     static void create(std::shared_ptr<ServerState> state, boost::asio::ip::tcp::socket socket,
@@ -31,6 +38,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     enum class Phase { kReading, kHandling, kWriting, kClosing };
 
     void start();
+    void on_handshake(const boost::system::error_code& error);
     void read_request();
     void on_read(const boost::system::error_code& error);
     void handle_request();
@@ -47,7 +55,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     void close();
 
     std::shared_ptr<ServerState> state_;
-    boost::beast::tcp_stream stream_;
+    Stream stream_;
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     std::optional<BeastResponse> response_;  // the one being written

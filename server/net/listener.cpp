@@ -95,7 +95,11 @@ void Listener::on_accept(const boost::system::error_code& error, tcp::socket soc
             }
         }
     }
-    HttpSession::create(state_, std::move(socket), std::move(refusal));
+    if (state_->tls()) {
+        HttpSession<TlsStream>::create(state_, std::move(socket), std::move(refusal));
+    } else {
+        HttpSession<PlainStream>::create(state_, std::move(socket), std::move(refusal));
+    }
     accept_next();
 }
 

@@ -84,6 +84,7 @@ struct ServerState {
     std::size_t open_connections() const { return http_count.load() + ws_count.load() + refusing_count.load(); }
 
     const ServerOptions options;
+    TlsContext* tls() const { return options.tls.get(); }
     const Routes routes;
     std::atomic<std::size_t> http_count{0};
     std::atomic<std::size_t> ws_count{0};

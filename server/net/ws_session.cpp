@@ -6,6 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 namespace yihu::net::detail {
 
@@ -23,9 +25,10 @@ constexpr std::size_t kKeptReadBuffer = 64 * 1024;
 constexpr std::size_t kReadPiece = 64 * 1024;
 
 // The handle the application holds: refers to the session weakly (see ws_session.h).
+template <class Session>
 class WsConnectionHandle final : public WsConnection {
   public:
-    WsConnectionHandle(std::weak_ptr<WsSession> session, std::string remote)
+    WsConnectionHandle(std::weak_ptr<Session> session, std::string remote)
         : session_(std::move(session)), remote_(std::move(remote)) {}
 
     bool send(Frame frame) override {
@@ -45,7 +48,7 @@ class WsConnectionHandle final : public WsConnection {
     }
 
   private:
-    std::weak_ptr<WsSession> session_;
+    std::weak_ptr<Session> session_;
     std::string remote_;
 };
 
@@ -57,10 +60,10 @@ bool is_routine_end(const boost::system::error_code& error) {
 
 }  // namespace
 
-WsSession::WsSession(std::shared_ptr<ServerState> state, beast::tcp_stream stream, std::string remote,
-                     bool unauthenticated)
+template <class Next>
+WsSession<Next>::WsSession(std::shared_ptr<ServerState> state, Next stream, std::string remote, bool unauthenticated)
     : state_(std::move(state)),
-      ws_(TcpLayer(std::move(stream))),
+      ws_(std::move(stream)),
       close_timer_(ws_.get_executor()),
       auth_timer_(ws_.get_executor()),
       remote_(std::move(remote)),
@@ -69,15 +72,17 @@ WsSession::WsSession(std::shared_ptr<ServerState> state, beast::tcp_stream strea
     authenticated_.store(!unauthenticated, std::memory_order_relaxed);
 }
 
-WsSession::~WsSession() {
+template <class Next>
+WsSession<Next>::~WsSession() {
     if (registry_id_ != 0) state_->registry.remove(registry_id_);
 }
 
-void WsSession::start(BeastRequest upgrade, std::unique_ptr<WsHandler> handler) {
+template <class Next>
+void WsSession<Next>::start(BeastRequest upgrade, std::unique_ptr<WsHandler> handler) {
     handler_ = std::move(handler);
     upgrade_request_.emplace(std::move(upgrade));
     std::optional<ConnectionRegistry::Closing> closing;
-    registry_id_ = state_->registry.add(shared_from_this(), closing);
+    registry_id_ = state_->registry.add(this->shared_from_this(), closing);
     if (closing) close(closing->code, std::move(closing->reason));  // answered, opened, then closed at once
 
     // Beast's own timers from here on, not the tcp_stream expiry (which would cut an idle but healthy socket).
@@ -95,15 +100,18 @@ void WsSession::start(BeastRequest upgrade, std::unique_ptr<WsHandler> handler) 
     ws_.auto_fragment(false);
     if (unauthenticated_slot_) {
         auth_timer_.expires_after(state_->options.auth_timeout);
-        auth_timer_.async_wait(
-            [self = shared_from_this()](const boost::system::error_code& error) { self->on_auth_deadline(error); });
+        auth_timer_.async_wait([self = this->shared_from_this()](const boost::system::error_code& error) {
+            self->on_auth_deadline(error);
+        });
     }
 
-    ws_.async_accept(*upgrade_request_,
-                     [self = shared_from_this()](const boost::system::error_code& error) { self->on_accept(error); });
+    ws_.async_accept(*upgrade_request_, [self = this->shared_from_this()](const boost::system::error_code& error) {
+        self->on_accept(error);
+    });
 }
 
-bool WsSession::send(Frame frame) {
+template <class Next>
+bool WsSession<Next>::send(Frame frame) {
     if (closing_.load(std::memory_order_acquire)) return false;
     std::size_t bytes = frame.data ? frame.data->size() : 0;
     std::size_t before = queued_bytes_.fetch_add(bytes, std::memory_order_relaxed);
@@ -111,42 +119,46 @@ bool WsSession::send(Frame frame) {
         queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
         if (!closing_.exchange(true)) {
             spdlog::info("ws {}: {} bytes queued, closing (slow reader)", remote_, before);
-            asio::post(ws_.get_executor(), [self = shared_from_this()] {
+            asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
                 self->begin_close(close_code::kPolicyViolation, "backpressure", true);
             });
         }
         return false;
     }
     // Always post, even from the strand: a dispatch could overtake frames this thread posted earlier.
-    asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame), bytes]() mutable {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame), bytes]() mutable {
         self->enqueue(std::move(frame), bytes);
     });
     return true;
 }
 
-void WsSession::close(std::uint16_t code, std::string reason) {
+template <class Next>
+void WsSession<Next>::close(std::uint16_t code, std::string reason) {
     if (closing_.exchange(true)) return;
-    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, reason = std::move(reason)]() mutable {
         self->begin_close(code, std::move(reason), false);
     });
 }
 
-void WsSession::authenticated() {
+template <class Next>
+void WsSession<Next>::authenticated() {
     if (authenticated_.exchange(true)) return;
-    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
         self->auth_timer_.cancel();
         if (self->unauthenticated_slot_) self->unauthenticated_slot_->release();
     });
 }
 
-void WsSession::on_auth_deadline(const boost::system::error_code& error) {
+template <class Next>
+void WsSession<Next>::on_auth_deadline(const boost::system::error_code& error) {
     if (error || finished_ || authenticated_.load(std::memory_order_acquire)) return;
     state_->auth_timeouts.fetch_add(1, std::memory_order_relaxed);
     spdlog::debug("ws {}: not authenticated in time, closing", remote_);
     if (!closing_.exchange(true)) begin_close(close_code::kPolicyViolation, "authentication timeout", true);
 }
 
-void WsSession::on_accept(const boost::system::error_code& error) {
+template <class Next>
+void WsSession<Next>::on_accept(const boost::system::error_code& error) {
     upgrade_request_.reset();
     if (error) {
         spdlog::debug("ws {}: upgrade failed: {}", remote_, error.message());
@@ -156,7 +168,7 @@ void WsSession::on_accept(const boost::system::error_code& error) {
     spdlog::debug("ws {}: open", remote_);
     open_ = true;
     try {
-        handler_->on_open(std::make_shared<WsConnectionHandle>(weak_from_this(), remote_));
+        handler_->on_open(std::make_shared<WsConnectionHandle<WsSession<Next>>>(this->weak_from_this(), remote_));
     } catch (const std::exception& e) {
         spdlog::warn("ws {}: on_open threw: {}", remote_, e.what());
         close(close_code::kInternalError, "internal error");
@@ -165,19 +177,21 @@ void WsSession::on_accept(const boost::system::error_code& error) {
     write_next();  // a close requested during the handshake (close_all) goes out now
 }
 
-void WsSession::read_next() {
+template <class Next>
+void WsSession<Next>::read_next() {
     // At most one byte past the limit is ever read into the buffer: enough to know the message is too large.
     const std::size_t limit = state_->options.ws_message_limit;
     const std::size_t held = read_buffer_.size();
     const std::size_t piece = std::min(kReadPiece, limit >= held ? limit - held + 1 : 1);
     reading_ = true;
     ws_.async_read_some(read_buffer_, piece,
-                        [self = shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
+                        [self = this->shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
                             self->on_read(error, bytes);
                         });
 }
 
-void WsSession::on_read(const boost::system::error_code& error, std::size_t /*bytes*/) {
+template <class Next>
+void WsSession<Next>::on_read(const boost::system::error_code& error, std::size_t /*bytes*/) {
     reading_ = false;
     if (error) {
         finish(error);
@@ -191,7 +205,8 @@ void WsSession::on_read(const boost::system::error_code& error, std::size_t /*by
     read_next();
 }
 
-void WsSession::deliver_message() {
+template <class Next>
+void WsSession<Next>::deliver_message() {
     // After close() the application considers the socket gone: what still arrives is read (to see the peer's close
     // frame) but not delivered.
     if (!close_requested_ && !closing_.load(std::memory_order_relaxed)) {
@@ -208,7 +223,8 @@ void WsSession::deliver_message() {
     if (read_buffer_.capacity() > kKeptReadBuffer) read_buffer_.shrink_to_fit();
 }
 
-void WsSession::refuse_too_large() {
+template <class Next>
+void WsSession<Next>::refuse_too_large() {
     // No further read: the close handshake drains the rest of the message (Beast discards data frames while it
     // waits for the peer's close frame), bounded by close_timer_.
     const std::size_t held = read_buffer_.size();
@@ -225,12 +241,14 @@ void WsSession::refuse_too_large() {
     }
     // Posted, like the handler's own sends and close: a frame it queued just now goes out before the close.
     if (!closing_.exchange(true)) {
-        asio::post(ws_.get_executor(),
-                   [self = shared_from_this()] { self->begin_close(close_code::kTooBig, "message too big", false); });
+        asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+            self->begin_close(close_code::kTooBig, "message too big", false);
+        });
     }
 }
 
-void WsSession::enqueue(Frame frame, std::size_t bytes) {
+template <class Next>
+void WsSession<Next>::enqueue(Frame frame, std::size_t bytes) {
     if (finished_ || close_requested_) {
         queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed);  // raced with close(): dropped
         return;
@@ -239,7 +257,8 @@ void WsSession::enqueue(Frame frame, std::size_t bytes) {
     write_next();
 }
 
-void WsSession::begin_close(std::uint16_t code, std::string reason, bool drop_queued) {
+template <class Next>
+void WsSession<Next>::begin_close(std::uint16_t code, std::string reason, bool drop_queued) {
     if (finished_ || close_requested_) return;
     close_requested_ = true;
     close_code_ = code;
@@ -247,7 +266,7 @@ void WsSession::begin_close(std::uint16_t code, std::string reason, bool drop_qu
     close_reason_ = std::move(reason);
     if (drop_queued) this->drop_queued();
     close_timer_.expires_after(state_->options.handshake_timeout);
-    close_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+    close_timer_.async_wait([self = this->shared_from_this()](const boost::system::error_code& error) {
         if (error || self->finished_) return;
         spdlog::debug("ws {}: close did not complete in time; dropping the connection", self->remote_);
         self->abort_socket();
@@ -255,7 +274,8 @@ void WsSession::begin_close(std::uint16_t code, std::string reason, bool drop_qu
     write_next();
 }
 
-void WsSession::write_next() {
+template <class Next>
+void WsSession<Next>::write_next() {
     if (writing_ || finished_ || !open_) return;
     if (!queue_.empty()) {
         writing_ = true;
@@ -263,7 +283,7 @@ void WsSession::write_next() {
         const Frame& frame = queue_.front();
         ws_.binary(frame.binary);
         auto buffer = frame.data ? asio::buffer(*frame.data) : asio::const_buffer();
-        ws_.async_write(buffer, [self = shared_from_this()](const boost::system::error_code& error, std::size_t) {
+        ws_.async_write(buffer, [self = this->shared_from_this()](const boost::system::error_code& error, std::size_t) {
             self->on_write(error);
         });
     } else if (close_requested_ && !close_sent_) {
@@ -271,11 +291,12 @@ void WsSession::write_next() {
         close_sent_ = true;
         ws_.async_close(
             websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_),
-            [self = shared_from_this()](const boost::system::error_code& error) { self->on_close_sent(error); });
+            [self = this->shared_from_this()](const boost::system::error_code& error) { self->on_close_sent(error); });
     }
 }
 
-void WsSession::on_write(const boost::system::error_code& error) {
+template <class Next>
+void WsSession<Next>::on_write(const boost::system::error_code& error) {
     writing_ = false;
     frame_in_flight_ = false;
     const Frame& frame = queue_.front();
@@ -290,14 +311,16 @@ void WsSession::on_write(const boost::system::error_code& error) {
     write_next();
 }
 
-void WsSession::on_close_sent(const boost::system::error_code& error) {
+template <class Next>
+void WsSession<Next>::on_close_sent(const boost::system::error_code& error) {
     writing_ = false;
     if (error && !finished_) spdlog::debug("ws {}: close: {}", remote_, error.message());
     abort_socket();  // the close handshake is over either way; make sure the read loop ends
     if (!reading_) finish(error ? error : boost::system::error_code(websocket::error::closed));
 }
 
-void WsSession::drop_queued() {
+template <class Next>
+void WsSession<Next>::drop_queued() {
     // A frame in flight stays: Beast still refers to its bytes until its write completes.
     std::size_t keep = frame_in_flight_ ? 1 : 0;
     std::size_t dropped = 0;
@@ -308,11 +331,13 @@ void WsSession::drop_queued() {
     queued_bytes_.fetch_sub(dropped, std::memory_order_relaxed);
 }
 
-void WsSession::abort_socket() {
+template <class Next>
+void WsSession<Next>::abort_socket() {
     beast::get_lowest_layer(ws_).close();
 }
 
-void WsSession::finish(const boost::system::error_code& error) {
+template <class Next>
+void WsSession<Next>::finish(const boost::system::error_code& error) {
     if (finished_) return;
     finished_ = true;
     closing_.store(true, std::memory_order_release);
@@ -340,5 +365,8 @@ void WsSession::finish(const boost::system::error_code& error) {
     }
     handler_.reset();
 }
+
+template class WsSession<TcpLayer>;
+template class WsSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace yihu::net::detail

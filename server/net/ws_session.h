@@ -21,12 +21,14 @@
 
 namespace yihu::net::detail {
 
-class WsSession : public Closable, public std::enable_shared_from_this<WsSession> {
+// `Next` is the stream under the WebSocket: TcpLayer (plain) or a beast::ssl_stream over a tcp_stream (TLS, the
+// handshake done); both are instantiated in ws_session.cpp.
+template <class Next>
+class WsSession : public Closable, public std::enable_shared_from_this<WsSession<Next>> {
   public:
     // `unauthenticated`: the handler needs authentication and the caller already counted the socket in
     // state->unauthenticated_count; the session gives that unit back.
-    WsSession(std::shared_ptr<ServerState> state, boost::beast::tcp_stream stream, std::string remote,
-              bool unauthenticated);
+    WsSession(std::shared_ptr<ServerState> state, Next stream, std::string remote, bool unauthenticated);
     ~WsSession() override;
 
     // On the connection's strand: answers the upgrade, then on_open and the read loop.
@@ -60,7 +62,7 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
 
     std::shared_ptr<ServerState> state_;
     // deflateSupported = false: permessage-deflate is compiled out; it costs memory per socket (DESIGN.md).
-    boost::beast::websocket::stream<TcpLayer, false> ws_;
+    boost::beast::websocket::stream<Next, false> ws_;
     boost::asio::steady_timer close_timer_;  // bounds a close stuck behind a write the peer does not read
     boost::asio::steady_timer auth_timer_;   // ServerOptions::auth_timeout, while unauthenticated
     boost::beast::flat_buffer read_buffer_;

@@ -220,6 +220,18 @@ Status apply_toml(Config& config, std::string_view toml_text) {
             if (Status s = read_devices(config, node); !s) return s;
             continue;
         }
+        if (name == kCapSection) {
+            // The CAP library reads its own table: only [cap] is handed over, written back out as TOML.
+            if (!node.is_table()) return invalid(at(key.source()) + "[cap] must be a table");
+            toml::table only_cap;
+            only_cap.insert("cap", *node.as_table());
+            std::ostringstream text;
+            text << only_cap;
+            auto cap = federation::parse_cap_settings(text.str());
+            if (!cap) return invalid(at(key.source()) + cap.error().message);
+            config.cap = std::move(*cap);
+            continue;
+        }
         const toml::table* table = node.as_table();
         if (!table) return invalid(at(key.source()) + "[" + std::string(name) + "] must be a table");
         if (Status s = read_section(config, name, *table); !s) return s;
@@ -332,6 +344,9 @@ Status validate(const Config& config) {
         return invalid("delivery.position_interval (" + format_duration(d.position_interval) +
                        ") must be shorter than delivery.position_max_age (" + format_duration(d.position_max_age) +
                        "), or positions expire before the next report");
+    }
+    if (config.tls.cert_file.empty() != config.tls.key_file.empty()) {
+        return invalid("tls.cert_file and tls.key_file go together: set both (HTTPS) or neither (plain HTTP)");
     }
     if (!config.auth.token_secret.empty() && !config.auth.token_secret_file.empty()) {
         return invalid("auth.token_secret and auth.token_secret_file are both set: keep one");

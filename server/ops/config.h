@@ -12,6 +12,7 @@
 #include "core/alert/alert_kind.h"
 #include "core/geo/lat_lng.h"
 #include "core/result.h"
+#include "federation/cap_config.h"
 
 namespace yihu::core {
 struct Device;
@@ -99,6 +100,14 @@ struct WebConfig {
     std::string tile_url;  // the base map's tile URL template ({z}/{x}/{y}); empty: a plain grid, fully offline
 };
 
+// [tls]: the node's own certificate (HTTPS and WSS on server.port) and the CAs it trusts when it dials peers over
+// wss:// (net/tls_context.h). cert_file and key_file go together.
+struct TlsConfig {
+    std::filesystem::path cert_file;
+    std::filesystem::path key_file;
+    std::filesystem::path ca_file;
+};
+
 struct DemoConfig {
     int volunteers = 0;
 };
@@ -124,6 +133,8 @@ struct Config {
     RedisConfig redis;
     DemoConfig demo;
     WebConfig web;
+    TlsConfig tls;
+    federation::CapSettings cap;  // [cap]: docs/federation.md
     std::vector<DeviceConfig> devices;
 };
 

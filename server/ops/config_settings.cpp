@@ -280,6 +280,16 @@ std::vector<Setting> make_settings() {
         "web", "tile_url", "URL", "the console's map tiles, {z}/{x}/{y} template (empty: a plain grid)",
         [](auto& c) -> auto& { return c.web.tile_url; }));
 
+    s.push_back(text(
+        "tls", "cert_file", "PATH", "PEM certificate chain: serve HTTPS and WSS (with key_file; empty: plain)",
+        [](auto& c) -> auto& { return c.tls.cert_file; }));
+    s.push_back(text(
+        "tls", "key_file", "PATH", "PEM private key of tls.cert_file",
+        [](auto& c) -> auto& { return c.tls.key_file; }));
+    s.push_back(text(
+        "tls", "ca_file", "PATH", "PEM CAs that peers' certificates must chain to on wss:// (empty: system CAs)",
+        [](auto& c) -> auto& { return c.tls.ca_file; }));
+
     s.push_back(integer(
         "demo", "volunteers", "simulated volunteers to start with (0: none)", 0, 1'000'000,
         [](auto& c) -> auto& { return c.demo.volunteers; }));
@@ -294,8 +304,9 @@ const std::vector<Setting>& settings() {
 }
 
 const std::vector<std::string_view>& config_sections() {
-    static const std::vector<std::string_view> kSections = {"server", "store", "auth", "limits", "delivery",
-                                                            "log",    "redis", "web",  "demo",   kDeviceSection};
+    static const std::vector<std::string_view> kSections = {"server",   "store", "auth",      "limits",
+                                                            "delivery", "log",   "redis",     "web",
+                                                            "tls",      "demo",  kCapSection, kDeviceSection};
     return kSections;
 }
 

@@ -42,6 +42,8 @@ const std::vector<Setting>& settings();
 const std::vector<std::string_view>& config_sections();
 
 inline constexpr std::string_view kDeviceSection = "device";
+// The [cap] table, read by federation::parse_cap_settings (its own nested tables).
+inline constexpr std::string_view kCapSection = "cap";
 
 // Reads a TOML file onto `config` without the checks across keys (flags may still change the values involved).
 // Errors start with the path.

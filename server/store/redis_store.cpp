@@ -126,6 +126,29 @@ bool decode(std::string_view in, IdempotencyRecord& k) {
     return r.done();
 }
 
+std::string encode(const CapMessageRecord& m) {
+    return RecordWriter()
+        .bytes(m.sender)
+        .bytes(m.identifier)
+        .bytes(m.alert_id)
+        .u64(m.decision)
+        .i64(core::to_ms(m.sent))
+        .take();
+}
+bool decode(std::string_view in, CapMessageRecord& m) {
+    RecordReader r(in);
+    std::uint64_t decision = 0;
+    std::int64_t sent = 0;
+    r.bytes(m.sender) && r.bytes(m.identifier) && r.bytes(m.alert_id) && r.u64(decision) && r.i64(sent);
+    m.decision = static_cast<std::uint8_t>(decision);
+    m.sent = core::time_from_ms(sent);
+    return r.done() && decision <= 0xff;
+}
+// The hash field of a CAP message: its (sender, identifier), length-prefixed so that no text can collide.
+std::string cap_field(const CapMessageRecord& m) {
+    return RecordWriter().bytes(m.sender).bytes(m.identifier).take();
+}
+
 class RedisStore final : public Store {
   public:
     RedisStore(RedisStoreOptions options, std::string epoch)
@@ -163,7 +186,8 @@ class RedisStore final : public Store {
         // Every value the script reads is owned here, so the argument views stay valid.
         std::vector<std::string> owned;
         owned.reserve(8 + batch.alerts.size() * 4 + rsets.size() * 2 + asets.size() * 2 + groups->size() * 3 +
-                      batch.acks.size() * 2 + batch.devices.size() * 2 + batch.idempotency.size() * 3);
+                      batch.acks.size() * 2 + batch.devices.size() * 2 + batch.idempotency.size() * 3 +
+                      batch.cap_messages.size() * 2);
         std::vector<std::string_view> args = {options_.prefix, options_.fence_key, options_.fence_value};
         auto add = [&](std::string value) { owned.push_back(std::move(value)); };
         auto count = [&](std::size_t n) { add(std::to_string(n)); };
@@ -206,6 +230,11 @@ class RedisStore final : public Store {
             add(k.key);
             add(std::to_string(core::to_ms(k.created_at)));
             add(encode(k));
+        }
+        count(batch.cap_messages.size());
+        for (const CapMessageRecord& m : batch.cap_messages) {
+            add(cap_field(m));
+            add(encode(m));
         }
         for (const std::string& s : owned) args.push_back(s);
         Result<Reply> reply = redis::require_ok(connection_.eval(apply_script_, args), "redis store: apply");
@@ -324,6 +353,19 @@ class RedisStore final : public Store {
         IdempotencyRecord k{.key = std::string(idempotency_key)};
         if (!decode(redis::text(record->get()), k)) return corrupt("idempotency key", idem_key);
         return std::optional<IdempotencyRecord>(std::move(k));
+    }
+
+    Result<std::vector<CapMessageRecord>> load_cap_messages() override {
+        const std::string cap_key = key("cap");
+        Result<Reply> all = command({"HGETALL", cap_key}, "load CAP messages");
+        if (!all) return all.error();
+        std::vector<CapMessageRecord> out;
+        for (std::size_t i = 1; i < redis::element_count(all->get()); i += 2) {
+            CapMessageRecord m;
+            if (!decode(redis::text(redis::element(all->get(), i)), m)) return corrupt("CAP message", cap_key);
+            out.push_back(std::move(m));
+        }
+        return out;
     }
 
     Result<VolunteerCursor> cursor(std::string_view volunteer) override {

@@ -27,6 +27,7 @@ namespace yihu::store::redis_scripts {
 //                                    acked, trimmed;         P:cursors set of volunteers with a cursor
 //   P:devices               hash     id -> snapshot
 //   P:idem                  hash     key -> idempotency record; P:idem_time zset of keys by created_at ms
+//   P:cap                   hash     (sender, identifier) -> CAP message record
 //
 // Every script starts with the fence: when ARGV[2] names a key, the script refuses to run unless that key holds
 // ARGV[3]. A cluster's leader passes its lease there, so a node that lost the lease (paused, partitioned) cannot
@@ -47,10 +48,10 @@ inline std::string with_fence(std::string_view body) {
     return script;
 }
 
-// ARGV: prefix, fence key, fence value, then seven sections, each a row count followed by its rows:
+// ARGV: prefix, fence key, fence value, then eight sections, each a row count followed by its rows:
 //   alerts (number, id, "1"/"0" active, record), recipient sets (number, set), audit sets (number, record),
 //   push groups (created ms, header, members), acks (volunteer, seq), devices (id, snapshot),
-//   idempotency keys (key, created ms, record).
+//   idempotency keys (key, created ms, record), CAP messages (field, record).
 // A commit is a few commands whatever the audience: a set or group is one value. Replies OK, or an error starting
 // with CONFLICT (a contradiction: nothing written) or FENCED.
 inline constexpr std::string_view kApplyBody = R"lua(
@@ -67,6 +68,7 @@ local function section(width)
 end
 local alerts, rsets, asets = section(4), section(2), section(2)
 local groups, acks, devices, keys = section(3), section(2), section(2), section(3)
+local cap_messages = section(2)
 
 local owner = {}
 for _, a in ipairs(alerts) do
@@ -117,6 +119,7 @@ for _, k in ipairs(keys) do
     redis.call('ZADD', P .. ':idem_time', k[2], k[1])
   end
 end
+for _, m in ipairs(cap_messages) do redis.call('HSETNX', P .. ':cap', m[1], m[2]) end
 return redis.status_reply('OK')
 )lua";
 

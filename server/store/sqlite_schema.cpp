@@ -118,6 +118,18 @@ CREATE TABLE push_groups (
 CREATE INDEX push_groups_by_created_at ON push_groups (created_at);
 )sql";
 
+// Version 3: which alert each imported CAP message became (CapMessageRecord).
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE cap_messages (
+    sender TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    decision INTEGER NOT NULL,
+    sent INTEGER NOT NULL,
+    PRIMARY KEY (sender, identifier)
+);
+)sql";
+
 Result<std::string> new_epoch() {
     try {
         std::random_device random;
@@ -207,9 +219,13 @@ Status migrate_1_to_2(Database& db) {
     return db.exec("drop format-1 tables", "DROP TABLE recipients; DROP TABLE audit; DROP TABLE deliveries;");
 }
 
+Status migrate_2_to_3(Database& db) {
+    return db.exec("create cap_messages", kSchemaV3);
+}
+
 using Migration = Status (*)(Database&);
 // kMigrations[v] takes a database from version v to v + 1.
-constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1, &migrate_1_to_2};
+constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1, &migrate_1_to_2, &migrate_2_to_3};
 
 Result<std::string> query_text(Database& db, std::string name, std::string_view sql) {
     Result<Statement> statement = db.prepare(std::move(name), sql);

@@ -145,6 +145,14 @@ Status SqliteStore::write_batch(const WriteBatch& batch, const std::vector<PushG
         s.insert_idempotency.bind_int(4, to_ms(record.created_at));
         if (Status status = s.insert_idempotency.run(); !status) return status;
     }
+    for (const CapMessageRecord& record : batch.cap_messages) {
+        s.insert_cap_message.bind_text(1, record.sender);
+        s.insert_cap_message.bind_text(2, record.identifier);
+        s.insert_cap_message.bind_text(3, record.alert_id);
+        s.insert_cap_message.bind_int(4, record.decision);
+        s.insert_cap_message.bind_int(5, to_ms(record.sent));
+        if (Status status = s.insert_cap_message.run(); !status) return status;
+    }
     return Status::Ok();
 }
 
@@ -268,6 +276,22 @@ Result<std::map<std::string, std::uint64_t>> SqliteStore::group_last_seqs(std::o
     if (!s) return s.error();
     if (!readable) return corrupt("push group");
     return last;
+}
+
+Result<std::vector<CapMessageRecord>> SqliteStore::load_cap_messages() {
+    Statement& statement = statements_.load_cap_messages;
+    std::vector<CapMessageRecord> records;
+    Status s = statement.for_each_row([&] {
+        records.push_back(CapMessageRecord{
+            .sender = statement.column_bytes(0),
+            .identifier = statement.column_bytes(1),
+            .alert_id = statement.column_bytes(2),
+            .decision = static_cast<std::uint8_t>(statement.column_int(3)),
+            .sent = time_from_ms(statement.column_int(4)),
+        });
+    });
+    if (!s) return s.error();
+    return records;
 }
 
 Result<VolunteerCursor> SqliteStore::cursor(std::string_view volunteer) {

@@ -35,6 +35,7 @@ class SqliteStore final : public Store {
                                                 std::size_t limit) override;
     Result<std::vector<DeviceRecord>> load_devices() override;
     Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view key) override;
+    Result<std::vector<CapMessageRecord>> load_cap_messages() override;
 
     Result<VolunteerCursor> cursor(std::string_view volunteer) override;
     Result<std::vector<std::pair<std::string, VolunteerCursor>>> load_cursors() override;
@@ -57,6 +58,7 @@ class SqliteStore final : public Store {
         sqlite::Statement raise_acked_seq;
         sqlite::Statement upsert_device;
         sqlite::Statement insert_idempotency;
+        sqlite::Statement insert_cap_message;
 
         sqlite::Statement load_alerts;
         sqlite::Statement find_alert;
@@ -64,6 +66,7 @@ class SqliteStore final : public Store {
         sqlite::Statement load_audit;
         sqlite::Statement load_devices;
         sqlite::Statement find_idempotency;
+        sqlite::Statement load_cap_messages;
         sqlite::Statement cursor;
         sqlite::Statement load_cursors;
         sqlite::Statement push_groups_newest_first;

@@ -38,6 +38,9 @@ Result<SqliteStore::Statements> SqliteStore::prepare_statements(sqlite::Database
         {&s.insert_idempotency, "insert idempotency key",
          "INSERT INTO idempotency (idempotency_key, request_digest, alert_id, created_at) VALUES (?1, ?2, ?3, ?4) "
          "ON CONFLICT (idempotency_key) DO NOTHING"},
+        {&s.insert_cap_message, "insert CAP message",
+         "INSERT INTO cap_messages (sender, identifier, alert_id, decision, sent) VALUES (?1, ?2, ?3, ?4, ?5) "
+         "ON CONFLICT (sender, identifier) DO NOTHING"},
 
         {&s.load_alerts, "load alerts",
          "SELECT " + alert_columns + " FROM alerts WHERE ?1 = 0 OR active = 1 ORDER BY number"},
@@ -49,6 +52,8 @@ Result<SqliteStore::Statements> SqliteStore::prepare_statements(sqlite::Database
         {&s.load_devices, "load devices", "SELECT id, snapshot FROM devices ORDER BY id"},
         {&s.find_idempotency, "find idempotency key",
          "SELECT idempotency_key, request_digest, alert_id, created_at FROM idempotency WHERE idempotency_key = ?1"},
+        {&s.load_cap_messages, "load CAP messages",
+         "SELECT sender, identifier, alert_id, decision, sent FROM cap_messages"},
         {&s.cursor, "read cursor", "SELECT last_seq, acked_seq, trimmed_seq FROM cursors WHERE volunteer = ?1"},
         {&s.load_cursors, "load cursors",
          "SELECT volunteer, last_seq, acked_seq, trimmed_seq FROM cursors ORDER BY volunteer"},

@@ -83,6 +83,16 @@ struct IdempotencyRecord {
     Time created_at{};
 };
 
+// Which alert an imported CAP message became (federation/cap_book.h): the CAP book is rebuilt from these after a
+// restart. Kept for as long as the alerts (CAP Updates may reference any earlier message of an alert).
+struct CapMessageRecord {
+    std::string sender;
+    std::string identifier;
+    std::string alert_id;
+    std::uint8_t decision = 0;  // what the message did (create, update, cancel, stale); opaque here
+    Time sent{};                // the message's <sent>
+};
+
 // Writes that become durable together (one transaction): either all of them or none.
 struct WriteBatch {
     std::vector<AlertRecord> alerts;          // upsert by number
@@ -95,10 +105,11 @@ struct WriteBatch {
     std::vector<std::pair<std::string, std::uint64_t>> acks;  // volunteer -> acked seq (never lowered)
     std::vector<DeviceRecord> devices;                        // upsert by id
     std::vector<IdempotencyRecord> idempotency;               // insert; an existing key is kept
+    std::vector<CapMessageRecord> cap_messages;               // insert; an existing (sender, identifier) is kept
 
     bool empty() const {
         return alerts.empty() && recipients.empty() && audit.empty() && deliveries.empty() && acks.empty() &&
-               devices.empty() && idempotency.empty();
+               devices.empty() && idempotency.empty() && cap_messages.empty();
     }
     void clear() { *this = WriteBatch{}; }
 };
@@ -124,6 +135,8 @@ class Store {
                                                         std::size_t limit) = 0;
     virtual Result<std::vector<DeviceRecord>> load_devices() = 0;
     virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view key) = 0;
+    // Every CAP message record, in no particular order (the book does not depend on it).
+    virtual Result<std::vector<CapMessageRecord>> load_cap_messages() = 0;
 
     // A volunteer never seen has the zero cursor.
     virtual Result<VolunteerCursor> cursor(std::string_view volunteer) = 0;

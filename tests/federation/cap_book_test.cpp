@@ -120,3 +120,57 @@ TEST(CapBook, AnUpdateNamingTwoAlertsIsRefused) {
 
 }  // namespace
 }  // namespace yihu::federation
+
+namespace yihu::federation {
+namespace {
+
+// What a restarted node does: the entries record() returned, replayed in another order into a fresh book, decide
+// every message as the original book does.
+TEST(CapBook, RestoredFromItsEntriesInAnyOrderDecidesTheSame) {
+    CapBook book;
+    std::vector<CapBook::Entry> entries;
+    auto keep = [&](const ImportedCap& m, const std::string& new_id = "") {
+        auto d = book.decide(m);
+        ASSERT_TRUE(d) << d.error().message;
+        auto entry = book.record(m, *d, d->kind == Kind::kCreate ? new_id : d->alert_id);
+        ASSERT_TRUE(entry.has_value()) << "every acting decision leaves an entry to store";
+        entries.push_back(*entry);
+    };
+    const auto a1 = imported("a1", "Alert", "2026-12-02T08:00:00+08:00");
+    const auto u1 = imported("u1", "Update", "2026-12-02T08:05:00+08:00", ref("a1", "2026-12-02T08:00:00+08:00"));
+    const auto late = imported("u0", "Update", "2026-12-02T08:01:00+08:00", ref("a1", "2026-12-02T08:00:00+08:00"));
+    const auto b1 = imported("b1", "Alert", "2026-12-02T08:02:00+08:00");
+    const auto c1 = imported("c1", "Cancel", "2026-12-02T08:09:00+08:00", ref("b1", "2026-12-02T08:02:00+08:00"));
+    keep(a1, "jinan-1");
+    keep(u1);
+    keep(late);
+    keep(b1, "jinan-2");
+    keep(c1);
+    ASSERT_EQ(entries.size(), 5u);
+    EXPECT_EQ(entries[2].kind, Kind::kStale);
+    EXPECT_FALSE(book.record(a1, *book.decide(a1), "jinan-1").has_value()) << "a duplicate adds nothing";
+
+    CapBook restored;
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) restored.restore(*it);
+    EXPECT_EQ(restored.size(), book.size());
+    const auto u2 = imported("u2", "Update", "2026-12-02T08:06:00+08:00", ref("u0", "2026-12-02T08:01:00+08:00"));
+    const auto u3 = imported("u3", "Update", "2026-12-02T08:03:00+08:00", ref("a1", "2026-12-02T08:00:00+08:00"));
+    const auto b2 = imported("b2", "Update", "2026-12-02T08:10:00+08:00", ref("b1", "2026-12-02T08:02:00+08:00"));
+    for (const ImportedCap* m : {&a1, &u1, &late, &b1, &c1, &u2, &u3, &b2}) {
+        auto want = book.decide(*m);
+        auto got = restored.decide(*m);
+        ASSERT_EQ(want.ok(), got.ok()) << m->key.identifier;
+        if (want) {
+            EXPECT_EQ(got->kind, want->kind) << m->key.identifier;
+            EXPECT_EQ(got->alert_id, want->alert_id) << m->key.identifier;
+        } else {
+            EXPECT_EQ(got.error().code, want.error().code) << m->key.identifier;
+        }
+    }
+    EXPECT_EQ(restored.decide(u2)->kind, Kind::kUpdate) << "u0 (stale) is still part of a1's chain";
+    EXPECT_EQ(restored.decide(u3)->kind, Kind::kStale) << "u1's sent time is remembered";
+    EXPECT_EQ(restored.decide(b2).error().code, core::ErrorCode::kAlertClosed) << "the Cancel is remembered";
+}
+
+}  // namespace
+}  // namespace yihu::federation

@@ -36,6 +36,9 @@ inline constexpr const char* kEveryConfigKey[] = {
     "log.level",
     "redis.url",
     "redis.lease_ttl",
+    "tls.cert_file",
+    "tls.key_file",
+    "tls.ca_file",
     "demo.volunteers",
 };
 

@@ -155,6 +155,36 @@ TEST(ConfigToml, ReadsEveryKey) {
     EXPECT_EQ(device.position, c.devices[0].position);
 }
 
+TEST(ConfigToml, CapAndTlsSectionsReachTheConfig) {
+    auto parsed = parse_config_toml(R"(
+[tls]
+cert_file = "/etc/yihu/node.pem"
+key_file = "/etc/yihu/node.key"
+ca_file = "/etc/yihu/peers-ca.pem"
+[cap]
+sender = "yihu.laiwu.example.cn"
+base_url = "https://yihu.laiwu.example.cn/"
+languages = ["en"]
+[[cap.kind]]
+event = "Flood"
+kind = "drowning"
+)");
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    EXPECT_EQ(parsed->tls.cert_file, std::filesystem::path("/etc/yihu/node.pem"));
+    EXPECT_EQ(parsed->tls.key_file, std::filesystem::path("/etc/yihu/node.key"));
+    EXPECT_EQ(parsed->tls.ca_file, std::filesystem::path("/etc/yihu/peers-ca.pem"));
+    EXPECT_EQ(parsed->cap.export_options.sender, "yihu.laiwu.example.cn");
+    EXPECT_EQ(parsed->cap.export_options.base_url, "https://yihu.laiwu.example.cn") << "no trailing slash";
+    EXPECT_EQ(parsed->cap.import.languages, std::vector<std::string>{"en"});
+    ASSERT_FALSE(parsed->cap.import.kinds.rules().empty());
+    EXPECT_EQ(parsed->cap.import.kinds.rules().front().event, "Flood");
+
+    auto bad = parse_config_toml("[cap]\nsender = \"two words\"\n");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("cap.sender"), std::string::npos) << bad.error().message;
+    EXPECT_NE(bad.error().message.find("line 1"), std::string::npos) << bad.error().message;
+}
+
 TEST(ConfigToml, SecretFileAndSizesAsIntegers) {
     auto parsed = parse_config_toml(
         "[auth]\ntoken_secret_file = \"/run/secrets/yihu\"\n[limits]\n"

@@ -66,7 +66,7 @@ TEST(SqliteStoreTest, UsesWalAndWritesTheSchemaVersion) {
     TempDir dir;
     ASSERT_TRUE(open_sqlite_store(dir.path()).ok());
     EXPECT_EQ(query_text(dir.path(), "PRAGMA journal_mode"), "wal");
-    EXPECT_EQ(query_text(dir.path(), "PRAGMA user_version"), "2");
+    EXPECT_EQ(query_text(dir.path(), "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
 }
 
 TEST(SqliteStoreTest, EpochIsSixteenHexCharactersKeptInTheFile) {
@@ -85,12 +85,15 @@ TEST(SqliteStoreTest, RefusesASchemaNewerThanItKnows) {
     {
         Result<sqlite::Database> db = sqlite::Database::open(dir.path() / SqliteStore::kDatabaseFileName);
         ASSERT_TRUE(db.ok());
-        ASSERT_TRUE(db->exec("test", "PRAGMA user_version = 3").ok());
+        const std::string newer = "PRAGMA user_version = " + std::to_string(sqlite::kSchemaVersion + 1);
+        ASSERT_TRUE(db->exec("test", newer).ok());
     }
     Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
-    EXPECT_NE(store.error().message.find("schema version 3"), std::string::npos) << store.error().message;
+    EXPECT_NE(store.error().message.find("schema version " + std::to_string(sqlite::kSchemaVersion + 1)),
+              std::string::npos)
+        << store.error().message;
 }
 
 TEST(SqliteStoreTest, OpeningUnderARegularFileFails) {
@@ -191,7 +194,7 @@ TEST(SqliteStoreTest, SchemaOneIsMigratedWithEveryRecord) {
     }
     Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
     ASSERT_TRUE(store.ok()) << store.error().message;
-    EXPECT_EQ(query_text(dir.path(), "PRAGMA user_version"), "2");
+    EXPECT_EQ(query_text(dir.path(), "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
     Store& s = **store;
     EXPECT_EQ(fields(expect_ok(s.load_recipients(1))),
               fields(std::vector{make_recipient(1, "v1", "r1"), make_recipient(1, "v2", "r2")}));

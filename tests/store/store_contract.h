@@ -100,6 +100,9 @@ inline auto fields(const DeviceRecord& r) {
 inline auto fields(const IdempotencyRecord& r) {
     return std::make_tuple(r.key, r.request_digest, r.alert_id, core::to_ms(r.created_at));
 }
+inline auto fields(const CapMessageRecord& r) {
+    return std::make_tuple(r.sender, r.identifier, r.alert_id, r.decision, core::to_ms(r.sent));
+}
 inline auto fields(const VolunteerCursor& c) {
     return std::make_tuple(c.last_seq, c.acked_seq, c.trimmed_seq);
 }

@@ -23,6 +23,7 @@ WriteBatch full_batch() {
     batch.acks = {{"v1", 1}};
     batch.devices = {make_device("d1")};
     batch.idempotency = {make_key("k1", "a-1")};
+    batch.cap_messages = {CapMessageRecord{"cma.gov.cn", "w-1", "a-1", 0, core::time_from_ms(5'000)}};
     return batch;
 }
 
@@ -317,6 +318,21 @@ TEST_P(StoreContractTest, IdempotencyKeepsTheFirstRecordForAKey) {
     EXPECT_FALSE(expect_ok(store().find_idempotency("k")).has_value());
 }
 
+TEST_P(StoreContractTest, CapMessagesKeepTheFirstRecordOfASenderAndIdentifier) {
+    const CapMessageRecord first{"cma.gov.cn", "w-1", "a-1", 0, core::time_from_ms(1'000)};
+    // The same identifier from another sender is another message; text that would collide if joined stays apart.
+    const CapMessageRecord other_sender{"cma.gov.cn,w", "-1", "a-2", 0, core::time_from_ms(2'000)};
+    const CapMessageRecord update{"cma.gov.cn", "w-2", "a-1", 1, core::time_from_ms(3'000)};
+    apply_ok({.cap_messages = {first}});
+    apply_ok({.cap_messages = {CapMessageRecord{"cma.gov.cn", "w-1", "a-9", 2, core::time_from_ms(9'000)}, other_sender,
+                               update}});
+
+    auto loaded = expect_ok(store().load_cap_messages());
+    std::sort(loaded.begin(), loaded.end(),
+              [](const auto& a, const auto& b) { return core::to_ms(a.sent) < core::to_ms(b.sent); });
+    EXPECT_EQ(fields(loaded), fields(std::vector{first, other_sender, update}));
+}
+
 // Each variant fails late, after writes of every kind; none of them may remain.
 TEST_P(StoreContractTest, FailedBatchLeavesNothing) {
     apply_ok({.alerts = {make_alert(7, "taken")}, .deliveries = {make_delivery("v9", 1)}});
@@ -339,6 +355,7 @@ TEST_P(StoreContractTest, FailedBatchLeavesNothing) {
                   fields(std::vector<std::pair<std::string, VolunteerCursor>>{{"v9", {1, 0, 0}}}));
         EXPECT_TRUE(expect_ok(store().load_devices()).empty());
         EXPECT_FALSE(expect_ok(store().find_idempotency("k1")).has_value());
+        EXPECT_TRUE(expect_ok(store().load_cap_messages()).empty());
     }
 
     // The store still takes writes after failed ones.

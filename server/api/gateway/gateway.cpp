@@ -1,5 +1,7 @@
 #include "api/gateway/gateway.h"
 
+#include <algorithm>
+
 #include "api/codec/http_reply.h"
 #include "api/codec/json_codec.h"
 #include "api/codec/result_reply.h"
@@ -10,6 +12,11 @@
 namespace yihu::api {
 
 std::variant<Claims, net::HttpResponse> Gateway::authenticate(const std::string& token, Role role) const {
+    return authenticate(token, std::vector<Role>{role});
+}
+
+std::variant<Claims, net::HttpResponse> Gateway::authenticate(const std::string& token,
+                                                              const std::vector<Role>& roles) const {
     if (token.empty()) return error_reply(v1::ERROR_CODE_UNAUTHENTICATED, "missing bearer token");
     VerifiedToken verified = verify_token(token, context_.token_secret, context_.clock(), context_.token_policy);
     if (!verified.ok()) {
@@ -17,10 +24,14 @@ std::variant<Claims, net::HttpResponse> Gateway::authenticate(const std::string&
             verified.error == TokenError::kExpired ? v1::ERROR_CODE_TOKEN_EXPIRED : v1::ERROR_CODE_UNAUTHENTICATED,
             std::string("token: ") + std::string(to_string(verified.error)));
     }
-    if (verified.claims.role != role) {
-        return error_reply(v1::ERROR_CODE_FORBIDDEN_ROLE, "this needs a " + std::string(to_string(role)) +
-                                                              " token, not " +
-                                                              std::string(to_string(verified.claims.role)));
+    if (std::find(roles.begin(), roles.end(), verified.claims.role) == roles.end()) {
+        std::string wanted;
+        for (std::size_t i = 0; i < roles.size(); ++i) {
+            if (i > 0) wanted += i + 1 == roles.size() ? " or " : ", ";
+            wanted += to_string(roles[i]);
+        }
+        return error_reply(v1::ERROR_CODE_FORBIDDEN_ROLE,
+                           "this needs a " + wanted + " token, not " + std::string(to_string(verified.claims.role)));
     }
     return std::move(verified.claims);
 }
@@ -66,8 +77,8 @@ void Gateway::http(net::HttpRequest request, std::function<void(net::HttpRespons
     if (route.local) return respond(route.local());
 
     Claims caller;
-    if (route.role) {
-        auto who = authenticate(request.bearer_token(), *route.role);
+    if (!route.roles.empty()) {
+        auto who = authenticate(request.bearer_token(), route.roles);
         if (auto* error = std::get_if<net::HttpResponse>(&who)) return respond(std::move(*error));
         caller = std::get<Claims>(std::move(who));
     }
@@ -79,8 +90,10 @@ void Gateway::http(net::HttpRequest request, std::function<void(net::HttpRespons
     v1::HubCommand command = std::get<v1::HubCommand>(std::move(decoded));
     command.mutable_caller()->set_subject(caller.subject);
     command.mutable_caller()->set_role(caller_role(caller.role));
-    context_.hub->command(std::move(command), [respond = std::move(respond), location = route.location_on_create](
-                                                  v1::HubResult result) { respond(result_reply(result, location)); });
+    context_.hub->command(std::move(command), [respond = std::move(respond), location = route.location_on_create,
+                                               reply = route.reply](v1::HubResult result) {
+        respond(reply ? reply(result) : result_reply(result, location));
+    });
 }
 
 std::variant<std::unique_ptr<net::WsHandler>, net::HttpResponse> Gateway::upgrade(const net::HttpRequest& request) {

@@ -32,6 +32,9 @@ class Gateway {
   private:
     // The caller's claims if the token is valid and has `role`; otherwise the error response to send.
     std::variant<Claims, net::HttpResponse> authenticate(const std::string& token, Role role) const;
+    // The same for a token that may have any of `roles`.
+    std::variant<Claims, net::HttpResponse> authenticate(const std::string& token,
+                                                         const std::vector<Role>& roles) const;
 
     GatewayContext& context_;
     RouteTable<HttpRoute> routes_;

@@ -6,6 +6,8 @@
 
 #include "api/auth/token.h"
 #include "api/hub/hub_link.h"
+#include "federation/cap_export.h"
+#include "federation/cap_import.h"
 #include "net/rate_limiter.h"
 
 namespace yihu::api {
@@ -23,6 +25,9 @@ struct GatewayContext {
     std::function<std::string()> render_metrics;  // Prometheus text for /metrics
     std::function<bool()> ready;                  // /readyz
     const StaticRoutes* static_routes = nullptr;  // the console and app pages; null: none
+    // CAP 1.2 ([cap]): what POST /v1/cap/alerts accepts, and who this city is in the CAP it writes.
+    federation::CapImportConfig cap_import;
+    federation::CapExportOptions cap_export;
     std::atomic<std::uint64_t> next_session{1};
     // Per volunteer connection, decided on its strand before the hub sees anything: PositionUpdates, and every other
     // message but Hello. Beyond: RATE_LIMITED (not fatal) and the message is dropped.

@@ -1,13 +1,15 @@
 #include "api/gateway/http_routes.h"
 
+#include "api/gateway/cap_routes.h"
+
 namespace yihu::api {
 
 namespace {
 
-HttpRoute hub(Decoded (*decode)(const CommandInput&), Role role = Role::kDispatcher) {
+HttpRoute hub(std::function<Decoded(const CommandInput&)> decode, std::vector<Role> roles = {Role::kDispatcher}) {
     HttpRoute r;
-    r.role = role;
-    r.decode = decode;
+    r.roles = std::move(roles);
+    r.decode = std::move(decode);
     return r;
 }
 
@@ -53,7 +55,25 @@ RouteTable<HttpRoute> http_routes(GatewayContext& context) {
     t.add("POST", "/v1/alerts/{id}/sightings/{sighting}:confirm", hub(decode_confirm_sighting));
     t.add("GET", "/v1/devices", hub(decode_list_devices));
     t.add("PUT", "/v1/devices/{id}", hub(decode_put_device));
-    t.add("POST", "/v1/devices/{id}/trigger", hub(decode_trigger_device, Role::kDevice));
+    t.add("POST", "/v1/devices/{id}/trigger", hub(decode_trigger_device, {Role::kDevice}));
+
+    // CAP 1.2 (docs/federation.md): XML is read and written here, on the I/O thread; the hub sees typed commands.
+    const std::vector<Role> cap_callers = {Role::kDispatcher, Role::kPeer};
+    HttpRoute cap_document = hub(decode_get_alert, cap_callers);
+    cap_document.reply = [&context](const v1::HubResult& r) { return cap_document_reply(r, context.cap_export); };
+    t.add("GET", "/v1/alerts/{id}/cap", std::move(cap_document));
+    HttpRoute cap_feed = hub(decode_cap_feed, cap_callers);
+    cap_feed.reply = [&context](const v1::HubResult& r) {
+        return cap_feed_reply(r, context.cap_export, context.clock ? context.clock() : core::Time{});
+    };
+    t.add("GET", "/v1/cap/feed", std::move(cap_feed));
+    HttpRoute cap_import = hub(
+        [&context](const CommandInput& in) {
+            return decode_import_cap(in, context.cap_import, context.clock ? context.clock() : core::Time{});
+        },
+        cap_callers);
+    cap_import.location_on_create = true;
+    t.add("POST", "/v1/cap/alerts", std::move(cap_import));
     return t;
 }
 

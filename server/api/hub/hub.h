@@ -23,6 +23,7 @@
 #include "api/persist/alert_snapshot.h"
 #include "api/skill_catalog.h"
 #include "core/alert/alert_engine.h"
+#include "federation/cap_book.h"
 #include "net/ws_connection.h"
 #include "store/store.h"
 #include "yihu/v1/cluster.pb.h"
@@ -178,6 +179,7 @@ class Hub {
     Outcome on(const v1::PutDevice& c, const v1::Caller& caller);
     Outcome on(const v1::ListDevices& c, const v1::Caller& caller);
     Outcome on(const v1::TriggerDevice& c, const v1::Caller& caller);
+    Outcome on(const v1::ImportCap& c, const v1::Caller& caller);  // hub_commands_cap.cpp
     // The alert as a dispatcher sees it (not redacted), as a mutation's result to give after the commit.
     Outcome committed_alert(core::AlertNumber number, bool created = false) const;
     void fill_detail(const core::Alert& alert, v1::AlertDetail* out) const;
@@ -186,6 +188,8 @@ class Hub {
 
     // Restart (hub_restore.cpp).
     core::Status restore();
+    // The CAP book from the store's CAP message records (hub_commands_cap.cpp).
+    core::Status restore_cap_book();
     // After a failed commit: forgets everything in memory (the engine, the ledger, sessions) and restores it from the
     // store, so memory and store agree again. Fails if the store cannot be read (retried by run()).
     core::Status rebuild_from_store();
@@ -217,6 +221,8 @@ class Hub {
     store::WriteBatch batch_;
     std::vector<std::function<void(bool)>> after_commit_;
     std::map<std::string, core::AlertNumber> idempotency_pending_;
+    // Which alert each imported CAP message became (POST /v1/cap/alerts); stored with every batch that adds to it.
+    federation::CapBook cap_book_;
     std::vector<std::string> device_ids_;  // registered devices, in order of registration
     std::vector<core::Device> configured_devices_;
     // A commit failed: nothing more is written or sent until the hub is rebuilt from the store.

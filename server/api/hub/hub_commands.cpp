@@ -45,6 +45,8 @@ Hub::Outcome Hub::run(const v1::HubCommand& c) {
             return on(c.list_devices(), caller);
         case Body::kTriggerDevice:
             return on(c.trigger_device(), caller);
+        case Body::kImportCap:
+            return on(c.import_cap(), caller);
         case Body::BODY_NOT_SET:
             break;
     }

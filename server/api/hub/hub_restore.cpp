@@ -62,6 +62,8 @@ core::Status Hub::restore() {
         if (auto s = engine_.restore(std::move(alert)); !s) return s;
     }
 
+    if (auto s = restore_cap_book(); !s) return s;
+
     auto cursors = store_->load_cursors();
     if (!cursors) return cursors.error();
     for (const auto& [name, cursor] : *cursors) ledger_.seed_cursor(volunteers_.intern(name), cursor);
