@@ -7,6 +7,7 @@
 
 #include "node_harness.h"
 #include "store_backend.h"
+#include "yihu/v1/commands.pb.h"
 
 namespace yihu::testing {
 namespace {
