@@ -78,6 +78,7 @@ core::Status Node::start() {
     options.history_retention = c.store.history_retention;
     options.heartbeat_interval = c.delivery.heartbeat_interval;
     options.position_interval = c.delivery.position_interval;
+    options.push_outline_vertices = c.limits.push_outline_vertices;
     options.engine.index.max_age = c.delivery.position_max_age;
     std::vector<core::Device> devices;
     for (const auto& d : c.devices) devices.push_back(ops::to_core_device(d));
@@ -109,6 +110,7 @@ core::Status Node::start() {
     p.context.token_policy = api::TokenPolicy{.issuer = c.auth.issuer, .audience = c.auth.audience};
     p.context.clock = system_now;
     p.context.ws_message_limit = c.limits.ws_message_limit;
+    p.context.max_area_vertices = c.limits.max_area_vertices;
     p.context.position_rate = net::RateLimit{c.limits.position_rate, c.limits.position_burst};
     p.context.message_rate = net::RateLimit{c.limits.request_rate, c.limits.request_burst};
     p.static_routes = std::make_unique<api::StaticRoutes>(

@@ -52,6 +52,14 @@ struct LimitsConfig {
     std::size_t http_body_limit = 4 << 20;      // bytes
     std::size_t ws_message_limit = 64 << 10;    // bytes; at most http_body_limit
     std::size_t ws_send_queue_limit = 1 << 20;  // bytes queued to one slow WebSocket client before it is dropped
+    // Polygon vertices in one dispatcher request's area (all polygons together); more: 400 INVALID_ARGUMENT. Bounds
+    // the hub's work per request (indexing, matching, storing the alert).
+    std::size_t max_area_vertices = 100'000;
+    // Polygon vertices in the area a push or feed event carries; a larger area goes out as an outline of this many
+    // (core/geo/outline.h). In JSON a vertex takes at most 72 bytes and the rest of a push (texts at their caps, up
+    // to 512 circles, texts escaped) at most 160 KiB, so the default keeps every push well inside ws_send_queue_limit's
+    // default.
+    std::size_t push_outline_vertices = 1000;
     std::size_t max_connections = 18000;
     // A volunteer socket that has not authenticated (Hello) within hello_timeout is closed with 1008. At most
     // max_unauthenticated such sockets are open at once (and never more than half of max_connections), so strangers

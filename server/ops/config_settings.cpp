@@ -4,6 +4,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "core/geo/area_union.h"
 #include "ops/units.h"
 
 namespace yihu::ops {
@@ -205,6 +206,12 @@ std::vector<Setting> make_settings() {
     s.push_back(size(
         "limits", "ws_send_queue_limit", "bytes queued for one slow WebSocket client before dropping it",
         [](auto& c) -> auto& { return c.limits.ws_send_queue_limit; }));
+    s.push_back(integer(
+        "limits", "max_area_vertices", "polygon vertices in one dispatcher request's area (more: 400)", 3,
+        core::geo::kMaxAreaVertices, [](auto& c) -> auto& { return c.limits.max_area_vertices; }));
+    s.push_back(integer(
+        "limits", "push_outline_vertices", "polygon vertices of the outline pushed for a larger area", 3, 100'000,
+        [](auto& c) -> auto& { return c.limits.push_outline_vertices; }));
     s.push_back(integer(
         "limits", "max_connections", "open connections accepted at once", 1, 10'000'000,
         [](auto& c) -> auto& { return c.limits.max_connections; }));

@@ -204,6 +204,13 @@ TEST_F(Decoder, Devices) {
         code(run(decode_put_device, R"({"position":{"location":{"latitude":99,"longitude":0}}})", {{"id", "hut-8"}})),
         v1::ERROR_CODE_INVALID_COORDINATES);
     EXPECT_EQ(command(run(decode_list_devices, "")).body_case(), v1::HubCommand::kListDevices);
+    EXPECT_EQ(command(run(decode_get_device, "", {{"id", "hut-7"}})).get_device().device_id(), "hut-7");
+    EXPECT_EQ(code(run(decode_get_device, "", {{"id", std::string(5000, 'x')}})), v1::ERROR_CODE_INVALID_ARGUMENT);
+    // Fields this server does not act on are refused, not silently dropped.
+    EXPECT_EQ(code(run(decode_put_device,
+                       R"({"position":{"location":{"latitude":1,"longitude":1}},"policy":{"autoCreate":false}})",
+                       {{"id", "hut-8"}})),
+              v1::ERROR_CODE_INVALID_ARGUMENT);
 
     caller_ = Claims{.subject = "hut-7", .role = Role::kDevice};
     c = command(run(decode_trigger_device, "", {{"id", "hut-7"}}));
@@ -215,6 +222,26 @@ TEST_F(Decoder, Devices) {
     EXPECT_EQ(code(run(decode_trigger_device, R"({"deviceId":"hut-8"})", {{"id", "hut-7"}})),
               v1::ERROR_CODE_INVALID_ARGUMENT);
     EXPECT_EQ(code(run(decode_trigger_device, "{", {{"id", "hut-7"}})), v1::ERROR_CODE_MALFORMED_MESSAGE);
+    EXPECT_EQ(code(run(decode_trigger_device, R"({"position":{"location":{"latitude":0,"longitude":200}}})",
+                       {{"id", "hut-7"}})),
+              v1::ERROR_CODE_INVALID_COORDINATES);
+}
+
+TEST_F(Decoder, AreasAboveTheVertexLimitAreRefusedBeforeAnyPolygonIsBuilt) {
+    const std::string ring = R"({"latitude":0,"longitude":0},{"latitude":0,"longitude":1},)"
+                             R"({"latitude":1,"longitude":1},{"latitude":0,"longitude":0})";
+    const std::string body = R"({"kind":"ALERT_KIND_DISASTER","center":{"latitude":0.5,"longitude":0.7},)"
+                             R"("title":"t","area":{"polygon":{"ring":[)" +
+                             ring + "]}}}";
+    net::HttpRequest r;
+    r.body = body;
+    PathParams p;
+    EXPECT_EQ(std::get<v1::HubCommand>(decode_create_alert(CommandInput{r, p, caller_, 3})).body_case(),
+              v1::HubCommand::kCreateAlert);
+    const Decoded refused = decode_create_alert(CommandInput{r, p, caller_, 2});
+    ASSERT_TRUE(std::holds_alternative<v1::ErrorBody>(refused));
+    EXPECT_EQ(std::get<v1::ErrorBody>(refused).code(), v1::ERROR_CODE_INVALID_ARGUMENT);
+    EXPECT_EQ(std::get<v1::ErrorBody>(refused).details().at("field"), "area");
 }
 
 }  // namespace

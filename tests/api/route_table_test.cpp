@@ -133,6 +133,7 @@ TEST(RouteTable, TheNodesRoutes) {
              {"GET", "/v1/alerts/dongguan-1/audit", {Role::kDispatcher}},
              {"POST", "/v1/alerts/dongguan-1/sightings/2:confirm", {Role::kDispatcher}},
              {"GET", "/v1/devices", {Role::kDispatcher}},
+             {"GET", "/v1/devices/hut-12", {Role::kDispatcher}},
              {"PUT", "/v1/devices/hut-12", {Role::kDispatcher}},
              {"POST", "/v1/devices/hut-12/trigger", {Role::kDevice}},
              {"GET", "/v1/alerts/dongguan-1/cap", {Role::kDispatcher, Role::kPeer}},
@@ -155,7 +156,7 @@ TEST(RouteTable, TheNodesRoutes) {
              {"DELETE", "/v1/alerts/dongguan-1", "GET, PATCH"},
              {"GET", "/v1/alerts/dongguan-1:resolve", "POST"},
              {"POST", "/v1/alerts/dongguan-1/audit", "GET"},
-             {"GET", "/v1/devices/hut-12", "PUT"},
+             {"DELETE", "/v1/devices/hut-12", "GET, PUT"},
              {"GET", "/v1/devices/hut-12/trigger", "POST"},
              {"POST", "/v1/devices", "GET"},
          }) {

@@ -18,6 +18,8 @@ inline constexpr const char* kEveryConfigKey[] = {
     "limits.http_body_limit",
     "limits.ws_message_limit",
     "limits.ws_send_queue_limit",
+    "limits.max_area_vertices",
+    "limits.push_outline_vertices",
     "limits.max_connections",
     "limits.hello_timeout",
     "limits.max_unauthenticated",

@@ -5,22 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "api/codec/push_ref.h"
-#include "common/local_redis.h"
 #include "failing_store.h"
 #include "node_harness.h"
-#include "redis/redis_address.h"
-#include "store/redis_store.h"
+#include "store_backend.h"
 
 namespace yihu::testing {
 namespace {
-
-enum class Backend { kSqlite, kRedis };
-
-client::LocalRedis& shared_redis() {
-    static TempDir dir;
-    static client::LocalRedis redis({.dir = dir.path(), .aof = true});
-    return redis;
-}
 
 class StoreFailureTest : public NodeTest, public ::testing::WithParamInterface<Backend> {
   protected:
@@ -33,14 +23,7 @@ class StoreFailureTest : public NodeTest, public ::testing::WithParamInterface<B
         const std::string prefix = "yihu-test:{" + dir_.path().filename().string() + "}";
         node_ = std::make_unique<app::Node>(
             c, [failures, backend, prefix](const ops::Config& config) -> core::Result<std::unique_ptr<store::Store>> {
-                core::Result<std::unique_ptr<store::Store>> inner = [&] {
-                    if (backend == Backend::kSqlite) return store::open_sqlite_store(config.store.data_dir);
-                    store::RedisStoreOptions options;
-                    options.address =
-                        *redis::parse_redis_url("redis://127.0.0.1:" + std::to_string(shared_redis().port()));
-                    options.prefix = prefix;
-                    return store::open_redis_store(options);
-                }();
+                core::Result<std::unique_ptr<store::Store>> inner = open_backend(backend, config, prefix);
                 if (!inner) return inner.error();
                 return std::unique_ptr<store::Store>(
                     std::make_unique<FailingStore>(std::move(inner).value(), failures));
@@ -148,7 +131,7 @@ TEST_P(StoreFailureTest, AFailedAcknowledgementWriteIsNotConfirmedAndTheNodeReco
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreFailureTest, ::testing::Values(Backend::kSqlite, Backend::kRedis),
-                         [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Redis"; });
+                         [](const auto& info) { return backend_name(info.param); });
 
 }  // namespace
 }  // namespace yihu::testing

@@ -308,6 +308,18 @@ TEST_P(StoreContractTest, DevicesAreUpsertedById) {
               fields(std::vector{make_device("d1"), make_device("d2", "moved"), make_device("d3")}));
 }
 
+// The hub stores a device registered over HTTP as its whole protobuf description: binary bytes, zero bytes and
+// invalid UTF-8 included, several KiB with a long policy. They must come back byte for byte, so that a restart
+// returns the device as registered.
+TEST_P(StoreContractTest, ADeviceSnapshotComesBackByteForByte) {
+    std::string bytes = "\x0a\x0a"s + "bracelet-1" + "\x00\xff\xfe\x80"s;
+    for (int i = 0; i < 4096; ++i) bytes.push_back(static_cast<char>(i % 256));
+    apply_ok({.devices = {make_device("bracelet-1", bytes)}});
+    auto loaded = expect_ok(store().load_devices());
+    ASSERT_EQ(loaded.size(), 1u);
+    EXPECT_EQ(loaded[0].snapshot, bytes);
+}
+
 TEST_P(StoreContractTest, IdempotencyKeepsTheFirstRecordForAKey) {
     apply_ok({.idempotency = {make_key("k1", "a-1", 1'000)}});
     apply_ok({.idempotency = {make_key("k1", "a-other", 2'000), make_key("k2", "a-2")}});

@@ -3,6 +3,7 @@
 #include "api/codec/enum_codec.h"
 #include "api/codec/geo_codec.h"
 #include "api/codec/time_codec.h"
+#include "core/geo/outline.h"
 
 namespace yihu::api {
 
@@ -23,7 +24,8 @@ void to_proto(const core::AlertPolicy& policy, const SkillCatalog&, v1::AlertPol
     out->set_quiet_hours_bypass(policy.urgent);
 }
 
-void to_proto(const core::Alert& a, const AlertExtras& x, const Names& names, bool for_volunteer, v1::Alert* out) {
+void to_proto(const core::Alert& a, const AlertExtras& x, const Names& names, bool for_volunteer, v1::Alert* out,
+              std::size_t outline_vertices) {
     out->set_id(a.id);
     out->set_origin(x.origin);
     out->set_version(a.version);
@@ -32,7 +34,16 @@ void to_proto(const core::Alert& a, const AlertExtras& x, const Names& names, bo
     to_proto(a.center, out->mutable_center());
     // `area` is the dispatcher's hard boundary only; a growing or widening search is `current_radius_m` around
     // the centre.
-    if (a.fixed_area) to_proto(*a.fixed_area, out->mutable_area());
+    if (a.fixed_area) {
+        const core::geo::Area& area = *a.fixed_area;
+        if (outline_vertices > 0 && core::geo::vertex_count(area) > outline_vertices) {
+            to_proto(core::geo::simplified(area, outline_vertices), out->mutable_area());
+            out->set_area_simplified(true);
+        } else {
+            to_proto(area, out->mutable_area());
+        }
+        to_proto(area.bounds(), out->mutable_area_bounds());
+    }
     if (a.filter.skills_all != 0) {
         for (auto& name : names.skills.names_of(a.filter.skills_all)) out->add_required_skills(std::move(name));
         out->set_skill_match(v1::SKILL_MATCH_ALL);

@@ -54,6 +54,13 @@ void to_proto(const Area& area, v1::Area* out) {
     for (const Polygon& p : area.shapes()->polygons()) write_polygon(p, shapes->add_polygons());
 }
 
+void to_proto(const core::geo::LatLngBox& box, v1::LatLngBox* out) {
+    out->set_south(box.lat_lo);
+    out->set_west(box.lon_lo);
+    out->set_north(box.lat_hi);
+    out->set_east(box.lon_hi);
+}
+
 core::Result<Area> from_proto(const v1::Area& area) {
     switch (area.shape_case()) {
         case v1::Area::kCircle: {

@@ -8,6 +8,7 @@ namespace yihu::api {
 
 void to_proto(core::geo::LatLng p, v1::LatLng* out);
 void to_proto(const core::geo::Area& area, v1::Area* out);
+void to_proto(const core::geo::LatLngBox& box, v1::LatLngBox* out);
 
 // Checked conversions: a wire coordinate or area reaches the core only through these.
 core::Result<core::geo::LatLng> from_proto(const v1::LatLng& p);

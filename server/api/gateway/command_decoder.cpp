@@ -1,8 +1,10 @@
 #include "api/gateway/command_decoder.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "api/codec/alert_request.h"
+#include "api/codec/device_request.h"
 #include "api/codec/enum_codec.h"
 #include "api/codec/geo_codec.h"
 #include "api/codec/json_codec.h"
@@ -61,6 +63,21 @@ std::optional<v1::ErrorBody> parse_page(const net::HttpRequest& r, v1::Page* out
     return std::nullopt;
 }
 
+// An area of a dispatcher's request within max_area_vertices, counted on the wire before any polygon is built.
+std::optional<v1::ErrorBody> check_area_size(const v1::Area& area, std::size_t max_vertices) {
+    // A closed ring repeats its first vertex.
+    auto distinct = [](const v1::Polygon& p) { return static_cast<std::size_t>(std::max(p.ring_size() - 1, 0)); };
+    std::size_t vertices = distinct(area.polygon());
+    for (const v1::Polygon& p : area.shapes().polygons()) vertices += distinct(p);
+    if (vertices <= max_vertices) return std::nullopt;
+    v1::ErrorBody e = error(v1::ERROR_CODE_INVALID_ARGUMENT, "area: " + std::to_string(vertices) +
+                                                                 " polygon vertices, more than this server accepts (" +
+                                                                 std::to_string(max_vertices) + ")");
+    (*e.mutable_details())["field"] = "area";
+    (*e.mutable_details())["max_vertices"] = std::to_string(max_vertices);
+    return e;
+}
+
 // The alert id of the path, checked.
 std::optional<v1::ErrorBody> alert_id(const CommandInput& in, std::string& out) {
     out = in.params.get("id");
@@ -110,6 +127,7 @@ Decoded decode_create_alert(const CommandInput& in) {
     v1::HubCommand c;
     v1::CreateAlertRequest* body = c.mutable_create_alert()->mutable_request();
     if (auto e = parse_body(in.http, *body, false)) return *e;
+    if (auto e = check_area_size(body->area(), in.max_area_vertices)) return *e;
     // The hub's own conversion, against scratch name tables: every field error is found here, and the hub's can then
     // fail only where its state is needed (a skill catalog that is full).
     SkillCatalog skills;
@@ -155,6 +173,7 @@ Decoded decode_update_alert(const CommandInput& in) {
         return error(v1::ERROR_CODE_INVALID_ARGUMENT, "alert_id differs from the path");
     }
     body->set_alert_id(id);
+    if (auto e = check_area_size(body->area(), in.max_area_vertices)) return *e;
     if (auto change = to_change(*body); !change) return error(change.error());
     return c;
 }
@@ -206,11 +225,18 @@ Decoded decode_put_device(const CommandInput& in) {
     if (auto e = check_id("device", id)) return *e;
     if (auto e = parse_body(in.http, *device, false)) return *e;
     device->set_id(id);  // the path names the device
-    // Without a position the device would sit at (0, 0): refused rather than stored there.
-    if (!device->position().has_location()) {
-        return error(v1::ERROR_CODE_INVALID_ARGUMENT, "position.location is required");
-    }
-    if (auto position = from_proto(device->position().location()); !position) return error(position.error());
+    // The hub's own conversion against scratch name tables, as for a new alert.
+    SkillCatalog skills;
+    NameTable teams;
+    if (auto params = to_device(*device, skills, teams); !params) return error(params.error());
+    return c;
+}
+
+Decoded decode_get_device(const CommandInput& in) {
+    v1::HubCommand c;
+    const std::string& id = in.params.get("id");
+    if (auto e = check_id("device", id)) return *e;
+    c.mutable_get_device()->set_device_id(id);
     return c;
 }
 
@@ -225,6 +251,11 @@ Decoded decode_trigger_device(const CommandInput& in) {
         return error(v1::ERROR_CODE_INVALID_ARGUMENT, "device_id differs from the path");
     }
     trigger->set_device_id(id);
+    if (trigger->position().has_location()) {
+        if (auto p = from_proto(trigger->position().location()); !p) {
+            return error(to_proto(p.error().code), "position.location: " + p.error().message);
+        }
+    }
     return c;
 }
 

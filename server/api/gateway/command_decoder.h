@@ -21,6 +21,9 @@ struct CommandInput {
     const net::HttpRequest& http;
     const PathParams& params;
     const Claims& caller;
+    // Most polygon vertices a request's area may hold ([limits] max_area_vertices): more is INVALID_ARGUMENT, before
+    // any polygon is built.
+    std::size_t max_area_vertices = 100'000;
 };
 
 // One decoder per hub route (docs/api.md lists them).
@@ -36,6 +39,7 @@ Decoded decode_list_audit(const CommandInput& in);        // GET   /v1/alerts/{i
 Decoded decode_confirm_sighting(const CommandInput& in);  // POST  /v1/alerts/{id}/sightings/{n}:confirm
 Decoded decode_list_devices(const CommandInput& in);      // GET   /v1/devices
 Decoded decode_put_device(const CommandInput& in);        // PUT   /v1/devices/{id}
+Decoded decode_get_device(const CommandInput& in);        // GET   /v1/devices/{id}
 Decoded decode_trigger_device(const CommandInput& in);    // POST  /v1/devices/{id}/trigger (device token)
 
 // Client text to quote in an error message: itself if printable UTF-8 of at most kMaxIdBytes bytes, else a

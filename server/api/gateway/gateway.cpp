@@ -82,7 +82,7 @@ void Gateway::http(net::HttpRequest request, std::function<void(net::HttpRespons
         if (auto* error = std::get_if<net::HttpResponse>(&who)) return respond(std::move(*error));
         caller = std::get<Claims>(std::move(who));
     }
-    Decoded decoded = route.decode(CommandInput{request, match.params, caller});
+    Decoded decoded = route.decode(CommandInput{request, match.params, caller, context_.max_area_vertices});
     if (auto* error = std::get_if<v1::ErrorBody>(&decoded)) {
         return respond(
             error_reply(error->code(), error->message(), {error->details().begin(), error->details().end()}));

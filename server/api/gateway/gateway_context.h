@@ -22,6 +22,7 @@ struct GatewayContext {
     TokenPolicy token_policy;  // iss/aud checks (auth.issuer, auth.audience)
     Hub::Clock clock;
     std::size_t ws_message_limit = 64 * 1024;     // larger volunteer frames: FRAME_TOO_LARGE, then close
+    std::size_t max_area_vertices = 100'000;      // polygon vertices in a dispatcher request's area
     std::function<std::string()> render_metrics;  // Prometheus text for /metrics
     std::function<bool()> ready;                  // /readyz
     const StaticRoutes* static_routes = nullptr;  // the console and app pages; null: none

@@ -54,6 +54,7 @@ RouteTable<HttpRoute> http_routes(GatewayContext& context) {
     t.add("GET", "/v1/alerts/{id}/audit", hub(decode_list_audit));
     t.add("POST", "/v1/alerts/{id}/sightings/{sighting}:confirm", hub(decode_confirm_sighting));
     t.add("GET", "/v1/devices", hub(decode_list_devices));
+    t.add("GET", "/v1/devices/{id}", hub(decode_get_device));
     t.add("PUT", "/v1/devices/{id}", hub(decode_put_device));
     t.add("POST", "/v1/devices/{id}/trigger", hub(decode_trigger_device, {Role::kDevice}));
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/codec/device_request.h"
 #include "api/codec/json_codec.h"
 
 namespace yihu::api {
@@ -29,10 +30,9 @@ Hub::~Hub() {
 core::Status Hub::start(const std::vector<core::Device>& configured_devices) {
     configured_devices_ = configured_devices;
     for (const core::Device& d : configured_devices) {
-        if (auto s = engine_.register_device(d); !s) {
+        if (auto s = add_device(device_request(d)); !s) {
             return core::make_error(s.error().code, "device " + d.id + ": " + s.error().message);
         }
-        device_ids_.push_back(d.id);
     }
     if (auto s = restore(); !s) return s;
     next_retry_check_ = now() + 1s;

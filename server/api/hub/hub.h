@@ -42,6 +42,9 @@ struct HubOptions {
     core::Duration heartbeat_interval = std::chrono::seconds(25);
     core::Duration position_interval = std::chrono::seconds(10);
     std::size_t replay_limit = 2000;  // more missed pushes than this: the phone gets the current state instead
+    // Most polygon vertices of an area in a push or a feed event (limits.push_outline_vertices); larger areas are
+    // sent as an outline (geo::simplified). 0: whole areas.
+    std::size_t push_outline_vertices = 1000;
     core::EngineOptions engine;
     // In a cluster: receives, every standby_interval, the matching state of the volunteers that changed (called on
     // the hub thread; must not block). A successor seeds its hub with it (Hub::seed_standby).
@@ -180,10 +183,14 @@ class Hub {
     Outcome on(const v1::ListDevices& c, const v1::Caller& caller);
     Outcome on(const v1::TriggerDevice& c, const v1::Caller& caller);
     Outcome on(const v1::ImportCap& c, const v1::Caller& caller);  // hub_commands_cap.cpp
+    Outcome on(const v1::GetDevice& c, const v1::Caller& caller);
+    // Registers (or replaces) a device from its whole description; returns the view to keep and answer with.
+    core::Result<v1::Device> add_device(const v1::Device& request);
     // The alert as a dispatcher sees it (not redacted), as a mutation's result to give after the commit.
     Outcome committed_alert(core::AlertNumber number, bool created = false) const;
     void fill_detail(const core::Alert& alert, v1::AlertDetail* out) const;
-    void fill_alert(const core::Alert& alert, bool for_volunteer, v1::Alert* out) const;
+    // Pushes and the feed (`bounded`) carry an outline of a large area within options_.push_outline_vertices.
+    void fill_alert(const core::Alert& alert, bool for_volunteer, v1::Alert* out, bool bounded = false) const;
     const AlertExtras& extras(core::AlertNumber number) const;
 
     // Restart (hub_restore.cpp).
@@ -224,6 +231,8 @@ class Hub {
     // Which alert each imported CAP message became (POST /v1/cap/alerts); stored with every batch that adds to it.
     federation::CapBook cap_book_;
     std::vector<std::string> device_ids_;  // registered devices, in order of registration
+    // Each device as registered, defaults filled in, at its current position (a trigger's moves it).
+    std::map<std::string, v1::Device, std::less<>> device_views_;
     std::vector<core::Device> configured_devices_;
     // A commit failed: nothing more is written or sent until the hub is rebuilt from the store.
     bool rebuild_needed_ = false;

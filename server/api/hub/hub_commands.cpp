@@ -47,6 +47,8 @@ Hub::Outcome Hub::run(const v1::HubCommand& c) {
             return on(c.trigger_device(), caller);
         case Body::kImportCap:
             return on(c.import_cap(), caller);
+        case Body::kGetDevice:
+            return on(c.get_device(), caller);
         case Body::BODY_NOT_SET:
             break;
     }
@@ -67,8 +69,9 @@ const AlertExtras& Hub::extras(core::AlertNumber number) const {
     return it == extras_.end() ? kNone : it->second;
 }
 
-void Hub::fill_alert(const core::Alert& a, bool for_volunteer, v1::Alert* out) const {
-    to_proto(a, extras(a.number), Names{skills_, teams_, volunteers_}, for_volunteer, out);
+void Hub::fill_alert(const core::Alert& a, bool for_volunteer, v1::Alert* out, bool bounded) const {
+    to_proto(a, extras(a.number), Names{skills_, teams_, volunteers_}, for_volunteer, out,
+             bounded ? options_.push_outline_vertices : 0);
 }
 
 void Hub::fill_detail(const core::Alert& a, v1::AlertDetail* out) const {

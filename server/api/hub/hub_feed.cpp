@@ -94,7 +94,7 @@ void Hub::publish_feed(const core::FeedEvent& e) {
             break;
         }
         case core::FeedEvent::Kind::kUpdated:
-            fill_alert(*a, false, out.mutable_alert_updated());
+            fill_alert(*a, false, out.mutable_alert_updated(), true);
             break;
     }
     to_proto(e.at, out.mutable_at());

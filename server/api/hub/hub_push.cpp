@@ -21,7 +21,7 @@ PushBodyPtr Hub::push_body(const core::Alert& a, v1::DeliveryKind kind) {
             auto* push = m.mutable_alert();
             push->set_alert_id(a.id);
             push->set_alert_version(a.version);
-            fill_alert(a, true, push->mutable_alert());
+            fill_alert(a, true, push->mutable_alert(), true);
             for (const auto& role : a.policy.roles) push->add_roles(role);
             break;
         }
@@ -29,7 +29,7 @@ PushBodyPtr Hub::push_body(const core::Alert& a, v1::DeliveryKind kind) {
             auto* push = m.mutable_alert_update();
             push->set_alert_id(a.id);
             push->set_alert_version(a.version);
-            fill_alert(a, true, push->mutable_alert());
+            fill_alert(a, true, push->mutable_alert(), true);
             break;
         }
         case v1::DELIVERY_KIND_STAND_DOWN: {

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "api/codec/device_request.h"
 #include "api/hub/hub.h"
 
 namespace yihu::api {
@@ -17,16 +18,17 @@ core::Status Hub::restore() {
         if (!d.ParseFromString(record.snapshot)) {
             return core::make_error(core::ErrorCode::kInternal, "stored device " + record.id + " does not decode");
         }
-        core::Device device{.id = d.id(),
-                            .name = d.name(),
-                            .position = {d.position().latitude(), d.position().longitude()},
-                            .kind = static_cast<core::AlertKind>(d.kind()),
-                            .responders_wanted = d.responders_wanted()};
-        if (auto s = engine_.register_device(device); !s) return s;
-    }
-    for (const auto& record : *devices) {
-        if (std::find(device_ids_.begin(), device_ids_.end(), record.id) == device_ids_.end()) {
-            device_ids_.push_back(record.id);
+        // Records written before whole devices were stored hold the engine's fields only.
+        const v1::Device request =
+            d.has_device()
+                ? d.device()
+                : device_request(core::Device{.id = d.id(),
+                                              .name = d.name(),
+                                              .position = {d.position().latitude(), d.position().longitude()},
+                                              .kind = static_cast<core::AlertKind>(d.kind()),
+                                              .responders_wanted = d.responders_wanted()});
+        if (auto s = add_device(request); !s) {
+            return core::make_error(s.error().code, "stored device " + record.id + ": " + s.error().message);
         }
     }
 
@@ -98,10 +100,10 @@ core::Status Hub::rebuild_from_store() {
     idempotency_pending_.clear();
     standby_dirty_.clear();
     device_ids_.clear();
+    device_views_.clear();
     batch_.clear();
     for (const core::Device& d : configured_devices_) {
-        if (auto s = engine_.register_device(d); !s) return s;
-        device_ids_.push_back(d.id);
+        if (auto s = add_device(device_request(d)); !s) return s.error();
     }
     if (auto s = restore(); !s) return s;
     rebuild_needed_ = false;

@@ -108,14 +108,27 @@ struct Alert {
     }
 };
 
-// A fixed-location trigger: a riverside rescue hut whose door raises an alarm, or a panic button.
+// A trigger: a riverside rescue hut whose door raises an alarm, a panic button, or a bracelet that reports where it is.
+// What its trigger raises is a template: kind, title, filter and policy as here, centred on the device.
 struct Device {
     std::string id;
     std::string name;
-    geo::LatLng position;
+    geo::LatLng position;  // registered; a trigger with a position moves it
     AlertKind kind = AlertKind::kDrowning;
     std::size_t responders_wanted = 3;
-    std::optional<AlertPolicy> policy;
+    std::optional<AlertPolicy> policy;  // whole policy (skills_any, min_tier, overrides); default_policy(kind) if unset
+    SkillSet skills_all = 0;
+    std::optional<TeamId> team;
+    std::string title;  // template: every "{name}" becomes the device name; empty: the device name
 };
+
+// What one trigger reports beyond "it went off".
+struct DeviceEvent {
+    std::optional<geo::LatLng> position;  // where the device is now: it moves there, and so does its alert
+    std::string description;              // the raised alert's description; empty: "Alarm from <name>"
+};
+
+// The title of the alert `device` raises: its template with every "{name}" replaced, or its name.
+std::string device_title(const Device& device);
 
 }  // namespace yihu::core

@@ -61,7 +61,9 @@ class AlertEngine {
 
     // --- Devices ---
     Status register_device(Device device);
-    Result<AlertNumber> trigger_device(std::string_view device_id, Time now, Effects& fx);
+    // Raises the device's alert, or returns its open one when it triggered within device_merge_window (an event
+    // position then moves that alert's centre: a new version).
+    Result<AlertNumber> trigger_device(std::string_view device_id, Time now, Effects& fx, DeviceEvent event = {});
 
     // --- Restart ---
     // Puts back an alert saved earlier (by the store), with its recipients, held matches and deadlines, as if it had

@@ -129,6 +129,19 @@ Status AlertEngine::confirm_sighting(AlertNumber n, std::uint64_t sighting, Time
     return update(n, AlertChange{.center = it->position, .actor = std::string(actor)}, now, fx);
 }
 
+std::string device_title(const Device& device) {
+    if (device.title.empty()) return device.name;
+    std::string out;
+    std::string_view rest = device.title;
+    constexpr std::string_view kName = "{name}";
+    for (std::size_t at; (at = rest.find(kName)) != std::string_view::npos; rest.remove_prefix(at + kName.size())) {
+        out.append(rest.substr(0, at));
+        out.append(device.name);
+    }
+    out.append(rest);
+    return out;
+}
+
 Status AlertEngine::register_device(Device device) {
     if (device.id.empty()) return make_error(ErrorCode::kInvalidArgument, "a device needs an id");
     if (auto s = geo::validate(device.position); !s) return s;
@@ -145,14 +158,24 @@ const Device* AlertEngine::device(std::string_view id) const {
 
 // A rescue hut's door opened: raise its alert at its own location, unless it already has an open alert raised within
 // the merge window (a door banging in the wind, or several people opening it), in which case that alert stands.
-Result<AlertNumber> AlertEngine::trigger_device(std::string_view device_id, Time now, Effects& fx) {
+Result<AlertNumber> AlertEngine::trigger_device(std::string_view device_id, Time now, Effects& fx, DeviceEvent event) {
     auto it = devices_.find(device_id);
     if (it == devices_.end()) return make_error(ErrorCode::kUnknownDevice, "no such device");
     DeviceState& d = it->second;
+    if (event.position) {
+        if (auto s = geo::validate(*event.position); !s) return s.error();
+        d.device.position = *event.position;
+    }
+    const std::string actor = "device:" + d.device.id;
     if (d.open_alert && active_.count(*d.open_alert) && now - d.last_trigger <= options_.device_merge_window) {
         d.last_trigger = now;
-        audit(alerts_.at(*d.open_alert), now, AuditKind::kTriggerMerged, std::nullopt, "device " + d.device.id,
-              "device:" + d.device.id);
+        Alert& open = alerts_.at(*d.open_alert);
+        audit(open, now, AuditKind::kTriggerMerged, std::nullopt, "device " + d.device.id, actor);
+        // A bracelet that moved takes its alert along.
+        if (event.position && open.center != *event.position) {
+            AlertChange move{.center = *event.position, .actor = actor};
+            if (auto s = update(*d.open_alert, move, now, fx); !s) return s.error();
+        }
         return *d.open_alert;
     }
     AlertSpec spec;
@@ -160,9 +183,11 @@ Result<AlertNumber> AlertEngine::trigger_device(std::string_view device_id, Time
     spec.center = d.device.position;
     spec.responders_wanted = d.device.responders_wanted;
     spec.policy = d.device.policy;
-    spec.title = d.device.name;
-    spec.description = "Alarm from " + d.device.name;
-    spec.created_by = "device:" + d.device.id;
+    spec.skills_all = d.device.skills_all;
+    spec.team = d.device.team;
+    spec.title = device_title(d.device);
+    spec.description = event.description.empty() ? "Alarm from " + d.device.name : std::move(event.description);
+    spec.created_by = actor;
     spec.device_id = d.device.id;
     Result<AlertNumber> n = create(std::move(spec), now, fx);
     if (n) {

@@ -87,9 +87,18 @@ Result<Polygon> Polygon::make(const std::vector<LatLng>& ring_in, bool require_c
     }
     poly.reference_ = {(poly.y_lo_ + poly.y_hi_) * 0.5, normalize_lon((poly.x_lo_ + poly.x_hi_) * 0.5)};
 
-    // Latitude bands: about one per two edges up to 4096, so a real outline tests a handful of edges per point.
+    // Latitude bands: about one per two edges up to 4096, so a real outline tests a handful of edges per point. An
+    // edge is listed in every band it overlaps, so a jagged ring whose edges each span much of its latitude range
+    // would be listed hundreds of times over (memory and build time growing as edges x bands): fewer bands then, so
+    // that the lists hold about kBandEntriesPerEdge entries per edge at most, and each point tests more edges.
+    constexpr double kBandEntriesPerEdge = 8;
     const std::size_t edges = poly.ring_.size() - 1;
-    const std::size_t bands = std::clamp<std::size_t>(edges / 2, 1, 4096);
+    const double height = std::max(poly.y_hi_ - poly.y_lo_, 1e-12);
+    double spans = 0;  // the edges' latitude extents added up, in units of the ring's whole extent
+    for (std::size_t i = 0; i < edges; ++i) spans += std::abs(ys[i + 1] - ys[i]) / height;
+    const double affordable = kBandEntriesPerEdge * static_cast<double>(edges) / std::max(spans, 1.0);
+    const std::size_t bands =
+        std::clamp<std::size_t>(std::min(edges / 2, static_cast<std::size_t>(affordable)), 1, 4096);
     poly.band_h_ = std::max((poly.y_hi_ - poly.y_lo_) / static_cast<double>(bands), 1e-12);
     auto band_of = [&](double y) {
         const auto b = static_cast<std::ptrdiff_t>((y - poly.y_lo_) / poly.band_h_);
