@@ -14,6 +14,8 @@ std::int64_t rss_kib(pid_t pid);
 // (nanosecond resolution), or user + system of /proc/<pid>/stat (10 ms ticks) where schedstat is missing. Threads that
 // have exited drop out of the first, so measure across intervals in which the process keeps its threads.
 std::int64_t cpu_ns(pid_t pid);
+// The same for the threads named `thread_name` only (/proc/<pid>/task/*/comm), from schedstat; 0 if none.
+std::int64_t thread_cpu_ns(pid_t pid, const std::string& thread_name);
 
 // The first three fields of /proc/loadavg ("1.20 0.80 0.41"): other work sharing the machine during a run.
 std::string loadavg();

@@ -8,6 +8,7 @@
 
 #include "api/auth/token.h"
 #include "api/codec/json_codec.h"
+#include "api/hub/hub_thread.h"
 #include "mono_clock.h"
 #include "phone_fleet.h"
 #include "phone_placement.h"
@@ -86,11 +87,15 @@ FanoutFigures YihuProbes::fanout(int rounds) {
                                  std::to_string(kCityRadiusM * 1.2) + R"(}},"title":"yihu_load city-wide )" +
                                  std::to_string(r + 1) + R"("})";
         const std::int64_t cpu_before = cpu_ns(server_.pid());
+        const std::int64_t hub_cpu_before = thread_cpu_ns(server_.pid(), api::kHubThreadName);
         const Posted p = post_alert(body);
         const Arrival a = wait_for(pool_, "a:" + p.id, n, timeout);
         FanoutRound round;
         round.cpu_per_recipient_us =
             static_cast<double>(cpu_ns(server_.pid()) - cpu_before) / 1e3 / static_cast<double>(n);
+        round.hub_cpu_per_recipient_us =
+            static_cast<double>(thread_cpu_ns(server_.pid(), api::kHubThreadName) - hub_cpu_before) / 1e3 /
+            static_cast<double>(n);
         round.reply_us = us_between(p.sent_ns, p.replied_ns);
         round.received = a.count;
         round.dups = a.dups;
