@@ -148,6 +148,7 @@ json::object latency_json(const LatencyFigures& l) {
 json::value report_json(const LoadOptions& o, const LoadResults& r) {
     json::object conditions{{"command", o.command},
                             {"server_command", r.server_command},
+                            {"cluster_nodes", o.cluster_nodes},
                             {"phones", o.phones},
                             {"workers", o.workers},
                             {"client_cpus", json::value_from(o.client_cpus)},

@@ -63,6 +63,18 @@ std::int64_t thread_cpu_ns(pid_t pid, const std::string& thread_name) {
     return on_cpu;
 }
 
+std::int64_t rss_kib(const std::vector<pid_t>& pids) {
+    std::int64_t sum = 0;
+    for (pid_t pid : pids) sum += rss_kib(pid);
+    return sum;
+}
+
+std::int64_t cpu_ns(const std::vector<pid_t>& pids) {
+    std::int64_t sum = 0;
+    for (pid_t pid : pids) sum += cpu_ns(pid);
+    return sum;
+}
+
 std::string loadavg() {
     std::ifstream in("/proc/loadavg");
     std::string a, b, c;
