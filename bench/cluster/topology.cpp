@@ -89,7 +89,9 @@ std::vector<pid_t> Topology::pids() const {
     return pids;
 }
 
-pid_t Topology::redis_pid() const { return redis_ ? redis_->pid() : 0; }
+pid_t Topology::redis_pid() const {
+    return redis_ ? redis_->pid() : 0;
+}
 
 int Topology::leader() const {
     if (!redis_) return 0;

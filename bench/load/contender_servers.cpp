@@ -38,9 +38,10 @@ YihuServer::YihuServer(const std::string& binary, const std::filesystem::path& d
     // The bench floods positions and connects thousands of phones at once on purpose: the hostile-client limits
     // would measure themselves instead.
     const std::vector<std::string> limits = {
-        "--limits.max_connections", std::to_string(max_connections), "--limits.max_unauthenticated",
-        std::to_string(std::max<std::size_t>(1, max_connections / 2)), "--limits.position_rate", "0",
-        "--limits.request_rate", "0"};
+        "--limits.max_connections",     std::to_string(max_connections),
+        "--limits.max_unauthenticated", std::to_string(std::max<std::size_t>(1, max_connections / 2)),
+        "--limits.position_rate",       "0",
+        "--limits.request_rate",        "0"};
     if (cluster_nodes > 1) {
         cluster_ = Topology::cluster(binary, dir, secret_file, cluster_nodes, limits);
         ports_ = cluster_->ports();
@@ -59,9 +60,15 @@ YihuServer::YihuServer(const std::string& binary, const std::filesystem::path& d
         return;
     }
     port_ = client::free_loopback_port();
-    std::vector<std::string> args = {binary,      "--port",      std::to_string(port_), "--data-dir",
-                                     (dir / "data").string(), "--auth.token_secret_file", secret_file,
-                                     "--log.level", "warn"};
+    std::vector<std::string> args = {binary,
+                                     "--port",
+                                     std::to_string(port_),
+                                     "--data-dir",
+                                     (dir / "data").string(),
+                                     "--auth.token_secret_file",
+                                     secret_file,
+                                     "--log.level",
+                                     "warn"};
     args.insert(args.end(), limits.begin(), limits.end());
     for (const auto& a : args) command_ += (command_.empty() ? "" : " ") + a;
     process_ = client::ChildProcess(args, dir / "yihu-server.log", cpu);
@@ -75,7 +82,9 @@ YihuServer::YihuServer(const std::string& binary, const std::filesystem::path& d
 
 YihuServer::~YihuServer() = default;
 
-std::string YihuServer::describe() const { return cluster_ ? cluster_->describe() : "1 node (SQLite)"; }
+std::string YihuServer::describe() const {
+    return cluster_ ? cluster_->describe() : "1 node (SQLite)";
+}
 
 double YihuServer::metric(const std::string& name) const {
     double sum = 0;

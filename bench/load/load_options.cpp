@@ -51,7 +51,8 @@ bool parse_load_options(int argc, char** argv, LoadOptions& o, int& exit_code) {
         "position-seconds", po::value(&o.position_seconds), "seconds per ramp step (default 3)")(
         "cluster", po::value(&o.cluster_nodes),
         "yihu as a cluster of this many nodes through a redis-server the bench starts (phones spread over the nodes, "
-        "the dispatcher on a node that does not lead; default 1: one node)")("no-node", "skip the Node.js ws contender")("server", po::value(&o.server),
+        "the dispatcher on a node that does not lead; default 1: one node)")(
+        "no-node", "skip the Node.js ws contender")("server", po::value(&o.server),
                                                     "yihu-server binary (default: ../../server/yihu-server)")(
         "node-script", po::value(&o.node_script), "ws_broadcast_server.js (default: the source tree's bench/load)")(
         "json", po::value(&o.json), "write the report as JSON to this file")(

@@ -44,7 +44,10 @@ ConnectFigures connect_phones(WorkerPool& pool, const std::string& target, const
     ConnectFigures f;
     f.rss_before_kib = rss_kib(servers);
     std::string port_list;
-    for (std::uint16_t port : ports) port_list += (port_list.empty() ? "" : ",") + std::to_string(port);
+    for (std::uint16_t port : ports) {
+        if (!port_list.empty()) port_list += ',';
+        port_list += std::to_string(port);
+    }
     const std::int64_t start = mono_ns();
     const std::size_t workers = pool.size();
     for (std::size_t w = 0; w < workers; ++w) {
