@@ -57,13 +57,14 @@ TEST(FeedFanout, EachFeedGetsWhatItSubscribedTo) {
     EXPECT_EQ(positions->frames.size(), 3u);
 
     feeds.subscribe(2, subscribe({"dg-1"}, false));  // replaces, does not add
-    EXPECT_EQ(feeds.send("dg-2", false, FeedFanout::frame(response_event("dg-2"))), 2u);
+    EXPECT_EQ(feeds.send("dg-2", false, FeedFanout::frame(response_event("dg-2"))), 2u);  // all, positions
     EXPECT_EQ(only_dg2->frames.size(), 1u);
+    EXPECT_EQ(all->frames.size(), 3u);
     feeds.close(1);
     feeds.subscribe(1, subscribe({}, true));  // closed: nothing happens
     EXPECT_EQ(feeds.size(), 2u);
     EXPECT_EQ(feeds.send("dg-1", false, FeedFanout::frame(response_event("dg-1"))), 2u);
-    EXPECT_EQ(all->frames.size(), 2u);
+    EXPECT_EQ(all->frames.size(), 3u);  // closed: nothing more
 }
 
 // Every feed writes the same object, whose JSON is made once, by the first writer.
