@@ -56,7 +56,7 @@ TEST(FeedFanout, EachFeedGetsWhatItSubscribedTo) {
     EXPECT_EQ(only_dg2->frames.size(), 1u);
     EXPECT_EQ(positions->frames.size(), 3u);
 
-    feeds.subscribe(2, subscribe({"dg-1"}, false));  // replaces, does not add
+    feeds.subscribe(2, subscribe({"dg-1"}, false));                                       // replaces, does not add
     EXPECT_EQ(feeds.send("dg-2", false, FeedFanout::frame(response_event("dg-2"))), 2u);  // all, positions
     EXPECT_EQ(only_dg2->frames.size(), 1u);
     EXPECT_EQ(all->frames.size(), 3u);

@@ -148,11 +148,11 @@ std::optional<std::size_t> DeliveryLedger::replay(core::VolunteerId v, std::uint
     if (!keep) return std::nullopt;
     for (std::size_t i : *keep) {
         store::DeliveryRecord& r = records[i];
-        LedgerPush push{.seq = r.seq,
-                        .alert = alert_number(r.alert_id),
-                        .kind = static_cast<v1::DeliveryKind>(r.kind),
-                        .frame = std::make_shared<const PushFrame>(
-                            std::make_shared<const std::string>(std::move(r.payload)))};
+        LedgerPush push{
+            .seq = r.seq,
+            .alert = alert_number(r.alert_id),
+            .kind = static_cast<v1::DeliveryKind>(r.kind),
+            .frame = std::make_shared<const PushFrame>(std::make_shared<const std::string>(std::move(r.payload)))};
         stage(v, std::move(push));
     }
     return keep->size();

@@ -165,7 +165,9 @@ net::Frame PushFrame::frame(const std::shared_ptr<const PushFrame>& self, bool b
     return net::Frame{binary ? self->body_->shared() : self->body_->json_rest(), binary, self};
 }
 
-std::string PushFrame::binary() const { return stored_ ? *stored_ : body_->binary(envelope_); }
+std::string PushFrame::binary() const {
+    return stored_ ? *stored_ : body_->binary(envelope_);
+}
 
 std::string PushFrame::bytes(bool binary) const {
     if (stored_) return binary ? *stored_ : push_json_from_binary(*stored_);

@@ -55,7 +55,7 @@ class PushBody {
     void make_json() const;
 
     v1::ServerMessage body_;
-    int field_ = 0;  // the push's field number in ServerMessage (0: the body is no push)
+    int field_ = 0;                             // the push's field number in ServerMessage (0: the body is no push)
     std::shared_ptr<const std::string> inner_;  // the body's push message, serialized without its tag and length
     mutable std::once_flag json_once_;
     mutable std::string json_open_;  // `{"alert":{`: the head of a recipient whose envelope has no field

@@ -38,11 +38,13 @@ void FeedFanout::open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> 
 void FeedFanout::subscribe(std::uint64_t feed_id, const v1::LiveFeedSubscribe& subscribe) {
     auto it = feeds_.find(feed_id);
     if (it == feeds_.end()) return;
-    it->second.subscription = Subscription{{subscribe.alert_ids().begin(), subscribe.alert_ids().end()},
-                                           subscribe.responder_positions()};
+    it->second.subscription =
+        Subscription{{subscribe.alert_ids().begin(), subscribe.alert_ids().end()}, subscribe.responder_positions()};
 }
 
-void FeedFanout::close(std::uint64_t feed_id) { feeds_.erase(feed_id); }
+void FeedFanout::close(std::uint64_t feed_id) {
+    feeds_.erase(feed_id);
+}
 
 net::Frame FeedFanout::frame(std::shared_ptr<const v1::LiveFeedEvent> event) {
     return net::Frame{nullptr, false, std::make_shared<const FeedEventJson>(std::move(event))};

@@ -132,8 +132,8 @@ class Hub {
     // The shared part of a push about `a`, encoded once per alert version and kind (hub_push.cpp).
     PushBodyPtr push_body(const core::Alert& a, v1::DeliveryKind kind);
     // `envelope`: the per-recipient fields of the push (its seq is given here).
-    std::uint64_t enqueue_push(core::VolunteerId v, const core::Alert& a, v1::DeliveryKind kind,
-                               PushEnvelope envelope, core::Time now);
+    std::uint64_t enqueue_push(core::VolunteerId v, const core::Alert& a, v1::DeliveryKind kind, PushEnvelope envelope,
+                               core::Time now);
     void persist_alert(core::AlertNumber number, const std::set<core::VolunteerId>& recipients);
     void send_released(const std::vector<LedgerWrite>& writes);
     void write_push(const Session& s, const LedgerPush& push);

@@ -104,8 +104,8 @@ void Hub::push_notice(const core::Notice& n, core::Time t) {
 // Gives the push the volunteer's next seq, writes it to the history (same batch as the alert change that caused
 // it), and stages it in the ledger, which releases it for sending once that batch is durable. Per recipient the hub
 // only decides (who, which seq, which shared body); the bytes are assembled on the connection's strand (PushFrame).
-std::uint64_t Hub::enqueue_push(core::VolunteerId v, const core::Alert& a, v1::DeliveryKind kind,
-                                PushEnvelope envelope, core::Time t) {
+std::uint64_t Hub::enqueue_push(core::VolunteerId v, const core::Alert& a, v1::DeliveryKind kind, PushEnvelope envelope,
+                                core::Time t) {
     const std::uint64_t seq = ledger_.next_seq(v);
     envelope.seq = seq;
     auto frame = std::make_shared<const PushFrame>(push_body(a, kind), std::move(envelope));
