@@ -43,7 +43,9 @@ YihuServer::YihuServer(const std::string& binary, const std::filesystem::path& d
         "--limits.position_rate",       "0",
         "--limits.request_rate",        "0"};
     if (cluster_nodes > 1) {
-        cluster_ = Topology::cluster(binary, dir, secret_file, cluster_nodes, limits);
+        // Topology's nodes already run without the rate limits.
+        const std::vector<std::string> connections(limits.begin(), limits.begin() + 4);
+        cluster_ = Topology::cluster(binary, dir, secret_file, cluster_nodes, connections);
         ports_ = cluster_->ports();
         pids_ = cluster_->pids();
         int leader = cluster_->leader();
@@ -56,7 +58,7 @@ YihuServer::YihuServer(const std::string& binary, const std::filesystem::path& d
         pids_.push_back(cluster_->redis_pid());  // the bus is part of the cost
         port_ = ports_[static_cast<std::size_t>(leader + 1) % ports_.size()];
         command_ = cluster_->describe() + "; every node: " + binary;
-        for (const auto& a : limits) command_ += " " + a;
+        for (const auto& a : connections) command_ += " " + a;
         return;
     }
     port_ = client::free_loopback_port();
