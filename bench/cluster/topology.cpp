@@ -44,7 +44,8 @@ std::unique_ptr<Topology> Topology::single(const std::string& binary, const std:
 }
 
 std::unique_ptr<Topology> Topology::cluster(const std::string& binary, const std::filesystem::path& dir,
-                                            const std::string& secret_file, int nodes) {
+                                            const std::string& secret_file, int nodes,
+                                            const std::vector<std::string>& extra_args) {
     std::unique_ptr<Topology> t(new Topology());
     t->redis_ = std::make_unique<client::LocalRedis>(client::LocalRedis::Options{.dir = dir / "redis", .aof = true});
     for (int i = 1; i <= nodes; ++i) {
@@ -52,6 +53,7 @@ std::unique_ptr<Topology> Topology::cluster(const std::string& binary, const std
         const std::string id = "node-" + std::to_string(i);
         auto args = node_args(binary, port, id, dir / id, secret_file);
         args.insert(args.end(), {"--redis.url", t->redis_->url()});
+        args.insert(args.end(), extra_args.begin(), extra_args.end());
         t->ports_.push_back(port);
         t->ids_.push_back(id);
         t->nodes_.emplace_back(args, dir / (id + ".log"));
@@ -79,6 +81,16 @@ void Topology::wait_ready() const {
             std::this_thread::sleep_for(50ms);
         }
     }
+}
+
+std::vector<pid_t> Topology::pids() const {
+    std::vector<pid_t> pids;
+    for (const auto& n : nodes_) pids.push_back(n.pid());
+    return pids;
+}
+
+pid_t Topology::redis_pid() const {
+    return redis_ ? redis_->pid() : 0;
 }
 
 int Topology::leader() const {

@@ -19,11 +19,16 @@ class Topology {
     // Throws std::runtime_error when a node does not become ready within 30 s.
     static std::unique_ptr<Topology> single(const std::string& server_binary, const std::filesystem::path& dir,
                                             const std::string& secret_file);
+    // `extra_args`: more command-line options for every node.
     static std::unique_ptr<Topology> cluster(const std::string& server_binary, const std::filesystem::path& dir,
-                                             const std::string& secret_file, int nodes);
+                                             const std::string& secret_file, int nodes,
+                                             const std::vector<std::string>& extra_args = {});
     ~Topology();
 
     const std::vector<std::uint16_t>& ports() const { return ports_; }
+    // The nodes' processes, and redis-server's (0 for a single node).
+    std::vector<pid_t> pids() const;
+    pid_t redis_pid() const;
     // The node holding the leader lease (index into ports()), 0 for a single node.
     int leader() const;
     std::string describe() const;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/http_client.h"
+#include "topology.h"
 
 namespace yihu::bench::load {
 
@@ -32,21 +33,59 @@ void wait_until(Probe probe, client::ChildProcess& process, std::chrono::seconds
 }  // namespace
 
 YihuServer::YihuServer(const std::string& binary, const std::filesystem::path& dir, const std::string& secret_file,
-                       std::size_t max_connections, int cpu) {
-    port_ = client::free_loopback_port();
+                       std::size_t max_connections, int cpu, int cluster_nodes) {
     std::filesystem::create_directories(dir);
-    const std::vector<std::string> args = {
-        binary, "--port", std::to_string(port_), "--data-dir", (dir / "data").string(), "--auth.token_secret_file",
-        secret_file, "--limits.max_connections", std::to_string(max_connections),
-        // The bench floods positions and connects thousands of phones at once on
-        // purpose: the hostile-client limits would measure themselves instead.
+    // The bench floods positions and connects thousands of phones at once on purpose: the hostile-client limits
+    // would measure themselves instead.
+    const std::vector<std::string> limits = {
+        "--limits.max_connections",     std::to_string(max_connections),
         "--limits.max_unauthenticated", std::to_string(std::max<std::size_t>(1, max_connections / 2)),
-        "--limits.position_rate", "0", "--limits.request_rate", "0", "--log.level", "warn"};
+        "--limits.position_rate",       "0",
+        "--limits.request_rate",        "0"};
+    if (cluster_nodes > 1) {
+        // Topology's nodes already run without the rate limits.
+        const std::vector<std::string> connections(limits.begin(), limits.begin() + 4);
+        cluster_ = Topology::cluster(binary, dir, secret_file, cluster_nodes, connections);
+        ports_ = cluster_->ports();
+        pids_ = cluster_->pids();
+        int leader = cluster_->leader();
+        for (int tries = 0; leader < 0 && tries < 200; ++tries) {  // every node is ready; the lease may lag
+            std::this_thread::sleep_for(50ms);
+            leader = cluster_->leader();
+        }
+        if (leader < 0) throw std::runtime_error("no node of the cluster holds the leader lease");
+        pid_ = pids_[static_cast<std::size_t>(leader)];
+        pids_.push_back(cluster_->redis_pid());  // the bus is part of the cost
+        port_ = ports_[static_cast<std::size_t>(leader + 1) % ports_.size()];
+        command_ = cluster_->describe() + "; every node: " + binary;
+        for (const auto& a : connections) command_ += " " + a;
+        return;
+    }
+    port_ = client::free_loopback_port();
+    std::vector<std::string> args = {binary,
+                                     "--port",
+                                     std::to_string(port_),
+                                     "--data-dir",
+                                     (dir / "data").string(),
+                                     "--auth.token_secret_file",
+                                     secret_file,
+                                     "--log.level",
+                                     "warn"};
+    args.insert(args.end(), limits.begin(), limits.end());
     for (const auto& a : args) command_ += (command_.empty() ? "" : " ") + a;
     process_ = client::ChildProcess(args, dir / "yihu-server.log", cpu);
+    ports_ = {port_};
+    pid_ = process_.pid();
+    pids_ = {pid_};
     wait_until(
         [&] { return client::HttpClient("127.0.0.1", port_).request("GET", "/readyz", {}, {}, 1s).status == 200; },
         process_, 30s, "yihu-server (log: " + (dir / "yihu-server.log").string() + ")");
+}
+
+YihuServer::~YihuServer() = default;
+
+std::string YihuServer::describe() const {
+    return cluster_ ? cluster_->describe() : "1 node (SQLite)";
 }
 
 double YihuServer::metric(const std::string& name) const {

@@ -7,29 +7,48 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/child_process.h"
 #include "common/http_client.h"
 
+namespace yihu::bench {
+class Topology;
+}
+
 namespace yihu::bench::load {
 
 // A yihu-server the benchmark starts for itself: 127.0.0.1, a free port, a fresh data directory under `dir` (SQLite,
-// synchronous=FULL: every commit is fsynced), its log in `dir`/yihu-server.log. Stopped (SIGTERM) by the destructor.
+// synchronous=FULL: every commit is fsynced), its log in `dir`/yihu-server.log. Or, with `cluster_nodes` > 1, that
+// many nodes joined through a redis-server the benchmark starts (bench/cluster/topology.h: AOF, appendfsync always).
+// Stopped (SIGTERM) by the destructor.
 class YihuServer {
   public:
     // Throws std::runtime_error when it is not ready (GET /readyz) within 30 s.
     YihuServer(const std::string& binary, const std::filesystem::path& dir, const std::string& secret_file,
-               std::size_t max_connections, int cpu);
+               std::size_t max_connections, int cpu, int cluster_nodes = 1);
+    ~YihuServer();
+    // Where the dispatcher's requests go: in a cluster a node that does not lead (the longest path).
     std::uint16_t port() const { return port_; }
-    pid_t pid() const { return process_.pid(); }
+    // Where the phones connect, spread round robin: every node.
+    const std::vector<std::uint16_t>& ports() const { return ports_; }
+    // The process whose hub does the work (in a cluster the leader), and every process of the server side (for CPU
+    // and memory; in a cluster every node and redis-server).
+    pid_t pid() const { return pid_; }
+    const std::vector<pid_t>& pids() const { return pids_; }
     const std::string& command() const { return command_; }
-    // A counter or gauge from /metrics (summed over its label sets); 0 when absent.
+    std::string describe() const;
+    // A counter or gauge from port()'s /metrics (summed over its label sets); 0 when absent.
     double metric(const std::string& name) const;
 
   private:
     std::uint16_t port_ = 0;
+    std::vector<std::uint16_t> ports_;
+    pid_t pid_ = 0;
+    std::vector<pid_t> pids_;
     std::string command_;
     client::ChildProcess process_;
+    std::unique_ptr<Topology> cluster_;
 };
 
 // ws_broadcast_server.js under node, on a free loopback port.

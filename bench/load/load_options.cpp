@@ -49,6 +49,9 @@ bool parse_load_options(int argc, char** argv, LoadOptions& o, int& exit_code) {
         "mixed-rate", po::value(&o.mixed_positions_per_s), "positions/s during the mixed mode (default 1500)")(
         "position-rates", po::value(&rates), "the position ramp, per second (default 10000,25000,50000,100000,150000)")(
         "position-seconds", po::value(&o.position_seconds), "seconds per ramp step (default 3)")(
+        "cluster", po::value(&o.cluster_nodes),
+        "yihu as a cluster of this many nodes through a redis-server the bench starts (phones spread over the nodes, "
+        "the dispatcher on a node that does not lead; default 1: one node)")(
         "no-node", "skip the Node.js ws contender")("server", po::value(&o.server),
                                                     "yihu-server binary (default: ../../server/yihu-server)")(
         "node-script", po::value(&o.node_script), "ws_broadcast_server.js (default: the source tree's bench/load)")(
@@ -92,8 +95,8 @@ bool parse_load_options(int argc, char** argv, LoadOptions& o, int& exit_code) {
             return false;
         }
     }
-    if (o.phones < 1 || o.workers < 1 || o.workers > 64) {
-        std::cerr << "yihu_load: --phones >= 1 and --workers 1..64\n";
+    if (o.phones < 1 || o.workers < 1 || o.workers > 64 || o.cluster_nodes < 1 || o.cluster_nodes > 9) {
+        std::cerr << "yihu_load: --phones >= 1, --workers 1..64, --cluster 1..9\n";
         exit_code = 2;
         return false;
     }

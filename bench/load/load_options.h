@@ -10,8 +10,9 @@ namespace yihu::bench::load {
 struct LoadOptions {
     std::size_t phones = 1000;
     int workers = 2;
-    std::vector<int> client_cpus;                                                   // empty: not pinned
-    int server_cpu = -1;                                                            // -1: not pinned
+    std::vector<int> client_cpus;  // empty: not pinned
+    int server_cpu = -1;           // -1: not pinned
+    int cluster_nodes = 1;         // > 1: yihu is a cluster of that many nodes through Redis
     std::vector<std::string> modes = {"fanout", "drowning", "mixed", "positions"};  // connect always runs
     int fanout_alerts = 10;
     int drowning_alerts = 200;

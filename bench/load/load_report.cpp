@@ -39,6 +39,12 @@ std::vector<double> cpu_per_recipient(const FanoutFigures& f) {
     return v;
 }
 
+std::vector<double> hub_cpu_per_recipient(const FanoutFigures& f) {
+    std::vector<double> v;
+    for (const FanoutRound& r : f.rounds) v.push_back(r.hub_cpu_per_recipient_us);
+    return v;
+}
+
 double median_cpu_per_recipient(const std::optional<FanoutFigures>& f) {
     return f ? percentile(cpu_per_recipient(*f), 0.5) : 0;
 }
@@ -113,7 +119,8 @@ json::object fanout_json(const FanoutFigures& f) {
                                       {"closed", r.closed},
                                       {"payload_bytes", r.payload_bytes},
                                       {"per_recipient_us", r.per_recipient_us},
-                                      {"cpu_per_recipient_us", r.cpu_per_recipient_us}});
+                                      {"cpu_per_recipient_us", r.cpu_per_recipient_us},
+                                      {"hub_cpu_per_recipient_us", r.hub_cpu_per_recipient_us}});
     }
     const auto v = per_recipient(f);
     return {{"rounds", rounds},
@@ -121,6 +128,7 @@ json::object fanout_json(const FanoutFigures& f) {
             {"per_recipient_us_min", v.empty() ? 0 : *std::min_element(v.begin(), v.end())},
             {"per_recipient_us_max", v.empty() ? 0 : *std::max_element(v.begin(), v.end())},
             {"cpu_per_recipient_us_p50", percentile(cpu_per_recipient(f), 0.5)},
+            {"hub_cpu_per_recipient_us_p50", percentile(hub_cpu_per_recipient(f), 0.5)},
             {"rss_before_kib", f.rss_before_kib},
             {"rss_after_kib", f.rss_after_kib}};
 }
@@ -140,6 +148,7 @@ json::object latency_json(const LatencyFigures& l) {
 json::value report_json(const LoadOptions& o, const LoadResults& r) {
     json::object conditions{{"command", o.command},
                             {"server_command", r.server_command},
+                            {"cluster_nodes", o.cluster_nodes},
                             {"phones", o.phones},
                             {"workers", o.workers},
                             {"client_cpus", json::value_from(o.client_cpus)},
@@ -223,6 +232,10 @@ void print_fanout(const char* who, const std::optional<FanoutFigures>& f) {
         who, percentile(first, 0.5), percentile(last, 0.5), percentile(reply, 0.5), percentile(v, 0.5),
         *std::min_element(v.begin(), v.end()), *std::max_element(v.begin(), v.end()),
         percentile(cpu_per_recipient(*f), 0.5));
+    if (const auto hub = hub_cpu_per_recipient(*f); percentile(hub, 0.5) > 0) {
+        std::printf("%-6s  of which the hub thread %6.2f us per recipient (%.2f-%.2f)\n", who, percentile(hub, 0.5),
+                    *std::min_element(hub.begin(), hub.end()), *std::max_element(hub.begin(), hub.end()));
+    }
 }
 
 void print_latency(const char* what, const std::optional<LatencyFigures>& l) {

@@ -38,16 +38,22 @@ Arrival wait_for(WorkerPool& pool, const std::string& key, std::int64_t at_least
     }
 }
 
-ConnectFigures connect_phones(WorkerPool& pool, const std::string& target, std::uint16_t port, std::size_t phones,
-                              std::size_t raw_size, pid_t server, ProgressLine& progress) {
+ConnectFigures connect_phones(WorkerPool& pool, const std::string& target, const std::vector<std::uint16_t>& ports,
+                              std::size_t phones, std::size_t raw_size, const std::vector<pid_t>& servers,
+                              ProgressLine& progress) {
     ConnectFigures f;
-    f.rss_before_kib = rss_kib(server);
+    f.rss_before_kib = rss_kib(servers);
+    std::string port_list;
+    for (std::uint16_t port : ports) {
+        if (!port_list.empty()) port_list += ',';
+        port_list += std::to_string(port);
+    }
     const std::int64_t start = mono_ns();
     const std::size_t workers = pool.size();
     for (std::size_t w = 0; w < workers; ++w) {
         const std::size_t first = w * phones / workers;
         const std::size_t last = (w + 1) * phones / workers;
-        pool.send(w, "connect " + target + " " + std::to_string(port) + " " + std::to_string(first) + " " +
+        pool.send(w, "connect " + target + " " + port_list + " " + std::to_string(first) + " " +
                          std::to_string(last - first) + " " + std::to_string(phones) + " " + std::to_string(raw_size));
     }
     std::int64_t last_ns = start;
@@ -72,7 +78,7 @@ ConnectFigures connect_phones(WorkerPool& pool, const std::string& target, std::
     f.per_second = f.seconds > 0 ? static_cast<double>(f.ok) / f.seconds : 0;
     // Let the server finish what the handshakes started (sessions registered, welcomes flushed) before weighing it.
     std::this_thread::sleep_for(500ms);
-    f.rss_after_kib = rss_kib(server);
+    f.rss_after_kib = rss_kib(servers);
     f.kib_per_connection =
         f.ok > 0 ? static_cast<double>(f.rss_after_kib - f.rss_before_kib) / static_cast<double>(f.ok) : 0;
     std::ostringstream t;

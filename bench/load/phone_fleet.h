@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "progress_line.h"
 #include "worker_pool.h"
@@ -29,10 +30,12 @@ struct ConnectFigures {
     std::int64_t rss_before_kib = 0, rss_after_kib = 0;
     double kib_per_connection = 0;  // (after - before) / ok, measured once the connections are idle
 };
-// Opens `phones` connections to 127.0.0.1:`port` spread over the workers; `target` is "yihu" (volunteer protocol up
-// to its Welcome), "node" (WebSocket upgrade) or "raw" (TCP). `server` is the process whose memory is measured.
-ConnectFigures connect_phones(WorkerPool& pool, const std::string& target, std::uint16_t port, std::size_t phones,
-                              std::size_t raw_size, pid_t server, ProgressLine& progress);
+// Opens `phones` connections to 127.0.0.1 spread over the workers, phone i to ports[i mod ports.size()] (the nodes of
+// a cluster); `target` is "yihu" (volunteer protocol up to its Welcome), "node" (WebSocket upgrade) or "raw" (TCP).
+// `servers` are the processes whose memory is measured (summed).
+ConnectFigures connect_phones(WorkerPool& pool, const std::string& target, const std::vector<std::uint16_t>& ports,
+                              std::size_t phones, std::size_t raw_size, const std::vector<pid_t>& servers,
+                              ProgressLine& progress);
 // Resets every phone socket of every worker.
 void close_phones(WorkerPool& pool);
 

@@ -138,7 +138,13 @@ class Worker {
         if (verb == "connect") {
             std::string target;
             std::uint32_t first = 0, count = 0;
-            in >> target >> port_ >> first >> count >> total_ >> raw_size_;
+            std::string ports;  // comma-separated: phone i connects to the (i mod n)th (the nodes of a cluster)
+            in >> target >> ports >> first >> count >> total_ >> raw_size_;
+            ports_.clear();
+            std::istringstream list(ports);
+            for (std::string port; std::getline(list, port, ',');) {
+                ports_.push_back(static_cast<std::uint16_t>(std::stoi(port)));
+            }
             target_ = target == "yihu" ? Target::kYihu : target == "node" ? Target::kNode : Target::kRaw;
             for (std::uint32_t i = 0; i < count; ++i) pending_.push_back(first + i);
             connect_ok_ = connect_failed_ = connect_first_ns_ = connect_last_ns_ = 0;
@@ -209,7 +215,7 @@ class Worker {
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
-        addr.sin_port = htons(port_);
+        addr.sin_port = htons(port_of(index));
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         const int r = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
         if (r < 0 && errno != EINPROGRESS) {
@@ -311,7 +317,7 @@ class Worker {
                 watch_out(p, slot, false);
             } else {
                 p.state = State::kUpgrading;
-                send(p, slot, upgrade_request(target_ == Target::kYihu ? "/v1/volunteer" : "/", port_));
+                send(p, slot, upgrade_request(target_ == Target::kYihu ? "/v1/volunteer" : "/", port_of(p.index)));
                 if (p.out.empty()) watch_out(p, slot, false);
             }
             return;
@@ -503,7 +509,8 @@ class Worker {
     std::string frame_;
 
     Target target_ = Target::kYihu;
-    std::uint16_t port_ = 0;
+    std::vector<std::uint16_t> ports_;
+    std::uint16_t port_of(std::uint32_t index) const { return ports_[index % ports_.size()]; }
     std::uint32_t total_ = 1;
     std::size_t raw_size_ = 0;
     std::vector<Phone> phones_;

@@ -15,6 +15,8 @@ struct FanoutRound {
     // The sender's CPU time from the request until the last arrival, per phone: yihu-server or node (every thread),
     // the raw server's writing thread. Less sensitive than wall time to other work on a shared machine.
     double cpu_per_recipient_us = 0;
+    // yihu only: the same for the hub thread alone (the one thread that decides every push), 0 elsewhere.
+    double hub_cpu_per_recipient_us = 0;
     std::int64_t closed = 0;  // yihu: close notices after the resolve
 };
 

@@ -49,6 +49,32 @@ std::int64_t cpu_ns(pid_t pid) {
     return (utime + stime) * (1'000'000'000LL / (ticks > 0 ? ticks : 100));
 }
 
+std::int64_t thread_cpu_ns(pid_t pid, const std::string& thread_name) {
+    std::error_code ec;
+    std::int64_t on_cpu = 0;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        if (!std::getline(comm, name) || name != thread_name) continue;
+        std::ifstream sched(task.path() / "schedstat");
+        long long ns = 0;
+        if (sched >> ns) on_cpu += ns;
+    }
+    return on_cpu;
+}
+
+std::int64_t rss_kib(const std::vector<pid_t>& pids) {
+    std::int64_t sum = 0;
+    for (pid_t pid : pids) sum += rss_kib(pid);
+    return sum;
+}
+
+std::int64_t cpu_ns(const std::vector<pid_t>& pids) {
+    std::int64_t sum = 0;
+    for (pid_t pid : pids) sum += cpu_ns(pid);
+    return sum;
+}
+
 std::string loadavg() {
     std::ifstream in("/proc/loadavg");
     std::string a, b, c;

@@ -145,9 +145,7 @@ std::vector<std::string> WorkerPool::ask_all(const std::string& line, std::chron
 }
 
 std::int64_t WorkerPool::cpu_ns() const {
-    std::int64_t sum = 0;
-    for (pid_t pid : pids_) sum += load::cpu_ns(pid);
-    return sum;
+    return load::cpu_ns(pids_);
 }
 
 }  // namespace yihu::bench::load

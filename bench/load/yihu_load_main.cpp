@@ -121,9 +121,10 @@ int main(int argc, char** argv) {
         print_conditions(o, r, pool.size());
         {
             YihuServer server(o.server, dir / "yihu", secret_file, std::max<std::size_t>(18'000, o.phones + 1000),
-                              o.server_cpu);
+                              o.server_cpu, o.cluster_nodes);
             r.server_command = server.command();
-            r.yihu_connect = connect_phones(pool, "yihu", server.port(), o.phones, 0, server.pid(), progress);
+            std::cout << "yihu: " << server.describe() << std::endl;
+            r.yihu_connect = connect_phones(pool, "yihu", server.ports(), o.phones, 0, server.pids(), progress);
             YihuProbes probes(pool, server, secret, o.phones, progress);
             if (o.has_mode("fanout")) r.yihu_fanout = probes.fanout(o.fanout_alerts);
             if (o.has_mode("drowning")) r.drowning = probes.drowning(o.drowning_alerts, 0, 11);
@@ -141,12 +142,12 @@ int main(int argc, char** argv) {
             const auto size = static_cast<std::size_t>(r.fanout_payload_bytes);
             if (r.node_skipped.empty()) {
                 NodeServer node("node", o.node_script, dir / "node.log", o.server_cpu);
-                r.node_connect = connect_phones(pool, "node", node.port(), o.phones, 0, node.pid(), progress);
+                r.node_connect = connect_phones(pool, "node", {node.port()}, o.phones, 0, {node.pid()}, progress);
                 r.node_fanout = node_fanout(pool, node, o.phones, o.fanout_alerts, size, progress);
                 close_phones(pool);
             }
             RawFloorServer raw;
-            r.raw_connect = connect_phones(pool, "raw", raw.port(), o.phones, size, getpid(), progress);
+            r.raw_connect = connect_phones(pool, "raw", {raw.port()}, o.phones, size, {getpid()}, progress);
             r.raw_fanout = raw_fanout(pool, raw, o.phones, o.fanout_alerts, size, progress);
             close_phones(pool);
         }

@@ -8,6 +8,7 @@
 
 #include "api/auth/token.h"
 #include "api/codec/json_codec.h"
+#include "api/hub/hub_thread.h"
 #include "mono_clock.h"
 #include "phone_fleet.h"
 #include "phone_placement.h"
@@ -77,7 +78,7 @@ void YihuProbes::resolve(const std::string& id) {
 
 FanoutFigures YihuProbes::fanout(int rounds) {
     FanoutFigures f;
-    f.rss_before_kib = rss_kib(server_.pid());
+    f.rss_before_kib = rss_kib(server_.pids());
     const auto n = static_cast<std::int64_t>(phones_);
     const auto timeout = std::chrono::milliseconds(60'000 + phones_);
     for (int r = 0; r < rounds; ++r) {
@@ -85,12 +86,16 @@ FanoutFigures YihuProbes::fanout(int rounds) {
                                  R"(,"area":{"circle":{"center":)" + lat_lng_json(kCityCenter) + R"(,"radiusM":)" +
                                  std::to_string(kCityRadiusM * 1.2) + R"(}},"title":"yihu_load city-wide )" +
                                  std::to_string(r + 1) + R"("})";
-        const std::int64_t cpu_before = cpu_ns(server_.pid());
+        const std::int64_t cpu_before = cpu_ns(server_.pids());
+        const std::int64_t hub_cpu_before = thread_cpu_ns(server_.pid(), api::kHubThreadName);
         const Posted p = post_alert(body);
         const Arrival a = wait_for(pool_, "a:" + p.id, n, timeout);
         FanoutRound round;
         round.cpu_per_recipient_us =
-            static_cast<double>(cpu_ns(server_.pid()) - cpu_before) / 1e3 / static_cast<double>(n);
+            static_cast<double>(cpu_ns(server_.pids()) - cpu_before) / 1e3 / static_cast<double>(n);
+        round.hub_cpu_per_recipient_us =
+            static_cast<double>(thread_cpu_ns(server_.pid(), api::kHubThreadName) - hub_cpu_before) / 1e3 /
+            static_cast<double>(n);
         round.reply_us = us_between(p.sent_ns, p.replied_ns);
         round.received = a.count;
         round.dups = a.dups;
@@ -113,7 +118,7 @@ FanoutFigures YihuProbes::fanout(int rounds) {
     }
     // The acks of the last close notices are in flight: let the server take them before weighing it.
     std::this_thread::sleep_for(1s);
-    f.rss_after_kib = rss_kib(server_.pid());
+    f.rss_after_kib = rss_kib(server_.pids());
     progress_.done("[yihu fan-out] " + std::to_string(rounds) + " city-wide alerts done");
     return f;
 }

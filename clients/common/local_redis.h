@@ -25,6 +25,7 @@ class LocalRedis {
     explicit LocalRedis(Options options);
 
     std::uint16_t port() const { return port_; }
+    pid_t pid() const { return process_.pid(); }
     std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
 
     // SIGTERM: Redis finishes its AOF and exits.

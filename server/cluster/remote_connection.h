@@ -27,7 +27,7 @@ class RemoteConnection final : public net::WsConnection {
     bool send(net::Frame frame) override {
         v1::ToNode m = envelope();
         m.mutable_frame()->set_session_id(session_id_);
-        m.mutable_frame()->set_data(*frame.data);
+        m.mutable_frame()->set_data(frame.assemble());
         m.mutable_frame()->set_binary(frame.binary);
         publish(m);
         return true;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,10 +18,32 @@ inline constexpr std::uint16_t kTooBig = 1009;
 inline constexpr std::uint16_t kInternalError = 1011;
 }  // namespace close_code
 
-// One frame to send. Shared so one encoded push can go to many sockets without copies.
+// The start of a message whose rest is shared by many connections (a push's envelope before its body). The
+// connection makes the bytes on its own strand, just before the write, and writes them and the shared rest as one
+// message with a gather write: the rest is never copied per connection. Immutable, so a retry can write it again.
+class FrameHead {
+  public:
+    virtual ~FrameHead() = default;
+    // The bytes in front of Frame::data, in the frame's encoding (called on the connection's strand; must not block).
+    virtual std::string bytes(bool binary) const = 0;
+    // About how many bytes bytes() gives, for the send queue's byte cap.
+    virtual std::size_t size_hint() const = 0;
+};
+
+// One message to send. Shared so one encoded push can go to many sockets without copies. With `head`, the message is
+// head->bytes(binary) followed by `data` (which may then be null: empty).
 struct Frame {
     std::shared_ptr<const std::string> data;
     bool binary = true;
+    std::shared_ptr<const FrameHead> head;
+
+    std::size_t size() const { return (data ? data->size() : 0) + (head ? head->size_hint() : 0); }
+    // The whole message in one piece (for a connection that forwards it rather than writing it to a socket).
+    std::string assemble() const {
+        std::string out = head ? head->bytes(binary) : std::string();
+        if (data) out.append(*data);
+        return out;
+    }
 };
 
 // The application's handle on an open WebSocket. Thread-safe: any thread may call it; the calls are posted to the

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/field.hpp>
@@ -113,7 +114,7 @@ void WsSession<Next>::start(BeastRequest upgrade, std::unique_ptr<WsHandler> han
 template <class Next>
 bool WsSession<Next>::send(Frame frame) {
     if (closing_.load(std::memory_order_acquire)) return false;
-    std::size_t bytes = frame.data ? frame.data->size() : 0;
+    const std::size_t bytes = frame.size();
     std::size_t before = queued_bytes_.fetch_add(bytes, std::memory_order_relaxed);
     if (before + bytes > state_->options.ws_send_queue_limit) {
         queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
@@ -282,8 +283,11 @@ void WsSession<Next>::write_next() {
         frame_in_flight_ = true;
         const Frame& frame = queue_.front();
         ws_.binary(frame.binary);
-        auto buffer = frame.data ? asio::buffer(*frame.data) : asio::const_buffer();
-        ws_.async_write(buffer, [self = this->shared_from_this()](const boost::system::error_code& error, std::size_t) {
+        // A head is made here, on the strand, and written with the shared rest in one gather write (no copy of it).
+        head_ = frame.head ? frame.head->bytes(frame.binary) : std::string();
+        const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_),
+                                                        frame.data ? asio::buffer(*frame.data) : asio::const_buffer()};
+        ws_.async_write(buffers, [self = this->shared_from_this()](const boost::system::error_code& error, std::size_t) {
             self->on_write(error);
         });
     } else if (close_requested_ && !close_sent_) {
@@ -299,9 +303,9 @@ template <class Next>
 void WsSession<Next>::on_write(const boost::system::error_code& error) {
     writing_ = false;
     frame_in_flight_ = false;
-    const Frame& frame = queue_.front();
-    queued_bytes_.fetch_sub(frame.data ? frame.data->size() : 0, std::memory_order_relaxed);
+    queued_bytes_.fetch_sub(queue_.front().size(), std::memory_order_relaxed);
     queue_.pop_front();
+    head_.clear();
     if (error) {
         if (!finished_) spdlog::debug("ws {}: write: {}", remote_, error.message());
         abort_socket();  // the read then ends too, and finish() runs once
@@ -325,7 +329,7 @@ void WsSession<Next>::drop_queued() {
     std::size_t keep = frame_in_flight_ ? 1 : 0;
     std::size_t dropped = 0;
     while (queue_.size() > keep) {
-        dropped += queue_.back().data ? queue_.back().data->size() : 0;
+        dropped += queue_.back().size();
         queue_.pop_back();
     }
     queued_bytes_.fetch_sub(dropped, std::memory_order_relaxed);

@@ -69,6 +69,7 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     std::optional<BeastRequest> upgrade_request_;  // kept until the accept completes
     std::unique_ptr<WsHandler> handler_;
     std::deque<Frame> queue_;  // front is in flight when frame_in_flight_
+    std::string head_;         // the in-flight frame's head bytes (Beast refers to them until the write completes)
     std::string remote_;
     ConnectionSlot slot_;
     std::optional<ConnectionSlot> unauthenticated_slot_;  // until authenticated() or the end

@@ -16,10 +16,11 @@ DeliveryLedger::Options options() {
 }
 
 LedgerPush push(std::uint64_t seq, core::AlertNumber alert = 7, v1::DeliveryKind kind = v1::DELIVERY_KIND_ALERT) {
-    return LedgerPush{.seq = seq,
-                      .alert = alert,
-                      .kind = kind,
-                      .binary = std::make_shared<const std::string>("push-" + std::to_string(seq))};
+    return LedgerPush{
+        .seq = seq,
+        .alert = alert,
+        .kind = kind,
+        .frame = std::make_shared<const PushFrame>(std::make_shared<const std::string>("push-" + std::to_string(seq)))};
 }
 
 store::DeliveryRecord record(std::uint64_t seq, std::string alert_id, v1::DeliveryKind kind) {
@@ -123,7 +124,7 @@ TEST(DeliveryLedger, RetriesReuseTheSameBytesThenGiveUpAfterMaxRetries) {
     ledger.stage(kAnna, push(ledger.next_seq(kAnna)));
     const auto first = ledger.release(kT0);
     ASSERT_EQ(first.size(), 1u);
-    const std::shared_ptr<const std::string> bytes = first[0].push->binary;
+    const std::shared_ptr<const PushFrame> bytes = first[0].push->frame;
 
     EXPECT_TRUE(ledger.due(kT0 + 9s).writes.empty());  // not yet timed out
 
@@ -133,7 +134,7 @@ TEST(DeliveryLedger, RetriesReuseTheSameBytesThenGiveUpAfterMaxRetries) {
     EXPECT_FALSE(d.writes[0].first);
     EXPECT_EQ(d.writes[0].push->seq, 1u);
     EXPECT_EQ(d.writes[0].push->attempts, 2);
-    EXPECT_EQ(d.writes[0].push->binary, bytes);  // the same buffer, not a re-encoding
+    EXPECT_EQ(d.writes[0].push->frame, bytes);  // the same frame, not a re-encoding
 
     EXPECT_TRUE(ledger.due(kT0 + 15s).writes.empty());  // the timeout runs from the last write
     d = ledger.due(kT0 + 20s);
@@ -220,7 +221,7 @@ TEST(DeliveryLedger, ReplaySkipsSupersededUpdatesAndStandDownsAndKeepsSeqs) {
     const auto writes = ledger.release(kT0);
     EXPECT_EQ(seqs(writes), (std::vector<std::uint64_t>{11, 13, 15}));
     ASSERT_EQ(writes.size(), 3u);
-    EXPECT_EQ(*writes[0].push->binary, "stored-11");  // the stored bytes, as they were
+    EXPECT_EQ(writes[0].push->frame->binary(), "stored-11");  // the stored bytes, as they were
     EXPECT_EQ(writes[0].push->alert, 1u);
     EXPECT_EQ(writes[1].push->alert, 0u);
     EXPECT_EQ(writes[2].push->kind, v1::DELIVERY_KIND_CLOSED);

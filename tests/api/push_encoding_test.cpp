@@ -26,18 +26,18 @@ v1::ServerMessage alert_body() {
     return m;
 }
 
-v1::ServerMessage alert_envelope(std::uint64_t seq, double distance, bool respond) {
-    v1::ServerMessage m;
-    m.mutable_alert()->set_distance_m(distance);
-    m.mutable_alert()->set_response_requested(respond);
-    set_push_seq(m, seq);
-    return m;
+PushEnvelope alert_envelope(std::uint64_t seq, double distance, bool respond) {
+    return PushEnvelope{.seq = seq, .distance_m = distance, .response_requested = respond};
 }
 
 // What the hub used to encode per recipient: the whole message in one piece.
-v1::ServerMessage whole(v1::ServerMessage body, const v1::ServerMessage& envelope) {
-    body.MergeFrom(envelope);
+v1::ServerMessage whole(v1::ServerMessage body, const PushEnvelope& envelope) {
+    body.MergeFrom(envelope_message(body.body_case(), envelope));
     return body;
+}
+
+std::string json_for(const PushBody& body, const PushEnvelope& envelope) {
+    return body.json_head(envelope) + *body.json_rest();
 }
 
 void expect_decodes_to(const std::string& binary, const std::string& json, const v1::ServerMessage& expected) {
@@ -51,22 +51,75 @@ void expect_decodes_to(const std::string& binary, const std::string& json, const
 
 TEST(PushEncoding, EnvelopePlusSharedBodyDecodesToTheWholePushInBothEncodings) {
     const PushBody body(alert_body());
+    int cases = 0;
     for (std::uint64_t seq : {1ull, 300ull, 1ull << 40}) {
-        const auto envelope = alert_envelope(seq, 412.5, seq != 300);
-        expect_decodes_to(body.binary_for(envelope), body.json_for(envelope), whole(alert_body(), envelope));
+        for (double distance : {0.0, 412.5, 1e7}) {  // a distance (haversine) is never negative
+            const auto envelope = alert_envelope(seq, distance, seq != 300);
+            expect_decodes_to(body.binary(envelope), json_for(body, envelope), whole(alert_body(), envelope));
+            ++cases;
+        }
+    }
+    EXPECT_EQ(cases, 9);
+}
+
+// The envelope is written by hand (no protobuf message per recipient): its fields must be what protobuf writes.
+TEST(PushEncoding, TheHandWrittenEnvelopeIsProtobufsEncodingOfTheSameFields) {
+    const PushEnvelope e{.seq = 70000, .distance_m = 412.5, .response_requested = true, .role = "cpr"};
+    for (const auto kind : {v1::ServerMessage::kAlert, v1::ServerMessage::kAlertUpdate, v1::ServerMessage::kStandDown,
+                            v1::ServerMessage::kAlertClosed}) {
+        v1::ServerMessage body;
+        body.MergeFrom(envelope_message(kind, PushEnvelope{}));  // the push kind set, no field in it
+        const PushBody shared(body);
+        ASSERT_EQ(shared.shared()->size(), 0u);
+        EXPECT_EQ(shared.binary(e), envelope_message(kind, e).SerializeAsString()) << kind;
     }
 }
 
 TEST(PushEncoding, TheSharedBodyIsEncodedOnceAndTheEnvelopeIsSmall) {
     const PushBody body(alert_body());
-    const std::string a = body.binary_for(alert_envelope(1, 10, true));
-    const std::string b = body.binary_for(alert_envelope(2, 20, false));
+    const std::string a = body.binary(alert_envelope(1, 10, true));
+    const std::string b = body.binary(alert_envelope(2, 20, false));
+    const std::string& shared = *body.shared();
     // Both end in the very same body bytes; only the few bytes in front differ.
-    ASSERT_GT(a.size(), body.shared().size());
-    EXPECT_EQ(a.substr(a.size() - body.shared().size()), body.shared());
-    EXPECT_EQ(b.substr(b.size() - body.shared().size()), body.shared());
-    EXPECT_LT(a.size() - body.shared().size(), 24u);
-    EXPECT_EQ(&body.json(), &body.json());  // produced once, then kept
+    ASSERT_GT(a.size(), shared.size());
+    EXPECT_EQ(a.substr(a.size() - shared.size()), shared);
+    EXPECT_EQ(b.substr(b.size() - shared.size()), shared);
+    EXPECT_LT(a.size() - shared.size(), 24u);
+    EXPECT_EQ(body.json_rest().get(), body.json_rest().get());  // produced once, then kept
+}
+
+// A connection writes the frame's head (made on its strand) and then the shared bytes themselves, not a copy.
+TEST(PushEncoding, AFrameIsASmallHeadInFrontOfTheSharedBodyInEitherEncoding) {
+    const auto body = std::make_shared<const PushBody>(alert_body());
+    const PushEnvelope envelope = alert_envelope(42, 99.5, true);
+    const auto push = std::make_shared<const PushFrame>(body, envelope);
+
+    const net::Frame binary = PushFrame::frame(push, true);
+    EXPECT_TRUE(binary.binary);
+    EXPECT_EQ(binary.data.get(), body->shared().get());
+    ASSERT_TRUE(binary.head);
+    const std::string binary_head = binary.head->bytes(true);
+    EXPECT_LE(binary_head.size(), binary.head->size_hint());
+    EXPECT_EQ(binary.assemble(), push->binary());
+
+    const net::Frame json = PushFrame::frame(push, false);
+    EXPECT_FALSE(json.binary);
+    EXPECT_EQ(json.data.get(), body->json_rest().get());
+    ASSERT_TRUE(json.head);
+    expect_decodes_to(push->binary(), json.assemble(), whole(alert_body(), envelope));
+    EXPECT_EQ(json.assemble(), json.assemble());  // a retry writes the same bytes
+}
+
+TEST(PushEncoding, AStoredPushIsWrittenAsStoredOrConvertedToJson) {
+    const auto body = std::make_shared<const PushBody>(alert_body());
+    const auto stored = std::make_shared<const std::string>(body->binary(alert_envelope(5, 12, false)));
+    const auto push = std::make_shared<const PushFrame>(stored);
+    EXPECT_EQ(push->binary(), *stored);
+    const net::Frame binary = PushFrame::frame(push, true);
+    EXPECT_EQ(binary.data.get(), stored.get());
+    EXPECT_FALSE(binary.head);
+    const net::Frame json = PushFrame::frame(push, false);
+    expect_decodes_to(*stored, json.assemble(), whole(alert_body(), alert_envelope(5, 12, false)));
 }
 
 // The top-level field numbers of a serialized ServerMessage, in order (each length-delimited field skipped whole).
@@ -89,7 +142,7 @@ std::vector<int> top_level_fields(const std::string& bytes) {
 // one occurrence of the push field, holding the envelope's fields and the body's.
 TEST(PushEncoding, ThePushIsOneEmbeddedMessageNotTwoToMerge) {
     const PushBody body(alert_body());
-    const std::string bytes = body.binary_for(alert_envelope(7, 55, true));
+    const std::string bytes = body.binary(alert_envelope(7, 55, true));
     EXPECT_EQ(top_level_fields(bytes), std::vector<int>{v1::ServerMessage::kAlertFieldNumber});
     v1::AlertPush only_last;  // what a replacing decoder keeps: the last occurrence alone
     google::protobuf::io::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(bytes.data()),
@@ -110,39 +163,34 @@ TEST(PushEncoding, EveryPushKindRoundTrips) {
     update.mutable_alert_update()->set_alert_id("dongguan-7");
     update.mutable_alert_update()->set_alert_version(4);
     update.mutable_alert_update()->mutable_alert()->set_title("Now at the north shore");
-    v1::ServerMessage update_env;
-    update_env.mutable_alert_update()->set_distance_m(80);
-    update_env.mutable_alert_update()->set_role("cpr");
-    set_push_seq(update_env, 9);
+    const PushEnvelope update_env{.seq = 9, .distance_m = 80, .role = "cpr"};
 
     v1::ServerMessage stand_down;
     stand_down.mutable_stand_down()->set_alert_id("dongguan-7");
     stand_down.mutable_stand_down()->set_alert_version(5);
     stand_down.mutable_stand_down()->set_reason("Enough responders are on the way. Thank you!");
-    v1::ServerMessage stand_down_env;
-    stand_down_env.mutable_stand_down();
-    set_push_seq(stand_down_env, 10);
+    const PushEnvelope stand_down_env{.seq = 10};
 
     v1::ServerMessage closed;
     closed.mutable_alert_closed()->set_alert_id("dongguan-7");
     closed.mutable_alert_closed()->set_alert_version(6);
     closed.mutable_alert_closed()->set_final_state(v1::ALERT_STATE_RESOLVED);
     closed.mutable_alert_closed()->set_message("Rescued. Thank you all.");
-    v1::ServerMessage closed_env;
-    closed_env.mutable_alert_closed();
-    set_push_seq(closed_env, 11);
+    const PushEnvelope closed_env{.seq = 11};
 
+    int kinds = 0;
     for (const auto& [b, env] :
          {std::pair{update, update_env}, std::pair{stand_down, stand_down_env}, std::pair{closed, closed_env}}) {
         const PushBody body(b);
-        const std::string binary = body.binary_for(env);
-        const std::string json = body.json_for(env);
-        expect_decodes_to(binary, json, whole(b, env));
+        const std::string binary = body.binary(env);
+        expect_decodes_to(binary, json_for(body, env), whole(b, env));
         // What the store holds (the binary) converts to the same JSON message for a phone that resumes over JSON.
         v1::ServerMessage converted;
         ASSERT_TRUE(parse_json(push_json_from_binary(binary), converted));
         EXPECT_TRUE(MessageDifferencer::Equals(converted, whole(b, env)));
+        ++kinds;
     }
+    EXPECT_EQ(kinds, 3);
 }
 
 TEST(PushEncoding, SetPushSeqLeavesOtherMessagesAlone) {

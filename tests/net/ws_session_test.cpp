@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "common/ws_client.h"
 #include "net/http_server.h"
@@ -140,6 +142,63 @@ TEST_F(ServerTest, FramesSentFromSeveralThreadsArriveInOrderPerThread) {
     }
     for (int t = 0; t < kThreads; ++t) EXPECT_EQ(next[t], kPerThread);
     connection.reset();
+    client->close();
+}
+
+// A head in front of shared bytes, made when the connection writes it: records which thread that was.
+class RecordingHead final : public FrameHead {
+  public:
+    explicit RecordingHead(std::string bytes) : bytes_(std::move(bytes)) {}
+    std::string bytes(bool /*binary*/) const override {
+        std::lock_guard lock(mutex_);
+        made_on_.push_back(std::this_thread::get_id());
+        return bytes_;
+    }
+    std::size_t size_hint() const override { return bytes_.size(); }
+    std::vector<std::thread::id> made_on() const {
+        std::lock_guard lock(mutex_);
+        return made_on_;
+    }
+
+  private:
+    std::string bytes_;
+    mutable std::mutex mutex_;
+    mutable std::vector<std::thread::id> made_on_;
+};
+
+TEST_F(ServerTest, AFrameWithAHeadIsOneMessageMadeOnTheConnectionsThread) {
+    auto record = std::make_shared<WsRecord>();
+    accept_websockets(record, false);
+    start();
+    auto client = WsClient::connect("127.0.0.1", port_, "/ws");
+    ASSERT_TRUE(eventually([&] { return record->get_connection() != nullptr; }));
+    const auto connection = record->get_connection();
+    const auto shared = text("|the shared body");
+    const auto head_a = std::make_shared<const RecordingHead>("head-a");
+    const auto head_b = std::make_shared<const RecordingHead>(std::string("\x00\x01b", 3));
+    EXPECT_TRUE(connection->send(Frame{shared, false, head_a}));
+    EXPECT_TRUE(connection->send(Frame{text("plain"), false}));
+    EXPECT_TRUE(connection->send(Frame{shared, true, head_b}));
+    EXPECT_TRUE(connection->send(Frame{nullptr, false, head_a}));  // a head alone
+    std::vector<WsClient::Received> received;
+    for (int i = 0; i < 4; ++i) {
+        auto message = client->receive(3s);
+        ASSERT_TRUE(message) << "after " << i << " messages";
+        received.push_back(std::move(*message));
+    }
+    EXPECT_EQ(received[0].data, "head-a|the shared body");
+    EXPECT_FALSE(received[0].binary);
+    EXPECT_EQ(received[1].data, "plain");
+    EXPECT_EQ(received[2].data, std::string("\x00\x01b", 3) + "|the shared body");
+    EXPECT_TRUE(received[2].binary);
+    EXPECT_EQ(received[3].data, "head-a");
+    EXPECT_EQ(*shared, "|the shared body");  // written from, never written to
+    // Made by the connection when it wrote them, not by the thread that called send().
+    const auto made_a = head_a->made_on();
+    ASSERT_EQ(made_a.size(), 2u);
+    ASSERT_EQ(head_b->made_on().size(), 1u);
+    for (const auto id : {made_a[0], made_a[1], head_b->made_on()[0]}) EXPECT_NE(id, std::this_thread::get_id());
+    EXPECT_TRUE(eventually([&] { return connection->queued_bytes() == 0; }));  // the byte count balances
     client->close();
 }
 

@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "api/delivery/push_encoding.h"
 #include "core/alert/effects.h"
 #include "core/index/volunteer.h"
 #include "core/time.h"
@@ -18,14 +19,13 @@
 
 namespace yihu::api {
 
-// One push in a volunteer's stream, as the ledger keeps it. The bytes are shared and immutable: the first write, every
-// retry and every replay send the same buffers.
+// One push in a volunteer's stream, as the ledger keeps it. What it says is shared and immutable: the first write and
+// every retry send the same bytes (the frame is assembled on the connection's strand from the shared body).
 struct LedgerPush {
     std::uint64_t seq = 0;
     core::AlertNumber alert = 0;  // 0: the alert is no longer in memory (a replay of an old push)
     v1::DeliveryKind kind = v1::DELIVERY_KIND_UNSPECIFIED;
-    std::shared_ptr<const std::string> binary;  // the serialized ServerMessage (what the store holds)
-    std::shared_ptr<const std::string> json;  // the same message in the JSON mapping; null until a JSON phone needs it
+    std::shared_ptr<const PushFrame> frame;  // never null
     core::Time sent_at{};
     int attempts = 0;  // writes so far
 };
@@ -148,10 +148,11 @@ std::optional<std::size_t> DeliveryLedger::replay(core::VolunteerId v, std::uint
     if (!keep) return std::nullopt;
     for (std::size_t i : *keep) {
         store::DeliveryRecord& r = records[i];
-        LedgerPush push{.seq = r.seq,
-                        .alert = alert_number(r.alert_id),
-                        .kind = static_cast<v1::DeliveryKind>(r.kind),
-                        .binary = std::make_shared<const std::string>(std::move(r.payload))};
+        LedgerPush push{
+            .seq = r.seq,
+            .alert = alert_number(r.alert_id),
+            .kind = static_cast<v1::DeliveryKind>(r.kind),
+            .frame = std::make_shared<const PushFrame>(std::make_shared<const std::string>(std::move(r.payload)))};
         stage(v, std::move(push));
     }
     return keep->size();

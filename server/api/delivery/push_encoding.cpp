@@ -1,5 +1,8 @@
 #include "api/delivery/push_encoding.h"
 
+#include <bit>
+#include <cstring>
+
 #include "api/codec/json_codec.h"
 
 namespace yihu::api {
@@ -29,6 +32,12 @@ const google::protobuf::Message* push_part(const v1::ServerMessage& m) {
     }
 }
 
+// The protobuf wire format by hand for the envelope's few fields: a protobuf message object per recipient would cost
+// more than the bytes it makes. tests/api/push_encoding_test.cpp checks the result against protobuf's own parser.
+constexpr std::uint32_t kVarint = 0;
+constexpr std::uint32_t kFixed64 = 1;
+constexpr std::uint32_t kLengthDelimited = 2;
+
 void append_varint(std::string& out, std::uint64_t v) {
     while (v >= 0x80) {
         out.push_back(static_cast<char>(v | 0x80));
@@ -37,55 +46,165 @@ void append_varint(std::string& out, std::uint64_t v) {
     out.push_back(static_cast<char>(v));
 }
 
-constexpr std::uint64_t kLengthDelimited = 2;
+void append_tag(std::string& out, int field, std::uint32_t wire_type) {
+    append_varint(out, (static_cast<std::uint64_t>(field) << 3) | wire_type);
+}
+
+// proto3: a field at its default value is not written.
+void append_uint64(std::string& out, int field, std::uint64_t v) {
+    if (v == 0) return;
+    append_tag(out, field, kVarint);
+    append_varint(out, v);
+}
+
+void append_bool(std::string& out, int field, bool v) {
+    if (!v) return;
+    append_tag(out, field, kVarint);
+    out.push_back(1);
+}
+
+void append_double(std::string& out, int field, double v) {
+    const auto bits = std::bit_cast<std::uint64_t>(v);
+    if (bits == 0) return;
+    append_tag(out, field, kFixed64);
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(bits >> (8 * i)));  // little-endian
+}
+
+void append_string(std::string& out, int field, const std::string& v) {
+    if (v.empty()) return;
+    append_tag(out, field, kLengthDelimited);
+    append_varint(out, v.size());
+    out.append(v);
+}
+
+// The envelope's fields of the push kind `field` (its field number in ServerMessage).
+std::string envelope_fields(int field, const PushEnvelope& e) {
+    std::string out;
+    switch (field) {
+        case v1::ServerMessage::kAlertFieldNumber:
+            append_uint64(out, v1::AlertPush::kSeqFieldNumber, e.seq);
+            append_double(out, v1::AlertPush::kDistanceMFieldNumber, e.distance_m);
+            append_bool(out, v1::AlertPush::kResponseRequestedFieldNumber, e.response_requested);
+            break;
+        case v1::ServerMessage::kAlertUpdateFieldNumber:
+            append_uint64(out, v1::AlertUpdate::kSeqFieldNumber, e.seq);
+            append_double(out, v1::AlertUpdate::kDistanceMFieldNumber, e.distance_m);
+            append_string(out, v1::AlertUpdate::kRoleFieldNumber, e.role);
+            break;
+        case v1::ServerMessage::kStandDownFieldNumber:
+            append_uint64(out, v1::StandDown::kSeqFieldNumber, e.seq);
+            break;
+        case v1::ServerMessage::kAlertClosedFieldNumber:
+            append_uint64(out, v1::AlertClosed::kSeqFieldNumber, e.seq);
+            break;
+        default:
+            break;
+    }
+    return out;
+}
 
 }  // namespace
 
 PushBody::PushBody(const v1::ServerMessage& body) : body_(body) {
+    std::string inner;
     if (const google::protobuf::Message* part = push_part(body)) {
         field_ = static_cast<int>(body.body_case());  // a oneof case's value is its field number
-        inner_ = part->SerializeAsString();
+        inner = part->SerializeAsString();
+    } else {
+        inner = body.SerializeAsString();  // no push: the message whole, with no head
     }
+    inner_ = std::make_shared<const std::string>(std::move(inner));
 }
 
-const std::string& PushBody::json() const {
-    if (json_.empty()) json_ = to_json(body_);
-    return json_;
-}
-
-std::string PushBody::binary_for(const v1::ServerMessage& envelope) const {
-    const google::protobuf::Message* part = push_part(envelope);
-    if (field_ == 0 || !part || static_cast<int>(envelope.body_case()) != field_) {
-        v1::ServerMessage whole = body_;  // not a push, or an envelope of another kind: no sharing to do
-        whole.MergeFrom(envelope);
-        return whole.SerializeAsString();
-    }
-    const std::size_t head = part->ByteSizeLong();
-    std::string out;
-    out.reserve(head + inner_.size() + 12);
-    append_varint(out, (static_cast<std::uint64_t>(field_) << 3) | kLengthDelimited);
-    append_varint(out, head + inner_.size());
-    const std::size_t at = out.size();
-    out.resize(at + head);
-    part->SerializeToArray(out.data() + at, static_cast<int>(head));
-    out.append(inner_);
-    return out;
-}
-
-std::string PushBody::json_for(const v1::ServerMessage& envelope) const {
-    const std::string head = to_json(envelope);  // {"alert":{"seq":"7",...}}
-    const std::string& body = json();            // {"alert":{"alertId":...}}
+void PushBody::make_json() const {
+    const std::string body = to_json(body_);  // {"alert":{"alertId":...}}
     const std::size_t members = inner_start(body);
-    const bool body_empty = members >= body.size() || body[members] == '}';
-    const bool head_empty = head.size() >= 4 && head[head.size() - 3] == '{';
-    if (body_empty) return head;
-    if (head_empty) return body;
+    json_open_ = body.substr(0, members);
+    json_rest_ = std::make_shared<const std::string>(body.substr(members));
+}
+
+const std::shared_ptr<const std::string>& PushBody::json_rest() const {
+    std::call_once(json_once_, [this] { make_json(); });
+    return json_rest_;
+}
+
+std::string PushBody::binary_head(const PushEnvelope& envelope) const {
+    if (field_ == 0) return {};
+    const std::string fields = envelope_fields(field_, envelope);
     std::string out;
-    out.reserve(head.size() + body.size());
-    out.append(head, 0, head.size() - 2);  // drop the closing "}}" of the envelope
-    out.push_back(',');
-    out.append(body, members, std::string::npos);
+    out.reserve(fields.size() + 12);
+    append_tag(out, field_, kLengthDelimited);
+    append_varint(out, fields.size() + inner_->size());
+    out.append(fields);
     return out;
+}
+
+std::string PushBody::json_head(const PushEnvelope& envelope) const {
+    const std::string& rest = *json_rest();  // also makes json_open_
+    if (field_ == 0) return json_open_;
+    const std::string head = to_json(envelope_message(static_cast<v1::ServerMessage::BodyCase>(field_), envelope));
+    const bool head_empty = head.size() >= 4 && head[head.size() - 3] == '{';  // {"alert":{}}
+    if (head_empty) return json_open_;
+    std::string out(head, 0, head.size() - 2);  // {"alert":{"seq":"7",...   (its closing "}}" dropped)
+    const bool body_empty = rest.empty() || rest.front() == '}';
+    if (!body_empty) out.push_back(',');
+    return out;
+}
+
+std::string PushBody::binary(const PushEnvelope& envelope) const {
+    std::string out = binary_head(envelope);
+    out.append(*inner_);
+    return out;
+}
+
+net::Frame PushFrame::frame(const std::shared_ptr<const PushFrame>& self, bool binary) {
+    if (self->stored_) {
+        if (binary) return net::Frame{self->stored_, true, nullptr};
+        return net::Frame{nullptr, false, self};  // converted to JSON on the strand
+    }
+    return net::Frame{binary ? self->body_->shared() : self->body_->json_rest(), binary, self};
+}
+
+std::string PushFrame::binary() const {
+    return stored_ ? *stored_ : body_->binary(envelope_);
+}
+
+std::string PushFrame::bytes(bool binary) const {
+    if (stored_) return binary ? *stored_ : push_json_from_binary(*stored_);
+    return binary ? body_->binary_head(envelope_) : body_->json_head(envelope_);
+}
+
+std::size_t PushFrame::size_hint() const {
+    if (stored_) return stored_->size();
+    return 24 + envelope_.role.size();  // tag, length, seq, distance, flag: the envelope's bytes at most
+}
+
+v1::ServerMessage envelope_message(v1::ServerMessage::BodyCase kind, const PushEnvelope& e) {
+    v1::ServerMessage m;
+    switch (kind) {
+        case v1::ServerMessage::kAlert: {
+            auto* p = m.mutable_alert();
+            p->set_distance_m(e.distance_m);
+            p->set_response_requested(e.response_requested);
+            break;
+        }
+        case v1::ServerMessage::kAlertUpdate: {
+            auto* p = m.mutable_alert_update();
+            p->set_distance_m(e.distance_m);
+            p->set_role(e.role);
+            break;
+        }
+        case v1::ServerMessage::kStandDown:
+            m.mutable_stand_down();
+            break;
+        case v1::ServerMessage::kAlertClosed:
+            m.mutable_alert_closed();
+            break;
+        default:
+            return m;
+    }
+    set_push_seq(m, e.seq);
+    return m;
 }
 
 void set_push_seq(v1::ServerMessage& m, std::uint64_t seq) {

@@ -1,9 +1,11 @@
 #include "api/hub/hub.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include "api/codec/device_request.h"
 #include "api/codec/json_codec.h"
+#include "api/hub/hub_thread.h"
 
 namespace yihu::api {
 
@@ -66,6 +68,7 @@ void Hub::post(std::function<void()> task) {
 
 // One iteration: take every task posted so far, run them, run what the clock made due, commit once, then send.
 void Hub::run() {
+    pthread_setname_np(pthread_self(), kHubThreadName);
     std::deque<std::function<void()>> batch;
     for (;;) {
         if (rebuild_needed_) {

@@ -18,6 +18,7 @@
 #include "api/auth/token.h"
 #include "api/delivery/delivery_ledger.h"
 #include "api/delivery/push_encoding.h"
+#include "api/hub/feed_fanout.h"
 #include "api/hub/hub_metrics.h"
 #include "api/name_table.h"
 #include "api/persist/alert_snapshot.h"
@@ -114,11 +115,6 @@ class Hub {
         bool known = false;        // has a profile in the engine
         bool quiet_hours = false;  // said QUIET_HOURS (the engine holds matches back)
     };
-    struct Feed {
-        std::shared_ptr<net::WsConnection> connection;
-        std::set<std::string> alert_ids;  // empty: every alert
-        bool responder_positions = false;
-    };
     // What a push body was encoded from: a body is reused within a batch only while the alert shows the same.
     struct BodyKey {
         core::AlertNumber alert = 0;
@@ -140,13 +136,14 @@ class Hub {
     void push_notice(const core::Notice& notice, core::Time now);
     // The shared part of a push about `a`, encoded once per alert version and kind (hub_push.cpp).
     PushBodyPtr push_body(const core::Alert& a, v1::DeliveryKind kind);
-    // `envelope`: a ServerMessage with the push set and only the per-recipient fields (not the seq) in it.
-    std::uint64_t enqueue_push(core::VolunteerId v, const core::Alert& a, v1::DeliveryKind kind,
-                               v1::ServerMessage envelope, core::Time now);
+    // `envelope`: the per-recipient fields of the push (its seq is given here).
+    std::uint64_t enqueue_push(core::VolunteerId v, const core::Alert& a, v1::DeliveryKind kind, PushEnvelope envelope,
+                               core::Time now);
     void persist_alert(core::AlertNumber number, const std::set<core::VolunteerId>& recipients);
     void send_released(const std::vector<LedgerWrite>& writes);
-    void write_push(const Session& s, LedgerPush& push);
-    void report_delivery(core::VolunteerId v, const LedgerPush& push, const DeliveryMarks& marks, core::Time t);
+    void write_push(const Session& s, const LedgerPush& push);
+    void report_delivery(core::VolunteerId v, const LedgerPush& push, const DeliveryMarks& marks, core::Time t,
+                         bool persist = true);
     void retry_unacked(core::Time now);
     void publish_feed(const core::FeedEvent& event);
     void publish_feed(const std::string& alert_id, v1::LiveFeedEvent event);
@@ -224,7 +221,7 @@ class Hub {
     DeliveryLedger ledger_;
     // This batch's encoded push bodies, the latest per (alert, kind).
     std::map<std::pair<core::AlertNumber, int>, std::pair<BodyKey, PushBodyPtr>> bodies_;
-    std::map<std::uint64_t, Feed> feeds_;
+    FeedFanout feeds_;
     store::WriteBatch batch_;
     std::vector<std::function<void(bool)>> after_commit_;
     std::map<std::string, core::AlertNumber> idempotency_pending_;

@@ -76,70 +76,63 @@ void Hub::push_notice(const core::Notice& n, core::Time t) {
     const core::Alert* a = engine_.find(n.alert);
     if (!a) return;
     // Only the per-recipient fields here: the rest of the push is the shared body (push_body).
-    v1::ServerMessage envelope;
+    PushEnvelope envelope;
     v1::DeliveryKind kind = v1::DELIVERY_KIND_UNSPECIFIED;
     switch (n.kind) {
-        case core::Notice::Kind::kAlert: {
+        case core::Notice::Kind::kAlert:
             kind = v1::DELIVERY_KIND_ALERT;
-            auto* push = envelope.mutable_alert();
-            push->set_distance_m(n.distance_m);
-            push->set_response_requested(n.response_requested);
+            envelope.distance_m = n.distance_m;
+            envelope.response_requested = n.response_requested;
             break;
-        }
-        case core::Notice::Kind::kUpdate: {
+        case core::Notice::Kind::kUpdate:
             kind = v1::DELIVERY_KIND_UPDATE;
-            auto* push = envelope.mutable_alert_update();
             if (auto it = a->recipients.find(n.volunteer); it != a->recipients.end()) {
-                push->set_distance_m(it->second.distance_m);
-                push->set_role(it->second.role);
+                envelope.distance_m = it->second.distance_m;
+                envelope.role = it->second.role;
             }
             break;
-        }
         case core::Notice::Kind::kStandDown:
             kind = v1::DELIVERY_KIND_STAND_DOWN;
-            envelope.mutable_stand_down();
             break;
         case core::Notice::Kind::kClosed:
             kind = v1::DELIVERY_KIND_CLOSED;
-            envelope.mutable_alert_closed();
             break;
     }
     enqueue_push(n.volunteer, *a, kind, std::move(envelope), t);
 }
 
 // Gives the push the volunteer's next seq, writes it to the history (same batch as the alert change that caused
-// it), and stages it in the ledger, which releases it for sending once that batch is durable.
-std::uint64_t Hub::enqueue_push(core::VolunteerId v, const core::Alert& a, v1::DeliveryKind kind,
-                                v1::ServerMessage envelope, core::Time t) {
+// it), and stages it in the ledger, which releases it for sending once that batch is durable. Per recipient the hub
+// only decides (who, which seq, which shared body); the bytes are assembled on the connection's strand (PushFrame).
+std::uint64_t Hub::enqueue_push(core::VolunteerId v, const core::Alert& a, v1::DeliveryKind kind, PushEnvelope envelope,
+                                core::Time t) {
     const std::uint64_t seq = ledger_.next_seq(v);
-    set_push_seq(envelope, seq);
+    envelope.seq = seq;
     const PushBodyPtr body = push_body(a, kind);
-    auto binary = std::make_shared<const std::string>(body->binary_for(envelope));
-    std::shared_ptr<const std::string> json;
-    if (const auto& session = volunteer(v).session; session && !session->binary) {
-        json = std::make_shared<const std::string>(body->json_for(envelope));
-    }
-    // The store gets the shared body once per group (by this one buffer) and only the recipient's own bytes here.
-    std::shared_ptr<const std::string> shared(body, &body->shared());
-    const bool split = !shared->empty() && binary->size() >= shared->size() && binary->ends_with(*shared);
-    batch_.deliveries.push_back(
-        store::DeliveryRecord{.volunteer = volunteers_.name(v),
-                              .seq = seq,
-                              .alert_id = a.id,
-                              .kind = static_cast<std::uint8_t>(kind),
-                              .payload = split ? binary->substr(0, binary->size() - shared->size()) : *binary,
-                              .created_at = t,
-                              .shared = split ? std::move(shared) : nullptr});
+    // The store gets the shared body once per group (by this one buffer) and only the recipient's own head here:
+    // head + shared body is the whole serialized push (PushBody::binary).
+    std::string head = body->binary_head(envelope);
+    std::shared_ptr<const std::string> shared = body->shared();
+    auto frame = std::make_shared<const PushFrame>(body, std::move(envelope));
+    batch_.deliveries.push_back(store::DeliveryRecord{.volunteer = volunteers_.name(v),
+                                                      .seq = seq,
+                                                      .alert_id = a.id,
+                                                      .kind = static_cast<std::uint8_t>(kind),
+                                                      .payload = std::move(head),
+                                                      .created_at = t,
+                                                      .shared = std::move(shared)});
     if (kind == v1::DELIVERY_KIND_ALERT) marks_[a.number][v].first_seq = seq;
     metrics_->pushes++;
-    ledger_.stage(v, LedgerPush{.seq = seq, .alert = a.number, .kind = kind, .binary = binary, .json = json});
+    ledger_.stage(v, LedgerPush{.seq = seq, .alert = a.number, .kind = kind, .frame = std::move(frame)});
     return seq;
 }
 
-// Writes what the ledger released after a durable commit; an alert push's first write is reported to the feed.
+// Writes what the ledger released after a durable commit; an alert push's first write is reported to the feed, and
+// the recipients' marks are stored once per alert (not one alert record per recipient).
 void Hub::send_released(const std::vector<LedgerWrite>& writes) {
     if (writes.empty()) return;
     const core::Time t = now();
+    std::map<core::AlertNumber, std::set<core::VolunteerId>> delivered;
     for (const LedgerWrite& w : writes) {
         VolunteerState& state = volunteer(w.volunteer);
         if (!state.session || state.session->id != w.session) continue;
@@ -149,27 +142,28 @@ void Hub::send_released(const std::vector<LedgerWrite>& writes) {
             DeliveryMarks& mark = marks_[w.push->alert][w.volunteer];
             if (mark.delivered_at == core::Time{}) {
                 mark.delivered_at = t;
-                report_delivery(w.volunteer, *w.push, mark, t);
+                report_delivery(w.volunteer, *w.push, mark, t, false);
+                delivered[w.push->alert].insert(w.volunteer);
             }
         }
     }
+    for (const auto& [number, volunteers] : delivered) persist_alert(number, volunteers);
 }
 
-// The same bytes on every write of a push: a JSON phone's JSON is made once (if the push was staged before the
-// session said JSON, from the stored protobuf) and kept with the push for its retries.
-void Hub::write_push(const Session& s, LedgerPush& push) {
-    if (s.binary) {
-        s.connection->send(net::Frame{push.binary, true});
-        return;
-    }
-    if (!push.json) push.json = std::make_shared<const std::string>(push_json_from_binary(*push.binary));
-    s.connection->send(net::Frame{push.json, false});
+// The same bytes on every write of a push, in the session's encoding: the connection assembles them on its strand
+// from the shared body and the push's envelope (a push read back from the history: from its stored protobuf).
+void Hub::write_push(const Session& s, const LedgerPush& push) {
+    s.connection->send(PushFrame::frame(push.frame, s.binary));
 }
 
-// Tells the feed (and the store) that an alert push reached a phone, or was acknowledged (marks.acked_at set).
-void Hub::report_delivery(core::VolunteerId v, const LedgerPush& push, const DeliveryMarks& marks, core::Time t) {
+// Tells the feed (and, with `persist`, the store) that an alert push reached a phone, or was acknowledged
+// (marks.acked_at set).
+void Hub::report_delivery(core::VolunteerId v, const LedgerPush& push, const DeliveryMarks& marks, core::Time t,
+                          bool persist) {
     const core::Alert* a = engine_.find(push.alert);
     if (!a) return;
+    if (persist) persist_alert(push.alert, {v});
+    if (feeds_.empty()) return;
     v1::LiveFeedEvent e;
     auto* d = e.mutable_delivery();
     d->set_alert_id(a->id);
@@ -182,7 +176,6 @@ void Hub::report_delivery(core::VolunteerId v, const LedgerPush& push, const Del
     d->set_alert_version(a->version);
     to_proto(t, e.mutable_at());
     publish_feed(a->id, std::move(e));
-    persist_alert(push.alert, {v});
 }
 
 // A push not acknowledged within ack_timeout is written again (same seq and bytes: the phone drops duplicates).

@@ -1,9 +1,9 @@
 // The dispatchers' live feed: what happens to alerts, as JSON text frames on a WebSocket. Best effort by design
-// (a console refetches the lists after reconnecting), so nothing here is stored.
+// (a console refetches the lists after reconnecting), so nothing here is stored. The hub turns engine events into
+// LiveFeedEvents; who gets them and their encoding is FeedFanout's.
 
 #include "api/codec/enum_codec.h"
 #include "api/codec/geo_codec.h"
-#include "api/codec/json_codec.h"
 #include "api/codec/time_codec.h"
 #include "api/hub/hub.h"
 
@@ -11,31 +11,28 @@ namespace yihu::api {
 
 void Hub::feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
                     const v1::LiveFeedSubscribe& subscribe) {
-    feeds_[feed_id] = Feed{std::move(connection), {}, false};
+    feeds_.open(feed_id, std::move(connection), subscribe);
     metrics_->feeds_connected = static_cast<std::int64_t>(feeds_.size());
-    feed_subscribe(feed_id, subscribe);
 }
 
 void Hub::feed_subscribe(std::uint64_t feed_id, const v1::LiveFeedSubscribe& subscribe) {
-    auto it = feeds_.find(feed_id);
-    if (it == feeds_.end()) return;
-    it->second.alert_ids = {subscribe.alert_ids().begin(), subscribe.alert_ids().end()};
-    it->second.responder_positions = subscribe.responder_positions();
+    feeds_.subscribe(feed_id, subscribe);
 }
 
 void Hub::feed_closed(std::uint64_t feed_id) {
-    feeds_.erase(feed_id);
+    feeds_.close(feed_id);
     metrics_->feeds_connected = static_cast<std::int64_t>(feeds_.size());
 }
 
 void Hub::publish_feed(const core::FeedEvent& e) {
     const core::Alert* a = engine_.find(e.alert);
     if (!a || feeds_.empty()) return;
+    // Reported when the push is written to the phone (send_released), with its seq; nothing to say yet.
+    if (e.kind == core::FeedEvent::Kind::kDelivery) return;
     v1::LiveFeedEvent out;
     const std::string volunteer = e.volunteer ? volunteers_.name(*e.volunteer) : std::string{};
     switch (e.kind) {
         case core::FeedEvent::Kind::kDelivery:
-            // Reported when the push is written to the phone (send_push), with its seq; nothing to say yet.
             return;
         case core::FeedEvent::Kind::kResponse: {
             auto* r = out.mutable_response();
@@ -105,15 +102,12 @@ void Hub::publish_feed(const std::string& alert_id, v1::LiveFeedEvent event) {
     if (feeds_.empty()) return;
     event.set_alert_id(alert_id);
     const bool is_position = event.has_responder_position();
-    auto frame = std::make_shared<const std::string>(to_json(event));
+    // Encoded once, by the first feed connection that writes it.
+    net::Frame frame = FeedFanout::frame(std::make_shared<const v1::LiveFeedEvent>(std::move(event)));
     // Sent after the batch commits, like every other word about an alert.
-    after_commit([this, alert_id, is_position, frame](bool durable) {
+    after_commit([this, alert_id, is_position, frame = std::move(frame)](bool durable) {
         if (!durable && !is_position) return;
-        for (const auto& [id, feed] : feeds_) {
-            if (is_position && !feed.responder_positions) continue;
-            if (!feed.alert_ids.empty() && !feed.alert_ids.count(alert_id)) continue;
-            feed.connection->send(net::Frame{frame, false});
-        }
+        feeds_.send(alert_id, is_position, frame);
     });
 }
 

@@ -169,11 +169,10 @@ void Hub::resume(core::VolunteerId v, const v1::Hello& hello, bool& recovered) {
         const core::Alert* a = engine_.find(n);
         auto it = a->recipients.find(v);
         if (it == a->recipients.end()) continue;
-        v1::ServerMessage envelope;
-        auto* push = envelope.mutable_alert();
-        push->set_distance_m(it->second.distance_m);
-        push->set_response_requested(a->policy.ask_to_respond && !it->second.stood_down);
-        enqueue_push(v, *a, v1::DELIVERY_KIND_ALERT, std::move(envelope), t);
+        enqueue_push(v, *a, v1::DELIVERY_KIND_ALERT,
+                     PushEnvelope{.distance_m = it->second.distance_m,
+                                  .response_requested = a->policy.ask_to_respond && !it->second.stood_down},
+                     t);
         persist_alert(n, {v});
     }
 }
