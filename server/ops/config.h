@@ -12,6 +12,7 @@
 #include "core/alert/alert_kind.h"
 #include "core/geo/lat_lng.h"
 #include "core/result.h"
+#include "ops/peer_config.h"
 
 namespace yihu::core {
 struct Device;
@@ -121,6 +122,7 @@ struct Config {
     DemoConfig demo;
     WebConfig web;
     std::vector<DeviceConfig> devices;
+    FederationConfig federation;  // [federation] and [[peer]] (peer_config.h)
 };
 
 struct LoadedConfig {

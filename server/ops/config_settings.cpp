@@ -287,7 +287,8 @@ const std::vector<Setting>& settings() {
 
 const std::vector<std::string_view>& config_sections() {
     static const std::vector<std::string_view> kSections = {"server", "store", "auth", "limits", "delivery",
-                                                            "log",    "redis", "web",  "demo",   kDeviceSection};
+                                                            "log",    "redis", "web",  "demo",   kDeviceSection,
+                                                            kPeerSection, kFederationSection};
     return kSections;
 }
 
