@@ -22,6 +22,7 @@ namespace yihu::store::redis_scripts {
 //   P:cursor:<volunteer>    hash     last, acked, trimmed;   P:cursors set of volunteers with a cursor
 //   P:devices               hash     id -> snapshot
 //   P:idem                  hash     key -> idempotency record; P:idem_time zset of keys by created_at ms
+//   P:outbox                hash     "<peer> <message id>" -> outbox record (federation, until acknowledged)
 //
 // Every script starts with the fence: when ARGV[2] names a key, the script refuses to run unless that key holds
 // ARGV[3]. A cluster's leader passes its lease there, so a node that lost the lease (paused, partitioned) cannot
@@ -42,10 +43,11 @@ inline std::string with_fence(std::string_view body) {
     return script;
 }
 
-// ARGV: prefix, fence key, fence value, then seven sections, each a row count followed by its rows:
+// ARGV: prefix, fence key, fence value, then nine sections, each a row count followed by its rows:
 //   alerts (number, id, "1"/"0" active, record), recipients (number, volunteer, snapshot),
 //   audit (number, index, record), deliveries (volunteer, seq, created ms, record), acks (volunteer, seq),
-//   devices (id, snapshot), idempotency keys (key, created ms, record).
+//   devices (id, snapshot), idempotency keys (key, created ms, record), outbox puts (field, record),
+//   outbox removals (field).
 // Replies OK, or an error starting with CONFLICT (a contradiction: nothing written) or FENCED.
 inline constexpr std::string_view kApplyBody = R"lua(
 local i = 4
@@ -61,6 +63,7 @@ local function section(width)
 end
 local alerts, recipients, audit = section(4), section(3), section(3)
 local deliveries, acks, devices, keys = section(4), section(2), section(2), section(3)
+local outbox, outbox_done = section(2), section(1)
 
 local owner = {}
 for _, a in ipairs(alerts) do
@@ -127,6 +130,8 @@ for _, k in ipairs(keys) do
     redis.call('ZADD', P .. ':idem_time', k[2], k[1])
   end
 end
+for _, o in ipairs(outbox) do redis.call('HSETNX', P .. ':outbox', o[1], o[2]) end
+for _, o in ipairs(outbox_done) do redis.call('HDEL', P .. ':outbox', o[1]) end
 return redis.status_reply('OK')
 )lua";
 

@@ -102,9 +102,22 @@ Status migrate_0_to_1(Database& db) {
     return insert->run();
 }
 
+// Version 2: the federation outbox (messages to peers, kept until acknowledged).
+Status migrate_1_to_2(Database& db) {
+    return db.exec("create outbox", R"sql(
+CREATE TABLE outbox (
+    peer TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (peer, message_id)
+) WITHOUT ROWID;
+)sql");
+}
+
 using Migration = Status (*)(Database&);
 // kMigrations[v] takes a database from version v to v + 1.
-constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1};
+constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1, &migrate_1_to_2};
 
 Result<std::string> query_text(Database& db, std::string name, std::string_view sql) {
     Result<Statement> statement = db.prepare(std::move(name), sql);

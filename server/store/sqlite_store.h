@@ -32,6 +32,7 @@ class SqliteStore final : public Store {
                                                 std::size_t limit) override;
     Result<std::vector<DeviceRecord>> load_devices() override;
     Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view key) override;
+    Result<std::vector<OutboxRecord>> load_outbox() override;
 
     Result<VolunteerCursor> cursor(std::string_view volunteer) override;
     Result<std::vector<std::pair<std::string, VolunteerCursor>>> load_cursors() override;
@@ -55,6 +56,9 @@ class SqliteStore final : public Store {
         sqlite::Statement raise_acked_seq;
         sqlite::Statement upsert_device;
         sqlite::Statement insert_idempotency;
+        sqlite::Statement insert_outbox;
+        sqlite::Statement delete_outbox;
+        sqlite::Statement load_outbox;
 
         sqlite::Statement load_alerts;
         sqlite::Statement find_alert;

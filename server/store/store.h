@@ -79,6 +79,14 @@ struct IdempotencyRecord {
     Time created_at{};
 };
 
+// A message queued for a neighbouring city (federation): it stays until the peer acknowledges it.
+struct OutboxRecord {
+    std::string peer;        // the peer's configured name
+    std::string message_id;  // unique per sender (PeerEnvelope.message_id)
+    std::string payload;     // the encoded envelope; opaque here
+    Time created_at{};
+};
+
 // Writes that become durable together (one transaction): either all of them or none.
 struct WriteBatch {
     std::vector<AlertRecord> alerts;                          // upsert by number
@@ -88,10 +96,12 @@ struct WriteBatch {
     std::vector<std::pair<std::string, std::uint64_t>> acks;  // volunteer -> acked seq (never lowered)
     std::vector<DeviceRecord> devices;                        // upsert by id
     std::vector<IdempotencyRecord> idempotency;               // insert; an existing key is kept
+    std::vector<OutboxRecord> outbox;                          // insert; an existing (peer, message_id) is kept
+    std::vector<std::pair<std::string, std::string>> outbox_done;  // (peer, message_id) removed; after `outbox`
 
     bool empty() const {
         return alerts.empty() && recipients.empty() && audit.empty() && deliveries.empty() && acks.empty() &&
-               devices.empty() && idempotency.empty();
+               devices.empty() && idempotency.empty() && outbox.empty() && outbox_done.empty();
     }
     void clear() { *this = WriteBatch{}; }
 };
@@ -117,6 +127,8 @@ class Store {
                                                         std::size_t limit) = 0;
     virtual Result<std::vector<DeviceRecord>> load_devices() = 0;
     virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view key) = 0;
+    // Every message still in the peers' outboxes, ordered by created_at, then peer, then message_id.
+    virtual Result<std::vector<OutboxRecord>> load_outbox() = 0;
 
     // A volunteer never seen has the zero cursor.
     virtual Result<VolunteerCursor> cursor(std::string_view volunteer) = 0;

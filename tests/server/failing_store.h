@@ -57,6 +57,7 @@ class FailingStore : public store::Store {
     core::Result<std::optional<store::IdempotencyRecord>> find_idempotency(std::string_view key) override {
         return inner_->find_idempotency(key);
     }
+    core::Result<std::vector<store::OutboxRecord>> load_outbox() override { return inner_->load_outbox(); }
     core::Result<store::VolunteerCursor> cursor(std::string_view volunteer) override {
         return inner_->cursor(volunteer);
     }
