@@ -11,6 +11,7 @@
 namespace yihu::api {
 
 class StaticRoutes;
+class PeerLinks;
 
 // What the network-facing handlers share: the link to the hub they hand work to, how they check tokens, and their
 // limits.
@@ -23,6 +24,7 @@ struct GatewayContext {
     std::function<std::string()> render_metrics;  // Prometheus text for /metrics
     std::function<bool()> ready;                  // /readyz
     const StaticRoutes* static_routes = nullptr;  // the console and app pages; null: none
+    PeerLinks* peer_links = nullptr;              // /v1/federation; null: no peers configured (404)
     std::atomic<std::uint64_t> next_session{1};
     // Per volunteer connection, decided on its strand before the hub sees anything: PositionUpdates, and every other
     // message but Hello. Beyond: RATE_LIMITED (not fatal) and the message is dropped.
