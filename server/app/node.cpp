@@ -30,7 +30,7 @@ struct Node::Parts {
     std::unique_ptr<NodeMetrics> metrics;
     std::unique_ptr<api::Hub> hub;
     std::unique_ptr<api::HubLink> link;
-    std::unique_ptr<Federation> federation;  // [[peer]] links; null without peers
+    std::unique_ptr<Federation> federation;          // [[peer]] links; null without peers
     std::unique_ptr<cluster::ClusterMember> member;  // cluster mode (redis.url set): the hub runs on the leader
     api::GatewayContext context;
     std::unique_ptr<api::StaticRoutes> static_routes;

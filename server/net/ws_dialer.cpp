@@ -111,12 +111,12 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
     void dial() {
         if (stopped_) return;
         if (should_dial_ && !should_dial_()) return wait_and_dial(false);
-        resolver_.async_resolve(options_.host, std::to_string(options_.port),
-                                [self = shared_from_this()](const boost::system::error_code& error,
-                                                            tcp::resolver::results_type results) {
-                                    if (error) return self->failed("resolve", error);
-                                    self->connect(std::move(results));
-                                });
+        resolver_.async_resolve(
+            options_.host, std::to_string(options_.port),
+            [self = shared_from_this()](const boost::system::error_code& error, tcp::resolver::results_type results) {
+                if (error) return self->failed("resolve", error);
+                self->connect(std::move(results));
+            });
     }
 
     void connect(tcp::resolver::results_type results) {
@@ -188,29 +188,27 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
             if (closing_ && !close_sent_) {
                 close_sent_ = true;
                 writing_ = true;
-                ws_->async_close(websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_),
-                                 [self = shared_from_this()](const boost::system::error_code&) {
-                                     self->writing_ = false;
-                                 });
+                ws_->async_close(
+                    websocket::close_reason(static_cast<websocket::close_code>(close_code_), close_reason_),
+                    [self = shared_from_this()](const boost::system::error_code&) { self->writing_ = false; });
             }
             return;
         }
         writing_ = true;
         ws_->binary(queue_.front().binary);
-        ws_->async_write(asio::buffer(*queue_.front().data),
-                         [self = shared_from_this(), generation = generation_](const boost::system::error_code& error,
-                                                                               std::size_t) {
-                             self->writing_ = false;
-                             // The connection ended meanwhile (ended() dropped the queue and counted its bytes).
-                             if (generation != self->generation_) return;
-                             self->queued_bytes_.fetch_sub(self->queue_.front().data->size());
-                             self->queue_.pop_front();
-                             if (error) {
-                                 beast::get_lowest_layer(*self->ws_).cancel();
-                                 return;
-                             }
-                             self->write_next();
-                         });
+        ws_->async_write(asio::buffer(*queue_.front().data), [self = shared_from_this(), generation = generation_](
+                                                                 const boost::system::error_code& error, std::size_t) {
+            self->writing_ = false;
+            // The connection ended meanwhile (ended() dropped the queue and counted its bytes).
+            if (generation != self->generation_) return;
+            self->queued_bytes_.fetch_sub(self->queue_.front().data->size());
+            self->queue_.pop_front();
+            if (error) {
+                beast::get_lowest_layer(*self->ws_).cancel();
+                return;
+            }
+            self->write_next();
+        });
     }
 
     // The read loop ended: the connection is over (peer close, error, timeout, our close).
@@ -240,8 +238,8 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
     void wait_and_dial(bool failure) {
         if (stopped_) return;
         // Writes may still be in flight on the old stream: it is replaced only at the next connect, after the wait.
-        const auto step = std::min<std::int64_t>(options_.max_backoff.count(),
-                                                 options_.min_backoff.count() << std::min(attempt_, 20));
+        const auto step = std::min<std::int64_t>(options_.max_backoff.count(), options_.min_backoff.count()
+                                                                                   << std::min(attempt_, 20));
         if (failure) ++attempt_;
         std::uniform_int_distribution<std::int64_t> jitter(step / 2, std::max<std::int64_t>(step / 2, step));
         timer_.expires_after(std::chrono::milliseconds(jitter(rng_)));

@@ -286,9 +286,9 @@ const std::vector<Setting>& settings() {
 }
 
 const std::vector<std::string_view>& config_sections() {
-    static const std::vector<std::string_view> kSections = {"server", "store", "auth", "limits", "delivery",
-                                                            "log",    "redis", "web",  "demo",   kDeviceSection,
-                                                            kPeerSection, kFederationSection};
+    static const std::vector<std::string_view> kSections = {
+        "server", "store", "auth", "limits",       "delivery",   "log",
+        "redis",  "web",   "demo", kDeviceSection, kPeerSection, kFederationSection};
     return kSections;
 }
 

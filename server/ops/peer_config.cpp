@@ -43,8 +43,8 @@ bool read_number(const toml::node& node, double& out) {
 bool valid_name(std::string_view name) {
     if (name.empty() || name.size() > 64) return false;
     for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                        c == '_';
+        const bool ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
         if (!ok) return false;
     }
     return true;
@@ -114,8 +114,8 @@ Status read_coverage(const toml::node& node, const std::string& name, PeerConfig
 }
 
 Status read_peer(const toml::table& table, std::size_t index, PeerConfig& peer) {
-    const std::string where = "line " + std::to_string(table.source().begin.line) + ": peer #" +
-                              std::to_string(index + 1) + ": ";
+    const std::string where =
+        "line " + std::to_string(table.source().begin.line) + ": peer #" + std::to_string(index + 1) + ": ";
     std::set<std::string_view> seen;
     std::string key_file;
     for (auto&& [key, node] : table) {
@@ -217,8 +217,9 @@ Status read_peers(const toml::node& node, FederationConfig& out) {
 Status validate_federation(const FederationConfig& federation, std::string_view city) {
     if (federation.peers.empty()) return Status::Ok();
     if (federation.key.empty()) {
-        return invalid("[[peer]] is configured but federation.key (or federation.key_file) is not: peers cannot "
-                       "verify this node's tokens");
+        return invalid(
+            "[[peer]] is configured but federation.key (or federation.key_file) is not: peers cannot "
+            "verify this node's tokens");
     }
     if (federation.key_id.empty()) return invalid("federation.key_id is missing");
     std::set<std::string_view> names;

@@ -89,14 +89,14 @@ struct OutboxRecord {
 
 // Writes that become durable together (one transaction): either all of them or none.
 struct WriteBatch {
-    std::vector<AlertRecord> alerts;                          // upsert by number
-    std::vector<RecipientRecord> recipients;                  // upsert by (alert_number, volunteer)
-    std::vector<AuditRecord> audit;                           // insert; an existing (alert, index) is kept
-    std::vector<DeliveryRecord> deliveries;                   // insert; raises the volunteer's last_seq
-    std::vector<std::pair<std::string, std::uint64_t>> acks;  // volunteer -> acked seq (never lowered)
-    std::vector<DeviceRecord> devices;                        // upsert by id
-    std::vector<IdempotencyRecord> idempotency;               // insert; an existing key is kept
-    std::vector<OutboxRecord> outbox;                          // insert; an existing (peer, message_id) is kept
+    std::vector<AlertRecord> alerts;                               // upsert by number
+    std::vector<RecipientRecord> recipients;                       // upsert by (alert_number, volunteer)
+    std::vector<AuditRecord> audit;                                // insert; an existing (alert, index) is kept
+    std::vector<DeliveryRecord> deliveries;                        // insert; raises the volunteer's last_seq
+    std::vector<std::pair<std::string, std::uint64_t>> acks;       // volunteer -> acked seq (never lowered)
+    std::vector<DeviceRecord> devices;                             // upsert by id
+    std::vector<IdempotencyRecord> idempotency;                    // insert; an existing key is kept
+    std::vector<OutboxRecord> outbox;                              // insert; an existing (peer, message_id) is kept
     std::vector<std::pair<std::string, std::string>> outbox_done;  // (peer, message_id) removed; after `outbox`
 
     bool empty() const {

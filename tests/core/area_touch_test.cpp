@@ -35,9 +35,9 @@ TEST(AreaTouch, CirclesTouchExactlyWhenTheirCentresAreWithinTheSumOfTheRadii) {
 }
 
 TEST(AreaTouch, CircleAndPolygonTouchAtAnEdgeOrWhenOneHoldsTheOther) {
-    const Polygon box = square(36.20, 117.67, 0.1);  // about 11 km north of the centre to its edge
-    EXPECT_TRUE(touches(circle(kLaiwu, 500), box));   // inside
-    EXPECT_TRUE(touches(box, circle(kLaiwu, 500)));   // either order
+    const Polygon box = square(36.20, 117.67, 0.1);       // about 11 km north of the centre to its edge
+    EXPECT_TRUE(touches(circle(kLaiwu, 500), box));       // inside
+    EXPECT_TRUE(touches(box, circle(kLaiwu, 500)));       // either order
     const LatLng north = destination(kLaiwu, 0, 31'120);  // about 20 km beyond the north edge
     EXPECT_TRUE(touches(circle(north, 20'200), box));
     EXPECT_FALSE(touches(circle(north, 19'500), box));
@@ -45,8 +45,8 @@ TEST(AreaTouch, CircleAndPolygonTouchAtAnEdgeOrWhenOneHoldsTheOther) {
 }
 
 TEST(AreaTouch, PolygonsTouchWhenEdgesCrossOrOneHoldsTheOther) {
-    EXPECT_TRUE(touches(square(36.2, 117.67, 0.1), square(36.35, 117.67, 0.1)));   // overlapping edges
-    EXPECT_TRUE(touches(square(36.2, 117.67, 0.5), square(36.2, 117.67, 0.05)));   // nested
+    EXPECT_TRUE(touches(square(36.2, 117.67, 0.1), square(36.35, 117.67, 0.1)));  // overlapping edges
+    EXPECT_TRUE(touches(square(36.2, 117.67, 0.5), square(36.2, 117.67, 0.05)));  // nested
     EXPECT_FALSE(touches(square(36.2, 117.67, 0.1), square(36.5, 117.67, 0.1)));  // apart
 }
 

@@ -73,7 +73,8 @@ coverage_circles = [[36.65, 117.0, 30000]]
         {base + "[[peer]]\nname = \"jinan\"\nurl = \"http://x:1\"\nkey = \"k\"\nkey_id = \"j\"\n"
                 "coverage_circles = [[1, 2, 3]]\n",
          "ws://"},
-        {base + "[[peer]]\nname = \"jinan\"\nurl = \"ws://x\"\nkey = \"k\"\nkey_id = \"j\"\ncoverage_circles = [[1, 2, 3]]\n",
+        {base + "[[peer]]\nname = \"jinan\"\nurl = \"ws://x\"\nkey = \"k\"\nkey_id = \"j\"\ncoverage_circles = [[1, 2, "
+                "3]]\n",
          "ws://host:port"},
         {base + "[[peer]]\nname = \"ji nan\"\nurl = \"ws://x:1\"\nkey = \"k\"\nkey_id = \"j\"\n"
                 "coverage_circles = [[1, 2, 3]]\n",

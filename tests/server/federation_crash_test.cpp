@@ -35,7 +35,9 @@ class FederationCrashTest : public ::testing::Test {
     }
     void TearDown() override {
         for (auto& [name, p] : cities_) {
-            if (!p.killed && p.process.pid() != 0) EXPECT_EQ(p.process.stop(), 0) << name << " exit code";
+            if (!p.killed && p.process.pid() != 0) {
+                EXPECT_EQ(p.process.stop(), 0) << name << " exit code";
+            }
         }
         if (HasFailure()) {
             dir_.keep();
@@ -80,8 +82,7 @@ class FederationCrashTest : public ::testing::Test {
     client::HttpClient::Reply call(const std::string& name, std::string_view method, std::string_view target,
                                    std::string_view body = {}) {
         client::HttpClient http("127.0.0.1", cities_.at(name).port);
-        return http.request(method, target, body,
-                            mint("secret-of-" + name, api::Role::kDispatcher, "d-" + name));
+        return http.request(method, target, body, mint("secret-of-" + name, api::Role::kDispatcher, "d-" + name));
     }
     std::string create(const std::string& name, const std::string& json) {
         auto r = call(name, "POST", "/v1/alerts", json);
@@ -120,24 +121,24 @@ TEST_F(FederationCrashTest, FederationSurvivesKillNineOfEitherSideWithoutLossOrD
     auto push = volunteer->next_of(v1::ServerMessage::kAlert, 15s);
     ASSERT_TRUE(push.has_value()) << "the alert queued while Jinan was down never arrived";
     EXPECT_EQ(push->alert().alert().id(), first);
-    volunteer->ack(push->seq());
+    volunteer->ack(push->alert().seq());
     // The update may arrive as the first state or as an update; either way it arrives.
     if (push->alert().alert().title() != "Missing: man, 78, grey cap") {
         auto update = volunteer->next_of(v1::ServerMessage::kAlertUpdate, 15s);
         ASSERT_TRUE(update.has_value());
         EXPECT_EQ(update->alert_update().alert().title(), "Missing: man, 78, grey cap");
-        volunteer->ack(update->seq());
+        volunteer->ack(update->alert_update().seq());
     }
 
     // The origin dies right after raising a second alert; restarted, it sends what is still unacknowledged.
-    const std::string second = create("laiwu", circle_alert_json("ALERT_KIND_MISSING_PERSON", kBorder, 26'000,
-                                                                 "Missing: girl, 6, red coat"));
+    const std::string second =
+        create("laiwu", circle_alert_json("ALERT_KIND_MISSING_PERSON", kBorder, 26'000, "Missing: girl, 6, red coat"));
     kill_hard("laiwu");
     ASSERT_NO_FATAL_FAILURE(start("laiwu"));
     auto second_push = volunteer->next_of(v1::ServerMessage::kAlert, 15s);
     ASSERT_TRUE(second_push.has_value()) << "the second alert was lost";
     EXPECT_EQ(second_push->alert().alert().id(), second);
-    volunteer->ack(second_push->seq());
+    volunteer->ack(second_push->alert().seq());
 
     // Both cities restarted and re-sent their outboxes: still one AlertPush per alert.
     ASSERT_EQ(call("laiwu", "POST", "/v1/alerts/" + second + ":cancel", R"({"reason":"found"})").status, 200u);

@@ -139,8 +139,8 @@ inline std::string circle_alert_json(const std::string& kind, core::geo::LatLng 
     std::ostringstream o;
     o.precision(10);
     o << R"({"kind":")" << kind << R"(","center":{"latitude":)" << at.lat << R"(,"longitude":)" << at.lon
-      << R"(},"area":{"circle":{"center":{"latitude":)" << at.lat << R"(,"longitude":)" << at.lon
-      << R"(},"radius_m":)" << radius_m << R"(}},"title":")" << title << R"(","responders_wanted":2})";
+      << R"(},"area":{"circle":{"center":{"latitude":)" << at.lat << R"(,"longitude":)" << at.lon << R"(},"radius_m":)"
+      << radius_m << R"(}},"title":")" << title << R"(","responders_wanted":2})";
     return o.str();
 }
 

@@ -27,8 +27,8 @@ std::variant<std::unique_ptr<net::WsHandler>, net::HttpResponse> PeerLinks::acce
         if (verified.error == TokenError::kExpired) expired = true;
         if (!verified.ok()) continue;
         if (verified.claims.role != Role::kPeer) {
-            return error_reply(v1::ERROR_CODE_FORBIDDEN_ROLE,
-                               "/v1/federation needs a peer token, not " + std::string(to_string(verified.claims.role)));
+            return error_reply(v1::ERROR_CODE_FORBIDDEN_ROLE, "/v1/federation needs a peer token, not " +
+                                                                  std::string(to_string(verified.claims.role)));
         }
         if (verified.claims.subject != p.name) {
             return error_reply(v1::ERROR_CODE_FORBIDDEN_ROLE,

@@ -56,8 +56,8 @@ void PeerSession::on_message(std::string_view data, bool binary) {
             return connection_->close(net::close_code::kPolicyViolation, "unsupported federation protocol version");
         }
         if (!key || env.hello().peer_name() != peer_ || env.hello().key_id() != key->key_id) {
-            spdlog::warn("federation: {} said hello as '{}' with key id '{}': closing", peer_,
-                         env.hello().peer_name(), env.hello().key_id());
+            spdlog::warn("federation: {} said hello as '{}' with key id '{}': closing", peer_, env.hello().peer_name(),
+                         env.hello().key_id());
             return connection_->close(net::close_code::kPolicyViolation, "hello: wrong peer name or key id");
         }
         hello_received_ = true;
@@ -81,15 +81,14 @@ void PeerSession::on_message(std::string_view data, bool binary) {
     command.mutable_caller()->set_subject(peer_);
     command.mutable_caller()->set_role(v1::CALLER_ROLE_PEER);
     *command.mutable_receive_peer_envelope()->mutable_envelope() = std::move(env);
-    links_.hub().command(std::move(command),
-                         [connection = connection_, city = links_.city()](v1::HubResult result) {
-                             // No ack for a change that could not be stored: the peer sends it again.
-                             if (!result.has_federation_ack()) return;
-                             v1::PeerEnvelope reply;
-                             reply.set_sender(city);
-                             *reply.mutable_ack() = std::move(*result.mutable_federation_ack());
-                             connection->send(net::Frame{encode(reply), true});
-                         });
+    links_.hub().command(std::move(command), [connection = connection_, city = links_.city()](v1::HubResult result) {
+        // No ack for a change that could not be stored: the peer sends it again.
+        if (!result.has_federation_ack()) return;
+        v1::PeerEnvelope reply;
+        reply.set_sender(city);
+        *reply.mutable_ack() = std::move(*result.mutable_federation_ack());
+        connection->send(net::Frame{encode(reply), true});
+    });
 }
 
 void PeerSession::on_too_large(std::size_t bytes, bool) {

@@ -134,8 +134,8 @@ void Hub::enqueue_peer(const std::string& peer, v1::PeerEnvelope envelope) {
     const std::uint64_t order = ++outbox_order_;
     outbox_index_[{peer, envelope.message_id()}] = order;
     // Due at once, but flush_outbox runs after the commit: nothing leaves before it is durable.
-    outbox_[order] = OutboxEntry{.peer = peer, .message_id = envelope.message_id(), .bytes = std::move(bytes),
-                                 .next_try = t};
+    outbox_[order] =
+        OutboxEntry{.peer = peer, .message_id = envelope.message_id(), .bytes = std::move(bytes), .next_try = t};
     metrics_->federation_outbox = static_cast<std::int64_t>(outbox_.size());
 }
 

@@ -148,12 +148,12 @@ v1::FederationAck Hub::receive(const v1::PeerEnvelope& env, const std::string& s
 }
 
 v1::FederationAck Hub::receive_alert(const v1::Alert& alert, const std::string& origin,
-                                     const google::protobuf::RepeatedPtrField<std::string>& path,
-                                     std::uint64_t version, const std::string& sender, bool& changed) {
+                                     const google::protobuf::RepeatedPtrField<std::string>& path, std::uint64_t version,
+                                     const std::string& sender, bool& changed) {
     if (origin.empty() || alert.origin() != origin || path.empty() || path[0] != origin) {
-        return refused(v1::ERROR_CODE_INVALID_ARGUMENT,
-                       "unknown origin: origin '" + origin + "', alert.origin '" + alert.origin() +
-                           "' and the first city of path must be the same city");
+        return refused(v1::ERROR_CODE_INVALID_ARGUMENT, "unknown origin: origin '" + origin + "', alert.origin '" +
+                                                            alert.origin() +
+                                                            "' and the first city of path must be the same city");
     }
     if (path[path.size() - 1] != sender) {
         return refused(v1::ERROR_CODE_INVALID_ARGUMENT, "path must end with the sending city " + sender);
@@ -249,8 +249,8 @@ v1::FederationAck Hub::receive_cancel(const v1::FederatedCancel& m, const std::s
     AlertExtras& x = extras_[held->number];
     v1::StoredFederation& f = x.federation;
     if (f.received_from().empty() || x.origin != m.origin()) {
-        return refused(v1::ERROR_CODE_FORBIDDEN_ROLE, "alert " + m.alert_id() + " is not " + m.origin() +
-                                                          "'s alert held here");
+        return refused(v1::ERROR_CODE_FORBIDDEN_ROLE,
+                       "alert " + m.alert_id() + " is not " + m.origin() + "'s alert held here");
     }
     if (f.received_from() != sender) return accepted("held through " + f.received_from());
     if (held->state != core::AlertState::kActive) return accepted("duplicate");
@@ -288,8 +288,8 @@ v1::FederationAck Hub::receive_sighting(const v1::PeerEnvelope& env, const std::
     AlertExtras& x = extras_[held->number];
     v1::StoredFederation& f = x.federation;
     if (x.origin != m.alert_origin()) {
-        return refused(v1::ERROR_CODE_INVALID_ARGUMENT, "alert " + held->id + " is " + x.origin + "'s, not " +
-                                                            m.alert_origin() + "'s");
+        return refused(v1::ERROR_CODE_INVALID_ARGUMENT,
+                       "alert " + held->id + " is " + x.origin + "'s, not " + m.alert_origin() + "'s");
     }
     if (!f.sent().contains(sender)) {
         return refused(v1::ERROR_CODE_FORBIDDEN_ROLE, "alert " + held->id + " was never forwarded to " + sender);

@@ -110,9 +110,9 @@ Result<std::uint64_t> AlertEngine::report_sighting(AlertNumber n, VolunteerId re
     return record_sighting(*a, reporter, position, std::move(text), std::move(photo_url), now, fx);
 }
 
-Result<std::uint64_t> AlertEngine::report_forwarded_sighting(AlertNumber n, VolunteerId reporter,
-                                                             geo::LatLng position, std::string text,
-                                                             std::string photo_url, Time now, Effects& fx) {
+Result<std::uint64_t> AlertEngine::report_forwarded_sighting(AlertNumber n, VolunteerId reporter, geo::LatLng position,
+                                                             std::string text, std::string photo_url, Time now,
+                                                             Effects& fx) {
     Status error;
     Alert* a = find_active(n, error);
     if (!a) return error.error();
