@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "yihu/v1/common.pb.h"
+#include "yihu/v1/storage.pb.h"
 
 namespace yihu::api {
 
@@ -18,6 +19,8 @@ struct AlertExtras {
     bool exercise = false;
     std::string origin;     // the city that created it
     std::string closed_by;  // the dispatcher who resolved or cancelled it (empty: expired)
+    // Where it stands with the neighbouring cities (docs/federation.md): kept as its stored form, which is all it is.
+    v1::StoredFederation federation;
 };
 
 }  // namespace yihu::api

@@ -11,6 +11,7 @@
 #include "api/gateway/gateway.h"
 #include "api/gateway/static_routes.h"
 #include "api/hub/hub_link.h"
+#include "app/federation.h"
 #include "app/node_metrics.h"
 #include "cluster/cluster_member.h"
 #include "net/http_server.h"
@@ -30,6 +31,7 @@ struct Node::Parts {
     std::unique_ptr<NodeMetrics> metrics;
     std::unique_ptr<api::Hub> hub;
     std::unique_ptr<api::HubLink> link;
+    std::unique_ptr<Federation> federation;          // [[peer]] links; null without peers
     std::unique_ptr<cluster::ClusterMember> member;  // cluster mode (redis.url set): the hub runs on the leader
     api::GatewayContext context;
     std::unique_ptr<api::StaticRoutes> static_routes;
@@ -82,6 +84,10 @@ core::Status Node::start() {
     options.engine.index.max_age = c.delivery.position_max_age;
     std::vector<core::Device> devices;
     for (const auto& d : c.devices) devices.push_back(ops::to_core_device(d));
+    auto federation = Federation::make(c);
+    if (!federation) return federation.error();
+    p.federation = std::move(*federation);
+    if (p.federation) options.federation = p.federation->hub_options();
     if (clustered) {
         p.member = std::make_unique<cluster::ClusterMember>(
             p.io,
@@ -103,6 +109,7 @@ core::Status Node::start() {
         if (!store) return store.error();
         p.hub = std::make_unique<api::Hub>(options, std::move(*store), system_now, &p.hub_metrics);
         p.link = std::make_unique<api::LocalHubLink>(*p.hub);
+        if (p.federation) p.federation->attach(*p.link, system_now);
         p.context.hub = p.link.get();
         p.context.ready = [this] { return parts_->hub->ready() && !parts_->stopped; };
     }
@@ -118,6 +125,7 @@ core::Status Node::start() {
     p.context.static_routes = p.static_routes.get();
     p.context.cap_import = c.cap.import;
     p.context.cap_export = c.cap.export_options;
+    if (p.federation) p.context.peer_links = p.federation->links();
     p.gateway = std::make_unique<api::Gateway>(p.context);
 
     net::ServerOptions server;
@@ -181,6 +189,7 @@ core::Status Node::start() {
     p.port = *port;
     p.work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(p.io.get_executor());
     for (int i = 0; i < c.server.io_threads; ++i) p.threads.emplace_back([&p] { p.io.run(); });
+    if (p.federation) p.federation->dial(p.io);
     p.started = true;
     spdlog::info("yihu node {} listening on {}:{} ({}; data in {})", c.server.node_id, c.server.address, p.port,
                  c.tls.cert_file.empty() ? "plain HTTP" : "TLS", c.store.data_dir.string());
@@ -191,6 +200,7 @@ void Node::stop() {
     Parts& p = *parts_;
     if (p.stopped.exchange(true)) return;
     if (p.server) p.server->stop_accepting();
+    if (p.federation) p.federation->stop();
     if (p.hub) p.hub->stop();        // commits and sends everything already accepted
     if (p.member) p.member->stop();  // the same on the leader; then the lease goes to another node
     if (p.server) p.server->close_all(1001, "server shutting down");
@@ -206,6 +216,7 @@ void Node::stop() {
     p.threads.clear();
     // The cluster's connections and timers belong to the io_context: they go while it still exists.
     p.member.reset();
+    if (p.federation) p.federation->release();
     if (p.started) spdlog::info("yihu node {} stopped", p.config.server.node_id);
 }
 

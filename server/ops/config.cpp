@@ -11,6 +11,7 @@
 
 #include "core/alert/alert.h"
 #include "ops/config_settings.h"
+#include "ops/peer_config_toml.h"
 #include "ops/units.h"
 
 namespace yihu::ops {
@@ -232,6 +233,14 @@ Status apply_toml(Config& config, std::string_view toml_text) {
             config.cap = std::move(*cap);
             continue;
         }
+        if (name == kPeerSection) {
+            if (Status s = read_peers(node, config.federation); !s) return s;
+            continue;
+        }
+        if (name == kFederationSection && node.is_table()) {
+            if (Status s = read_federation_table(*node.as_table(), config.federation); !s) return s;
+            continue;
+        }
         const toml::table* table = node.as_table();
         if (!table) return invalid(at(key.source()) + "[" + std::string(name) + "] must be a table");
         if (Status s = read_section(config, name, *table); !s) return s;
@@ -370,6 +379,7 @@ Status validate(const Config& config) {
         if (Status s = check_device(device); !s) return s;
         if (!ids.insert(device.id).second) return invalid("device.id '" + device.id + "' is used by two devices");
     }
+    if (Status s = validate_federation(config.federation, config.server.city); !s) return s;
     return Status::Ok();
 }
 

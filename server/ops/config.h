@@ -13,6 +13,7 @@
 #include "core/geo/lat_lng.h"
 #include "core/result.h"
 #include "federation/cap_config.h"
+#include "ops/peer_config.h"
 
 namespace yihu::core {
 struct Device;
@@ -144,6 +145,7 @@ struct Config {
     TlsConfig tls;
     federation::CapSettings cap;  // [cap]: docs/federation.md
     std::vector<DeviceConfig> devices;
+    FederationConfig federation;  // [federation] and [[peer]] (peer_config.h)
 };
 
 struct LoadedConfig {

@@ -311,9 +311,9 @@ const std::vector<Setting>& settings() {
 }
 
 const std::vector<std::string_view>& config_sections() {
-    static const std::vector<std::string_view> kSections = {"server",   "store", "auth",      "limits",
-                                                            "delivery", "log",   "redis",     "web",
-                                                            "tls",      "demo",  kCapSection, kDeviceSection};
+    static const std::vector<std::string_view> kSections = {
+        "server", "store", "auth", "limits", "delivery", "log", "redis", "web", "tls", "demo",
+        kCapSection, kDeviceSection, kPeerSection, kFederationSection};
     return kSections;
 }
 

@@ -149,6 +149,21 @@ std::string cap_field(const CapMessageRecord& m) {
     return RecordWriter().bytes(m.sender).bytes(m.identifier).take();
 }
 
+std::string encode(const OutboxRecord& o) {
+    return RecordWriter().bytes(o.peer).bytes(o.message_id).bytes(o.payload).i64(core::to_ms(o.created_at)).take();
+}
+bool decode(std::string_view in, OutboxRecord& o) {
+    RecordReader r(in);
+    std::int64_t created = 0;
+    r.bytes(o.peer) && r.bytes(o.message_id) && r.bytes(o.payload) && r.i64(created);
+    o.created_at = core::time_from_ms(created);
+    return r.done();
+}
+// Peer names are [A-Za-z0-9_-] (ops/peer_config.h), so a space separates the two parts unambiguously.
+std::string outbox_field(std::string_view peer, std::string_view message_id) {
+    return std::string(peer) + " " + std::string(message_id);
+}
+
 class RedisStore final : public Store {
   public:
     RedisStore(RedisStoreOptions options, std::string epoch)
@@ -187,7 +202,7 @@ class RedisStore final : public Store {
         std::vector<std::string> owned;
         owned.reserve(8 + batch.alerts.size() * 4 + rsets.size() * 2 + asets.size() * 2 + groups->size() * 3 +
                       batch.acks.size() * 2 + batch.devices.size() * 2 + batch.idempotency.size() * 3 +
-                      batch.cap_messages.size() * 2);
+                      batch.cap_messages.size() * 2 + batch.outbox.size() * 2 + batch.outbox_done.size() + 2);
         std::vector<std::string_view> args = {options_.prefix, options_.fence_key, options_.fence_value};
         auto add = [&](std::string value) { owned.push_back(std::move(value)); };
         auto count = [&](std::size_t n) { add(std::to_string(n)); };
@@ -236,6 +251,13 @@ class RedisStore final : public Store {
             add(cap_field(m));
             add(encode(m));
         }
+        count(batch.outbox.size());
+        for (const OutboxRecord& o : batch.outbox) {
+            add(outbox_field(o.peer, o.message_id));
+            add(encode(o));
+        }
+        count(batch.outbox_done.size());
+        for (const auto& [peer, message_id] : batch.outbox_done) add(outbox_field(peer, message_id));
         for (const std::string& s : owned) args.push_back(s);
         Result<Reply> reply = redis::require_ok(connection_.eval(apply_script_, args), "redis store: apply");
         if (!reply) return reply.error();
@@ -365,6 +387,22 @@ class RedisStore final : public Store {
             if (!decode(redis::text(redis::element(all->get(), i)), m)) return corrupt("CAP message", cap_key);
             out.push_back(std::move(m));
         }
+        return out;
+    }
+
+    Result<std::vector<OutboxRecord>> load_outbox() override {
+        const std::string outbox_key = key("outbox");
+        Result<Reply> all = command({"HGETALL", outbox_key}, "load outbox");
+        if (!all) return all.error();
+        std::vector<OutboxRecord> out;
+        for (std::size_t i = 1; i < redis::element_count(all->get()); i += 2) {
+            OutboxRecord o;
+            if (!decode(redis::text(redis::element(all->get(), i)), o)) return corrupt("outbox message", outbox_key);
+            out.push_back(std::move(o));
+        }
+        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.created_at, a.peer, a.message_id) < std::tie(b.created_at, b.peer, b.message_id);
+        });
         return out;
     }
 

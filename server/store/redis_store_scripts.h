@@ -28,6 +28,7 @@ namespace yihu::store::redis_scripts {
 //   P:devices               hash     id -> snapshot
 //   P:idem                  hash     key -> idempotency record; P:idem_time zset of keys by created_at ms
 //   P:cap                   hash     (sender, identifier) -> CAP message record
+//   P:outbox                hash     "<peer> <message id>" -> outbox record (federation, until acknowledged)
 //
 // Every script starts with the fence: when ARGV[2] names a key, the script refuses to run unless that key holds
 // ARGV[3]. A cluster's leader passes its lease there, so a node that lost the lease (paused, partitioned) cannot
@@ -48,10 +49,11 @@ inline std::string with_fence(std::string_view body) {
     return script;
 }
 
-// ARGV: prefix, fence key, fence value, then eight sections, each a row count followed by its rows:
+// ARGV: prefix, fence key, fence value, then ten sections, each a row count followed by its rows:
 //   alerts (number, id, "1"/"0" active, record), recipient sets (number, set), audit sets (number, record),
 //   push groups (created ms, header, members), acks (volunteer, seq), devices (id, snapshot),
-//   idempotency keys (key, created ms, record), CAP messages (field, record).
+//   idempotency keys (key, created ms, record), CAP messages (field, record), outbox puts (field, record),
+//   outbox removals (field).
 // A commit is a few commands whatever the audience: a set or group is one value. Replies OK, or an error starting
 // with CONFLICT (a contradiction: nothing written) or FENCED.
 inline constexpr std::string_view kApplyBody = R"lua(
@@ -69,6 +71,7 @@ end
 local alerts, rsets, asets = section(4), section(2), section(2)
 local groups, acks, devices, keys = section(3), section(2), section(2), section(3)
 local cap_messages = section(2)
+local outbox, outbox_done = section(2), section(1)
 
 local owner = {}
 for _, a in ipairs(alerts) do
@@ -120,6 +123,8 @@ for _, k in ipairs(keys) do
   end
 end
 for _, m in ipairs(cap_messages) do redis.call('HSETNX', P .. ':cap', m[1], m[2]) end
+for _, o in ipairs(outbox) do redis.call('HSETNX', P .. ':outbox', o[1], o[2]) end
+for _, o in ipairs(outbox_done) do redis.call('HDEL', P .. ':outbox', o[1]) end
 return redis.status_reply('OK')
 )lua";
 

@@ -223,9 +223,23 @@ Status migrate_2_to_3(Database& db) {
     return db.exec("create cap_messages", kSchemaV3);
 }
 
+// Version 4: the federation outbox (messages to peers, kept until acknowledged).
+Status migrate_3_to_4(Database& db) {
+    return db.exec("create outbox", R"sql(
+CREATE TABLE outbox (
+    peer TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (peer, message_id)
+) WITHOUT ROWID;
+)sql");
+}
+
 using Migration = Status (*)(Database&);
 // kMigrations[v] takes a database from version v to v + 1.
-constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1, &migrate_1_to_2, &migrate_2_to_3};
+constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1, &migrate_1_to_2, &migrate_2_to_3,
+                                                                   &migrate_3_to_4};
 
 Result<std::string> query_text(Database& db, std::string name, std::string_view sql) {
     Result<Statement> statement = db.prepare(std::move(name), sql);

@@ -153,6 +153,18 @@ Status SqliteStore::write_batch(const WriteBatch& batch, const std::vector<PushG
         s.insert_cap_message.bind_int(5, to_ms(record.sent));
         if (Status status = s.insert_cap_message.run(); !status) return status;
     }
+    for (const OutboxRecord& record : batch.outbox) {
+        s.insert_outbox.bind_text(1, record.peer);
+        s.insert_outbox.bind_text(2, record.message_id);
+        s.insert_outbox.bind_blob(3, record.payload);
+        s.insert_outbox.bind_int(4, to_ms(record.created_at));
+        if (Status status = s.insert_outbox.run(); !status) return status;
+    }
+    for (const auto& [peer, message_id] : batch.outbox_done) {
+        s.delete_outbox.bind_text(1, peer);
+        s.delete_outbox.bind_text(2, message_id);
+        if (Status status = s.delete_outbox.run(); !status) return status;
+    }
     return Status::Ok();
 }
 
@@ -288,6 +300,21 @@ Result<std::vector<CapMessageRecord>> SqliteStore::load_cap_messages() {
             .alert_id = statement.column_bytes(2),
             .decision = static_cast<std::uint8_t>(statement.column_int(3)),
             .sent = time_from_ms(statement.column_int(4)),
+        });
+    });
+    if (!s) return s.error();
+    return records;
+}
+
+Result<std::vector<OutboxRecord>> SqliteStore::load_outbox() {
+    Statement& statement = statements_.load_outbox;
+    std::vector<OutboxRecord> records;
+    Status s = statement.for_each_row([&] {
+        records.push_back(OutboxRecord{
+            .peer = statement.column_bytes(0),
+            .message_id = statement.column_bytes(1),
+            .payload = statement.column_bytes(2),
+            .created_at = time_from_ms(statement.column_int(3)),
         });
     });
     if (!s) return s.error();

@@ -36,6 +36,7 @@ class SqliteStore final : public Store {
     Result<std::vector<DeviceRecord>> load_devices() override;
     Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view key) override;
     Result<std::vector<CapMessageRecord>> load_cap_messages() override;
+    Result<std::vector<OutboxRecord>> load_outbox() override;
 
     Result<VolunteerCursor> cursor(std::string_view volunteer) override;
     Result<std::vector<std::pair<std::string, VolunteerCursor>>> load_cursors() override;
@@ -59,6 +60,9 @@ class SqliteStore final : public Store {
         sqlite::Statement upsert_device;
         sqlite::Statement insert_idempotency;
         sqlite::Statement insert_cap_message;
+        sqlite::Statement insert_outbox;
+        sqlite::Statement delete_outbox;
+        sqlite::Statement load_outbox;
 
         sqlite::Statement load_alerts;
         sqlite::Statement find_alert;

@@ -93,6 +93,14 @@ struct CapMessageRecord {
     Time sent{};                // the message's <sent>
 };
 
+// A message queued for a neighbouring city (federation): it stays until the peer acknowledges it.
+struct OutboxRecord {
+    std::string peer;        // the peer's configured name
+    std::string message_id;  // unique per sender (PeerEnvelope.message_id)
+    std::string payload;     // the encoded envelope; opaque here
+    Time created_at{};
+};
+
 // Writes that become durable together (one transaction): either all of them or none.
 struct WriteBatch {
     std::vector<AlertRecord> alerts;          // upsert by number
@@ -106,10 +114,13 @@ struct WriteBatch {
     std::vector<DeviceRecord> devices;                        // upsert by id
     std::vector<IdempotencyRecord> idempotency;               // insert; an existing key is kept
     std::vector<CapMessageRecord> cap_messages;               // insert; an existing (sender, identifier) is kept
+    std::vector<OutboxRecord> outbox;                         // insert; an existing (peer, message_id) is kept
+    std::vector<std::pair<std::string, std::string>> outbox_done;  // (peer, message_id) removed; after `outbox`
 
     bool empty() const {
         return alerts.empty() && recipients.empty() && audit.empty() && deliveries.empty() && acks.empty() &&
-               devices.empty() && idempotency.empty() && cap_messages.empty();
+               devices.empty() && idempotency.empty() && cap_messages.empty() && outbox.empty() &&
+               outbox_done.empty();
     }
     void clear() { *this = WriteBatch{}; }
 };
@@ -137,6 +148,8 @@ class Store {
     virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view key) = 0;
     // Every CAP message record, in no particular order (the book does not depend on it).
     virtual Result<std::vector<CapMessageRecord>> load_cap_messages() = 0;
+    // Every message still in the peers' outboxes, ordered by created_at, then peer, then message_id.
+    virtual Result<std::vector<OutboxRecord>> load_outbox() = 0;
 
     // A volunteer never seen has the zero cursor.
     virtual Result<VolunteerCursor> cursor(std::string_view volunteer) = 0;

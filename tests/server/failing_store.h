@@ -60,6 +60,7 @@ class FailingStore : public store::Store {
     core::Result<std::vector<store::CapMessageRecord>> load_cap_messages() override {
         return inner_->load_cap_messages();
     }
+    core::Result<std::vector<store::OutboxRecord>> load_outbox() override { return inner_->load_outbox(); }
     core::Result<store::VolunteerCursor> cursor(std::string_view volunteer) override {
         return inner_->cursor(volunteer);
     }

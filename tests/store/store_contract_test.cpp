@@ -346,6 +346,35 @@ TEST_P(StoreContractTest, CapMessagesKeepTheFirstRecordOfASenderAndIdentifier) {
 }
 
 // Each variant fails late, after writes of every kind; none of them may remain.
+OutboxRecord make_outbox(std::string peer, std::string id, std::int64_t created_ms, std::string payload = "env") {
+    return OutboxRecord{.peer = std::move(peer),
+                        .message_id = std::move(id),
+                        .payload = std::move(payload),
+                        .created_at = time_from_ms(created_ms)};
+}
+
+auto outbox_fields(const std::vector<OutboxRecord>& records) {
+    std::vector<std::tuple<std::string, std::string, std::string, std::int64_t>> out;
+    for (const auto& r : records) out.emplace_back(r.peer, r.message_id, r.payload, core::to_ms(r.created_at));
+    return out;
+}
+
+TEST_P(StoreContractTest, OutboxKeepsMessagesUntilRemovedOrderedByCreation) {
+    apply_ok({.outbox = {make_outbox("jinan", "m2", 2'000), make_outbox("taian", "m1", 1'000, kAwkwardBytes),
+                         make_outbox("jinan", "m1", 2'000)}});
+    // A repeated message id keeps the first payload, as a retried insert must.
+    apply_ok({.outbox = {make_outbox("jinan", "m1", 2'000, "changed")}});
+    EXPECT_EQ(outbox_fields(expect_ok(store().load_outbox())),
+              outbox_fields({make_outbox("taian", "m1", 1'000, kAwkwardBytes), make_outbox("jinan", "m1", 2'000),
+                             make_outbox("jinan", "m2", 2'000)}));
+    // Removals apply after the batch's inserts; removing an absent message is harmless.
+    apply_ok({.outbox = {make_outbox("taian", "m3", 3'000)},
+              .outbox_done = {{"jinan", "m1"}, {"taian", "m3"}, {"nobody", "m9"}}});
+    ASSERT_NO_FATAL_FAILURE(reopen());
+    EXPECT_EQ(outbox_fields(expect_ok(store().load_outbox())),
+              outbox_fields({make_outbox("taian", "m1", 1'000, kAwkwardBytes), make_outbox("jinan", "m2", 2'000)}));
+}
+
 TEST_P(StoreContractTest, FailedBatchLeavesNothing) {
     apply_ok({.alerts = {make_alert(7, "taken")}, .deliveries = {make_delivery("v9", 1)}});
 

@@ -62,6 +62,7 @@ net::HttpResponse result_reply(const v1::HubResult& result, bool location_on_cre
         case Outcome::kDevice:
             r.body = to_json(result.device());
             return r;
+        case Outcome::kFederationAck:  // goes back over a peer link, never over HTTP
         case Outcome::OUTCOME_NOT_SET:
             break;
     }

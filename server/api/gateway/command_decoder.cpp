@@ -212,6 +212,25 @@ Decoded decode_confirm_sighting(const CommandInput& in) {
     return c;
 }
 
+Decoded decode_forward_alert(const CommandInput& in) {
+    v1::HubCommand c;
+    v1::ForwardAlert* forward = c.mutable_forward_alert();
+    std::string id;
+    if (auto e = alert_id(in, id)) return *e;
+    if (auto e = parse_body(in.http, *forward, false)) return *e;
+    if (!forward->alert_id().empty() && forward->alert_id() != id) {
+        return error(v1::ERROR_CODE_INVALID_ARGUMENT, "alert_id differs from the path");
+    }
+    forward->set_alert_id(id);
+    if (forward->peers_size() == 0 || forward->peers_size() > 32) {
+        return error(v1::ERROR_CODE_INVALID_ARGUMENT, "peers: 1..32 peer city names");
+    }
+    for (const std::string& peer : forward->peers()) {
+        if (auto e = check_id("peer", peer)) return *e;
+    }
+    return c;
+}
+
 Decoded decode_list_devices(const CommandInput&) {
     v1::HubCommand c;
     c.mutable_list_devices();

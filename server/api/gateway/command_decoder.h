@@ -37,6 +37,7 @@ Decoded decode_list_recipients(const CommandInput& in);   // GET   /v1/alerts/{i
 Decoded decode_list_responses(const CommandInput& in);    // GET   /v1/alerts/{id}/responses
 Decoded decode_list_audit(const CommandInput& in);        // GET   /v1/alerts/{id}/audit
 Decoded decode_confirm_sighting(const CommandInput& in);  // POST  /v1/alerts/{id}/sightings/{n}:confirm
+Decoded decode_forward_alert(const CommandInput& in);     // POST  /v1/alerts/{id}:forward
 Decoded decode_list_devices(const CommandInput& in);      // GET   /v1/devices
 Decoded decode_put_device(const CommandInput& in);        // PUT   /v1/devices/{id}
 Decoded decode_get_device(const CommandInput& in);        // GET   /v1/devices/{id}

@@ -5,6 +5,7 @@
 #include "api/codec/http_reply.h"
 #include "api/codec/json_codec.h"
 #include "api/codec/result_reply.h"
+#include "api/federation/peer_links.h"
 #include "api/gateway/feed_session.h"
 #include "api/gateway/static_routes.h"
 #include "api/gateway/volunteer_session.h"
@@ -115,6 +116,7 @@ std::variant<std::unique_ptr<net::WsHandler>, net::HttpResponse> Gateway::upgrad
         subscribe.set_responder_positions(request.query_value("responderPositions") == "true");
         return std::make_unique<FeedSession>(context_, std::move(subscribe));
     }
+    if (request.path == "/v1/federation" && context_.peer_links) return context_.peer_links->accept(request);
     return error_reply(v1::ERROR_CODE_NOT_FOUND, "no WebSocket endpoint at " + request.path);
 }
 

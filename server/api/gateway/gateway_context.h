@@ -13,6 +13,7 @@
 namespace yihu::api {
 
 class StaticRoutes;
+class PeerLinks;
 
 // What the network-facing handlers share: the link to the hub they hand work to, how they check tokens, and their
 // limits.
@@ -29,6 +30,7 @@ struct GatewayContext {
     // CAP 1.2 ([cap]): what POST /v1/cap/alerts accepts, and who this city is in the CAP it writes.
     federation::CapImportConfig cap_import;
     federation::CapExportOptions cap_export;
+    PeerLinks* peer_links = nullptr;              // /v1/federation; null: no peers configured (404)
     std::atomic<std::uint64_t> next_session{1};
     // Per volunteer connection, decided on its strand before the hub sees anything: PositionUpdates, and every other
     // message but Hello. Beyond: RATE_LIMITED (not fatal) and the message is dropped.

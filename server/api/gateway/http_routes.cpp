@@ -49,6 +49,7 @@ RouteTable<HttpRoute> http_routes(GatewayContext& context) {
     t.add("PATCH", "/v1/alerts/{id}", hub(decode_update_alert));
     t.add("POST", "/v1/alerts/{id}:resolve", hub(decode_resolve_alert));
     t.add("POST", "/v1/alerts/{id}:cancel", hub(decode_cancel_alert));
+    t.add("POST", "/v1/alerts/{id}:forward", hub(decode_forward_alert));
     t.add("GET", "/v1/alerts/{id}/recipients", hub(decode_list_recipients));
     t.add("GET", "/v1/alerts/{id}/responses", hub(decode_list_responses));
     t.add("GET", "/v1/alerts/{id}/audit", hub(decode_list_audit));

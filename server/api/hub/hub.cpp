@@ -116,6 +116,10 @@ void Hub::run() {
             retry_unacked(t);
             next_retry_check_ = t + 1s;
         }
+        if (!summary_dirty_.empty() && t >= next_summary_) {
+            send_summaries(t);
+            next_summary_ = t + options_.federation.summary_interval;
+        }
         if (t >= next_trim_) {
             if (auto removed = store_->trim(t - options_.history_retention, t - 24h); !removed) {
                 spdlog::warn("store trim failed: {}", removed.error().message);
@@ -156,6 +160,8 @@ void Hub::commit() {
     for (auto& action : actions) action(durable);
     if (durable) {
         send_released(ledger_.release(now()));
+        // Only what is durable goes to peers: a crash must not take back a message a peer already acted on.
+        flush_outbox(now());
     } else {
         ledger_.drop_staged();
     }

@@ -19,6 +19,7 @@
 #include "api/delivery/delivery_ledger.h"
 #include "api/delivery/push_encoding.h"
 #include "api/hub/feed_fanout.h"
+#include "api/federation/federation_options.h"
 #include "api/hub/hub_metrics.h"
 #include "api/name_table.h"
 #include "api/persist/alert_snapshot.h"
@@ -30,6 +31,7 @@
 #include "yihu/v1/cluster.pb.h"
 #include "yihu/v1/commands.pb.h"
 #include "yihu/v1/dispatcher.pb.h"
+#include "yihu/v1/federation.pb.h"
 #include "yihu/v1/volunteer.pb.h"
 
 namespace yihu::api {
@@ -51,6 +53,8 @@ struct HubOptions {
     // the hub thread; must not block). A successor seeds its hub with it (Hub::seed_standby).
     std::function<void(v1::StandbyBatch)> standby_sink;
     core::Duration standby_interval = std::chrono::milliseconds(200);
+    // Links to neighbouring cities (single node only; docs/federation.md).
+    FederationOptions federation;
 };
 
 // The answer to a command, given once (on the hub thread); a mutation's after the writes it reports are durable.
@@ -183,12 +187,35 @@ class Hub {
     Outcome on(const v1::GetDevice& c, const v1::Caller& caller);
     // Registers (or replaces) a device from its whole description; returns the view to keep and answer with.
     core::Result<v1::Device> add_device(const v1::Device& request);
+    Outcome on(const v1::ForwardAlert& c, const v1::Caller& caller);
+    Outcome on(const v1::ReceivePeerEnvelope& c, const v1::Caller& caller);
+    Outcome on(const v1::PeerAcknowledged& c, const v1::Caller& caller);
+    Outcome on(const v1::PeerLinkChanged& c, const v1::Caller& caller);
     // The alert as a dispatcher sees it (not redacted), as a mutation's result to give after the commit.
     Outcome committed_alert(core::AlertNumber number, bool created = false) const;
     void fill_detail(const core::Alert& alert, v1::AlertDetail* out) const;
+    v1::AlertCounts counts(const core::Alert& alert) const;
     // Pushes and the feed (`bounded`) carry an outline of a large area within options_.push_outline_vertices.
     void fill_alert(const core::Alert& alert, bool for_volunteer, v1::Alert* out, bool bounded = false) const;
     const AlertExtras& extras(core::AlertNumber number) const;
+
+    // Federation, outgoing (hub_federation.cpp): what to send which peer after an alert changed, the outbox, the
+    // upstream summaries. Incoming (hub_federation_receive.cpp): one handler per envelope body.
+    void federate(core::AlertNumber number);
+    void federate_sighting(core::AlertNumber number, std::uint64_t sighting);
+    void enqueue_peer(const std::string& peer, v1::PeerEnvelope envelope);
+    void flush_outbox(core::Time now);
+    void send_summaries(core::Time now);
+    core::Status restore_outbox();
+    // A change a dispatcher may not make because the alert belongs to another city (nullopt: it is ours).
+    std::optional<Outcome> refuse_if_foreign(const core::Alert& alert) const;
+    v1::FederationAck receive(const v1::PeerEnvelope& envelope, const std::string& sender, bool& changed);
+    v1::FederationAck receive_alert(const v1::Alert& alert, const std::string& origin,
+                                    const google::protobuf::RepeatedPtrField<std::string>& path, std::uint64_t version,
+                                    const std::string& sender, bool& changed);
+    v1::FederationAck receive_cancel(const v1::FederatedCancel& cancel, const std::string& sender, bool& changed);
+    v1::FederationAck receive_sighting(const v1::PeerEnvelope& envelope, const std::string& sender, bool& changed);
+    v1::FederationAck receive_summary(const v1::PeerEnvelope& envelope, const std::string& sender, bool& changed);
 
     // Restart (hub_restore.cpp).
     core::Status restore();
@@ -237,6 +264,23 @@ class Hub {
     core::Time next_standby_{};
     core::Time next_retry_check_{};
     core::Time next_trim_{};
+
+    // Federation (hub thread). The outbox in memory mirrors the store's: an entry leaves both on the peer's ack.
+    struct OutboxEntry {
+        std::string peer;
+        std::string message_id;
+        std::shared_ptr<const std::string> bytes;
+        core::Time next_try{};
+        int attempts = 0;
+    };
+    std::map<std::uint64_t, OutboxEntry> outbox_;  // by the order queued
+    std::map<std::pair<std::string, std::string>, std::uint64_t> outbox_index_;
+    std::uint64_t outbox_order_ = 0;
+    std::string message_prefix_;  // unique per hub start, so message ids never repeat across restarts
+    std::uint64_t next_message_ = 1;
+    std::set<std::string> peers_up_;
+    std::set<core::AlertNumber> summary_dirty_;
+    core::Time next_summary_{};
 
     // Cross-thread.
     std::mutex mutex_;

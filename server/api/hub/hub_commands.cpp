@@ -49,6 +49,14 @@ Hub::Outcome Hub::run(const v1::HubCommand& c) {
             return on(c.import_cap(), caller);
         case Body::kGetDevice:
             return on(c.get_device(), caller);
+        case Body::kForwardAlert:
+            return on(c.forward_alert(), caller);
+        case Body::kReceivePeerEnvelope:
+            return on(c.receive_peer_envelope(), caller);
+        case Body::kPeerAcknowledged:
+            return on(c.peer_acknowledged(), caller);
+        case Body::kPeerLinkChanged:
+            return on(c.peer_link_changed(), caller);
         case Body::BODY_NOT_SET:
             break;
     }
@@ -76,7 +84,14 @@ void Hub::fill_alert(const core::Alert& a, bool for_volunteer, v1::Alert* out, b
 
 void Hub::fill_detail(const core::Alert& a, v1::AlertDetail* out) const {
     fill_alert(a, false, out->mutable_alert());
-    auto* c = out->mutable_counts();
+    *out->mutable_counts() = counts(a);
+    // What neighbouring cities reported about their own volunteers (counts only).
+    for (const auto& [city, c] : extras(a.number).federation.peer_counts()) (*out->mutable_peer_counts())[city] = c;
+}
+
+v1::AlertCounts Hub::counts(const core::Alert& a) const {
+    v1::AlertCounts out;
+    auto* c = &out;
     c->set_notified(static_cast<std::uint32_t>(a.recipients.size()));
     const auto marks = marks_.find(a.number);
     for (const auto& [v, r] : a.recipients) {
@@ -92,6 +107,7 @@ void Hub::fill_detail(const core::Alert& a, v1::AlertDetail* out) const {
         if (r.done) c->set_done(c->done() + 1);
     }
     c->set_sightings(static_cast<std::uint32_t>(a.sightings.size()));
+    return out;
 }
 
 }  // namespace yihu::api

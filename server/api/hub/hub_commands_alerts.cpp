@@ -85,6 +85,7 @@ Hub::Outcome Hub::on(const v1::UpdateAlert& c, const v1::Caller& caller) {
     const v1::UpdateAlertRequest& body = c.request();
     const core::Alert* a = engine_.find(body.alert_id());
     if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + body.alert_id())};
+    if (auto refused = refuse_if_foreign(*a)) return std::move(*refused);
     auto change = to_change(body);
     if (!change) return {error_result(change.error())};
     if (is_closed(a->state)) return {error_result(v1::ERROR_CODE_ALERT_CLOSED, "alert is closed")};
@@ -118,6 +119,7 @@ Hub::Outcome Hub::on(const v1::UpdateAlert& c, const v1::Caller& caller) {
 Hub::Outcome Hub::on(const v1::CloseAlert& c, const v1::Caller& caller) {
     const core::Alert* a = engine_.find(c.alert_id());
     if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + c.alert_id())};
+    if (auto refused = refuse_if_foreign(*a)) return std::move(*refused);
     const auto final_state = from_proto(c.final_state());
     if (!final_state || !is_closed(*final_state) || *final_state == core::AlertState::kExpired) {
         return {error_result(v1::ERROR_CODE_INVALID_ARGUMENT, "final_state: RESOLVED, RESOLVED_FOUND or CANCELLED")};
@@ -139,6 +141,7 @@ Hub::Outcome Hub::on(const v1::CloseAlert& c, const v1::Caller& caller) {
 Hub::Outcome Hub::on(const v1::ConfirmSighting& c, const v1::Caller& caller) {
     const core::Alert* a = engine_.find(c.alert_id());
     if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + c.alert_id())};
+    if (auto refused = refuse_if_foreign(*a)) return std::move(*refused);
     // NOT_FOUND, as for the alert (common.proto): the engine calls an unknown sighting an invalid argument.
     if (std::none_of(a->sightings.begin(), a->sightings.end(),
                      [&](const core::Sighting& s) { return s.id == c.sighting_id(); })) {

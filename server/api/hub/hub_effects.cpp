@@ -34,6 +34,10 @@ void Hub::apply(core::Effects& fx, core::Time t) {
         const core::Alert* a = engine_.find(n);
         if (a && a->audit.size() != audit_saved_[n]) touched[n];
     }
+    // A sighting in a city that holds another city's alert goes back towards its origin.
+    for (const core::FeedEvent& e : fx.feed) {
+        if (e.kind == core::FeedEvent::Kind::kSighting) federate_sighting(e.alert, e.sighting);
+    }
     for (const auto& [number, recipients] : touched) persist_alert(number, recipients);
     fx.clear();
 }
@@ -41,6 +45,7 @@ void Hub::apply(core::Effects& fx, core::Time t) {
 void Hub::persist_alert(core::AlertNumber number, const std::set<core::VolunteerId>& recipients) {
     const core::Alert* a = engine_.find(number);
     if (!a) return;
+    federate(number);  // before the snapshot: it records what it queued for which peer
     batch_.alerts.push_back(store::AlertRecord{
         .number = a->number,
         .id = a->id,

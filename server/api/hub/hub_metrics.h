@@ -21,6 +21,12 @@ struct HubMetrics {
     std::atomic<std::int64_t> feeds_connected{0};
     std::atomic<std::int64_t> alerts_active{0};
     std::atomic<std::int64_t> alerts_closed{0};
+    // Federation: messages waiting for a peer's ack; envelopes written to links (retries included); messages a peer
+    // refused; envelopes this city refused.
+    std::atomic<std::int64_t> federation_outbox{0};
+    std::atomic<std::uint64_t> federation_sent{0};
+    std::atomic<std::uint64_t> federation_refused_by_peer{0};
+    std::atomic<std::uint64_t> federation_refused{0};
     // Latencies in seconds; unset: not observed.
     std::function<void(double)> observe_ack_latency;
     std::function<void(double)> observe_match_latency;

@@ -69,6 +69,7 @@ core::Status Hub::restore() {
     auto cursors = store_->load_cursors();
     if (!cursors) return cursors.error();
     for (const auto& [name, cursor] : *cursors) ledger_.seed_cursor(volunteers_.intern(name), cursor);
+    if (auto s = restore_outbox(); !s) return s;
     metrics_->alerts_active = static_cast<std::int64_t>(engine_.active().size());
     metrics_->alerts_closed = static_cast<std::int64_t>(engine_.alerts().size() - engine_.active().size());
     spdlog::info("restored {} alerts ({} active), {} devices, {} volunteer sequences", alerts->size(), active,

@@ -129,6 +129,7 @@ std::string encode_alert(const core::Alert& a, const AlertExtras& x, const Skill
     e->set_exercise(x.exercise);
     e->set_origin(x.origin);
     e->set_closed_by(x.closed_by);
+    if (x.federation.ByteSizeLong() > 0) *e->mutable_federation() = x.federation;
     return s.SerializeAsString();
 }
 
@@ -190,6 +191,7 @@ core::Status decode_alert(std::string_view bytes, SkillCatalog& skills, NameTabl
     x.exercise = s.extras().exercise();
     x.origin = s.extras().origin();
     x.closed_by = s.extras().closed_by();
+    x.federation = s.extras().federation();
     return core::Status::Ok();
 }
 

@@ -55,6 +55,10 @@ class AlertEngine {
     Status respond(AlertNumber a, VolunteerId v, ResponseKind response, Time now, Effects& fx);
     Result<std::uint64_t> report_sighting(AlertNumber a, VolunteerId reporter, geo::LatLng position, std::string text,
                                           std::string photo_url, Time now, Effects& fx);
+    // A sighting a neighbouring city's volunteer reported (docs/federation.md): `reporter` stands for that city, not
+    // for a recipient here, so only the alert and the position are checked.
+    Result<std::uint64_t> report_forwarded_sighting(AlertNumber a, VolunteerId reporter, geo::LatLng position,
+                                                    std::string text, std::string photo_url, Time now, Effects& fx);
     // A dispatcher confirms a sighting: the search centre moves to it (rings follow), recipients hear of it.
     Status confirm_sighting(AlertNumber a, std::uint64_t sighting, Time now, Effects& fx,
                             std::string_view actor = kActorSystem);
@@ -93,6 +97,8 @@ class AlertEngine {
     void audit(Alert& a, Time now, AuditKind kind, std::optional<VolunteerId> v, std::string reason,
                std::string_view actor = kActorSystem);
     void feed(Effects& fx, FeedEvent event);
+    std::uint64_t record_sighting(Alert& a, VolunteerId reporter, geo::LatLng position, std::string text,
+                                  std::string photo_url, Time now, Effects& fx);
     void bump_version(Alert& a, Time now);
     void reindex_area(Alert& a);
     void notify_recipients(Alert& a, Notice::Kind kind, Effects& fx);

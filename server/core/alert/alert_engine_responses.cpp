@@ -107,6 +107,23 @@ Result<std::uint64_t> AlertEngine::report_sighting(AlertNumber n, VolunteerId re
     if (!a) return error.error();
     if (auto s = geo::validate(position); !s) return s.error();
     if (!a->recipients.count(reporter)) return make_error(ErrorCode::kNotRecipient, "this alert was not sent to you");
+    return record_sighting(*a, reporter, position, std::move(text), std::move(photo_url), now, fx);
+}
+
+Result<std::uint64_t> AlertEngine::report_forwarded_sighting(AlertNumber n, VolunteerId reporter, geo::LatLng position,
+                                                             std::string text, std::string photo_url, Time now,
+                                                             Effects& fx) {
+    Status error;
+    Alert* a = find_active(n, error);
+    if (!a) return error.error();
+    if (auto s = geo::validate(position); !s) return s.error();
+    return record_sighting(*a, reporter, position, std::move(text), std::move(photo_url), now, fx);
+}
+
+std::uint64_t AlertEngine::record_sighting(Alert& alert, VolunteerId reporter, geo::LatLng position, std::string text,
+                                           std::string photo_url, Time now, Effects& fx) {
+    Alert* a = &alert;
+    const AlertNumber n = a->number;
     const std::uint64_t id = next_sighting_++;
     a->sightings.push_back(Sighting{id, reporter, position, std::move(text), std::move(photo_url), now});
     audit(*a, now, AuditKind::kSighting, reporter, "sighting " + std::to_string(id), "");

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/time.h"
+#include "net/http_message.h"
+#include "net/ws_connection.h"
+
+namespace yihu::api {
+
+class HubLink;
+
+// A peer city as its links know it: the key that verifies its tokens, and the id that key goes by.
+struct PeerKey {
+    std::string name;
+    std::string key;
+    std::string key_id;
+};
+
+// This city's live links to its peers (docs/federation.md, "Peer links"): who may link (peer tokens only), the one
+// live link per peer, and the hub's view of which peers are reachable (PeerLinkChanged). Thread-safe: sessions on
+// any I/O thread and the hub thread (send) call it.
+//
+// One live link per pair: both cities dial, and when two links between them are open at once the one dialled by
+// the city whose name sorts first (bytewise) stays; the other is closed with 1000 "duplicate link". A dialer does
+// not dial while a link to its peer is live.
+class PeerLinks {
+  public:
+    struct Options {
+        std::string city;    // this city's name (server.city)
+        std::string key;     // signs this city's peer tokens (federation.key)
+        std::string key_id;  // federation.key_id, sent in PeerHello
+        std::vector<PeerKey> peers;
+        HubLink* hub = nullptr;
+        std::function<core::Time()> clock;
+        std::chrono::seconds token_ttl{300};
+    };
+
+    explicit PeerLinks(Options options);
+
+    // GET /v1/federation: the peer's token (Authorization: Bearer) must verify under one peer's key, have role
+    // "peer" and name that peer as subject; otherwise 401 (403 for another role). The accepted socket speaks only
+    // PeerEnvelopes.
+    std::variant<std::unique_ptr<net::WsHandler>, net::HttpResponse> accept(const net::HttpRequest& request);
+    // The handler of a link this city dialled to `peer`.
+    std::unique_ptr<net::WsHandler> dialled(const std::string& peer);
+    // The upgrade headers of a dial: a fresh token of this city (role peer, subject = city).
+    std::vector<std::pair<std::string, std::string>> dial_headers() const;
+
+    bool has_link(const std::string& peer) const;
+    // Writes one frame on the peer's live link; false when there is none.
+    bool send(const std::string& peer, std::shared_ptr<const std::string> frame);
+
+    // --- For the sessions ---
+    const std::string& city() const { return options_.city; }
+    const std::string& key_id() const { return options_.key_id; }
+    const PeerKey* peer(const std::string& name) const;
+    HubLink& hub() const { return *options_.hub; }
+    // The peer's Hello was good: the link becomes the peer's live link, or is refused (false) because the other
+    // link between the two cities is the one kept.
+    bool attach(const std::string& peer, std::shared_ptr<net::WsConnection> connection, bool dialled_here,
+                std::uint64_t id);
+    void detach(const std::string& peer, std::uint64_t id);
+    std::uint64_t next_id() { return next_id_.fetch_add(1); }
+
+  private:
+    struct Link {
+        std::uint64_t id = 0;
+        std::shared_ptr<net::WsConnection> connection;
+        bool dialled_here = false;
+    };
+    void link_changed(const std::string& peer, bool up);
+
+    Options options_;
+    mutable std::mutex mutex_;
+    std::map<std::string, Link> live_;
+    std::atomic<std::uint64_t> next_id_{1};
+};
+
+}  // namespace yihu::api

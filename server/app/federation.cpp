@@ -1,0 +1,104 @@
+#include "app/federation.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "api/federation/peer_links.h"
+#include "api/hub/hub_link.h"
+#include "net/ws_dialer.h"
+
+namespace yihu::app {
+
+namespace {
+
+core::Result<core::geo::Area> coverage_of(const ops::PeerConfig& peer) {
+    std::vector<core::geo::Circle> circles;
+    std::vector<core::geo::Polygon> polygons;
+    for (const ops::CoverageCircle& c : peer.circles) {
+        auto circle = core::geo::Circle::make(c.center, c.radius_m);
+        if (!circle) return core::make_error(circle.error().code, "peer " + peer.name + ": " + circle.error().message);
+        circles.push_back(*circle);
+    }
+    for (const auto& ring : peer.polygons) {
+        auto polygon = core::geo::Polygon::make(ring);
+        if (!polygon) {
+            return core::make_error(polygon.error().code, "peer " + peer.name + ": " + polygon.error().message);
+        }
+        polygons.push_back(std::move(*polygon));
+    }
+    return core::geo::Area::make(std::move(circles), std::move(polygons));
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<Federation>> Federation::make(const ops::Config& config) {
+    if (config.federation.peers.empty()) return std::unique_ptr<Federation>();
+    if (!config.redis.url.empty()) {
+        return core::make_error(core::ErrorCode::kInvalidArgument,
+                                "[[peer]] links run on single nodes only for now (redis.url is set)");
+    }
+    std::unique_ptr<Federation> f(new Federation(config));
+    for (const ops::PeerConfig& p : config.federation.peers) {
+        auto area = coverage_of(p);
+        if (!area) return area.error();
+        f->peers_.push_back(api::FederationPeer{.name = p.name, .coverage = std::move(*area), .kinds = p.kinds});
+    }
+    return f;
+}
+
+Federation::Federation(const ops::Config& config) : config_(config) {}
+
+Federation::~Federation() = default;
+
+api::FederationOptions Federation::hub_options() const {
+    api::FederationOptions options;
+    options.peers = peers_;
+    // The links exist before the hub's thread starts (attach) and outlive it (stop() comes after the hub's).
+    options.send = [this](const std::string& peer, std::shared_ptr<const std::string> frame) {
+        return links_ && links_->send(peer, std::move(frame));
+    };
+    return options;
+}
+
+void Federation::attach(api::HubLink& hub, std::function<core::Time()> clock) {
+    api::PeerLinks::Options options;
+    options.city = config_.server.city;
+    options.key = config_.federation.key;
+    options.key_id = config_.federation.key_id;
+    for (const ops::PeerConfig& p : config_.federation.peers) {
+        options.peers.push_back(api::PeerKey{.name = p.name, .key = p.key, .key_id = p.key_id});
+    }
+    options.hub = &hub;
+    options.clock = std::move(clock);
+    links_ = std::make_unique<api::PeerLinks>(std::move(options));
+}
+
+void Federation::dial(boost::asio::io_context& io) {
+    for (const ops::PeerConfig& p : config_.federation.peers) {
+        net::DialOptions d;
+        d.host = p.host;
+        d.port = p.port;
+        d.target = "/v1/federation";
+        d.message_limit = config_.limits.ws_message_limit;
+        d.idle_timeout = std::chrono::duration_cast<std::chrono::seconds>(config_.delivery.idle_timeout);
+        api::PeerLinks* links = links_.get();
+        const std::string name = p.name;
+        auto dialer = std::make_unique<net::WsDialer>(
+            io, d, [links] { return links->dial_headers(); }, [links, name] { return links->dialled(name); },
+            [links, name] { return !links->has_link(name); });
+        dialer->start();
+        dialers_.push_back(std::move(dialer));
+        spdlog::info("federation: dialling {} at {}", p.name, p.url);
+    }
+}
+
+void Federation::stop() {
+    for (auto& d : dialers_) d->stop();
+}
+
+void Federation::release() {
+    dialers_.clear();
+}
+
+}  // namespace yihu::app
