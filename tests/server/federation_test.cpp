@@ -114,17 +114,41 @@ TEST_F(FederationTest, FederationSightingsAndCountsFlowBackToTheOriginWithoutVol
     EXPECT_TRUE(moved);
 }
 
-TEST_F(FederationTest, FederationForwardsWhenTheRingGrowsIntoThePeer) {
+TEST_F(FederationTest, FederationForwardsWhenTheRingGrowsIntoThePeerAndTheCopyFollowsLaterGrowth) {
     ASSERT_NO_FATAL_FAILURE(make_cities({"laiwu", "jinan"}, {{"laiwu", "jinan"}}));
-    // A missing child's ring: 2 km at first (Laiwu only), 100 km a second later (into Jinan).
+    auto volunteer = jinan_phone(city("jinan"));  // about 61 km from Laiwu's centre
+    // A missing child's ring: 2 km at first (Laiwu only), 70 km a second later (into Jinan), 100 km later still.
     const v1::Alert a =
         create("laiwu", R"({"kind":"ALERT_KIND_MISSING_CHILD","center":{"latitude":36.2,"longitude":117.67},
-        "title":"Missing: girl, 6","policy":{"rings":[{"after":"0s","radius_m":2000},{"after":"1s","radius_m":100000}]}})");
+        "title":"Missing: girl, 6","policy":{"rings":[{"after":"0s","radius_m":2000},{"after":"1s","radius_m":70000},
+        {"after":"4s","radius_m":100000}]}})");
     EXPECT_EQ(a.current_radius_m(), 2000);
-    auto held = city("jinan").wait_for(a.id(), [](const v1::AlertDetail&) { return true; });
-    ASSERT_TRUE(held.has_value()) << "the grown ring was not forwarded";
-    // It went when the ring grew, not before: the copy shows the grown ring.
-    EXPECT_EQ(held->alert().current_radius_m(), 100000);
+    auto push = volunteer->next_of(v1::ServerMessage::kAlert, 10s);
+    ASSERT_TRUE(push.has_value()) << "the grown ring was not forwarded";
+    volunteer->ack(push->alert().seq());
+    // It went when the ring grew, not before: the copy starts at a grown ring.
+    const double first_radius = push->alert().alert().current_radius_m();
+    EXPECT_GE(first_radius, 70000);
+    // The ring keeps growing after the alert reached Jinan: Jinan's copy and its volunteer follow.
+    auto grown =
+        city("jinan").wait_for(a.id(), [](const v1::AlertDetail& d) { return d.alert().current_radius_m() == 100000; });
+    ASSERT_TRUE(grown.has_value()) << "Jinan's copy did not follow the ring's growth to 100 km";
+    auto origin =
+        city("laiwu").wait_for(a.id(), [](const v1::AlertDetail& d) { return d.alert().current_radius_m() == 100000; });
+    ASSERT_TRUE(origin.has_value());
+    if (first_radius < 100000) {
+        auto update = volunteer->next_of(v1::ServerMessage::kAlertUpdate, 10s);
+        ASSERT_TRUE(update.has_value()) << "Jinan's volunteer never heard of the wider ring";
+        volunteer->ack(update->alert_update().seq());
+        EXPECT_EQ(update->alert_update().alert().current_radius_m(), 100000);
+        EXPECT_GT(grown->alert().version(), push->alert().alert().version());
+        auto audit = city("jinan").call("GET", "/v1/alerts/" + a.id() + "/audit");
+        ASSERT_EQ(audit.status, 200u);
+        EXPECT_NE(audit.body.find("radius 100000 m"), std::string::npos) << audit.body;
+    }
+    // Once, whatever the timing: one AlertPush for Jinan's volunteer.
+    for (const auto& m : volunteer->skipped) EXPECT_FALSE(m.has_alert()) << "a second AlertPush: " << m.DebugString();
+    EXPECT_FALSE(volunteer->next_of(v1::ServerMessage::kAlert, 300ms).has_value()) << "notified twice";
 }
 
 TEST_F(FederationTest, FederationForwardsByHandToANamedPeer) {
