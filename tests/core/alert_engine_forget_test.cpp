@@ -59,7 +59,9 @@ TEST(AlertEngineForget, DropsAClosedAlertOnlyAndKeepsNumbering) {
     // A restart that restores open alerts only continues after the highest number ever given.
     AlertEngine rebuilt;
     for (const auto& [number, alert] : e.alerts()) {
-        if (!is_closed(alert.state)) ASSERT_TRUE(rebuilt.restore(alert));
+        if (!is_closed(alert.state)) {
+            ASSERT_TRUE(rebuilt.restore(alert));
+        }
     }
     rebuilt.continue_numbers_after(*next + 5);
     rebuilt.continue_numbers_after(*closed);  // never goes back

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "node_harness.h"
 #include "store_backend.h"
 
@@ -32,9 +34,15 @@ class ClosedAlertMemoryTest : public NodeTest, public ::testing::WithParamInterf
         start_node();
     }
 
+    // /metrics is read off the hub thread, which updates it just after it answered: polled, bounded.
     bool metric_is(const std::string& line) {
-        const auto body = http_->request("GET", "/metrics").body;
-        return body.find("\n" + line + "\n") != std::string::npos;
+        const auto deadline = std::chrono::steady_clock::now() + 3s;
+        do {
+            const auto body = http_->request("GET", "/metrics").body;
+            if (body.find("\n" + line + "\n") != std::string::npos) return true;
+            std::this_thread::sleep_for(10ms);
+        } while (std::chrono::steady_clock::now() < deadline);
+        return false;
     }
 
     // GET detail, recipients, responses and audit of an alert: the bodies, in that order.

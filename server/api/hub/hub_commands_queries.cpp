@@ -49,8 +49,8 @@ Hub::Outcome Hub::on(const v1::ListAlerts& c, const v1::Caller&) {
     const std::size_t size = page_size(c.page());
     const std::uint64_t offset = c.page().offset();
     const bool closed_wanted = states.empty() || std::any_of(states.begin(), states.end(), [](int s) {
-        return s != to_proto(core::AlertState::kActive);
-    });
+                                   return s != to_proto(core::AlertState::kActive);
+                               });
     std::map<core::AlertNumber, const store::AlertRecord*, std::greater<>> closed;
     std::vector<store::AlertRecord> records;
     if (closed_wanted) {
@@ -77,7 +77,8 @@ Hub::Outcome Hub::on(const v1::ListAlerts& c, const v1::Caller&) {
             const store::AlertRecord& record = *(k++)->second;
             auto stored = std::make_shared<StoredAlert>();
             // The snapshot alone tells state and kind; recipients and audit are read only for an alert on the page.
-            if (auto s = decode_alert(record.snapshot, skills_, teams_, volunteers_, stored->alert, stored->extras); !s) {
+            if (auto s = decode_alert(record.snapshot, skills_, teams_, volunteers_, stored->alert, stored->extras);
+                !s) {
                 return {store_unavailable(s.error())};
             }
             const bool shown = (states.empty() || states.count(to_proto(stored->alert.state))) &&
@@ -86,8 +87,8 @@ Hub::Outcome Hub::on(const v1::ListAlerts& c, const v1::Caller&) {
                 *stored = StoredAlert{};
                 if (auto s = load_stored_alert(record, *stored); !s) return {store_unavailable(s.error())};
             }
-            view = AlertView{.alert = &stored->alert, .extras = &stored->extras, .marks = &stored->marks,
-                             .stored = stored};
+            view = AlertView{
+                .alert = &stored->alert, .extras = &stored->extras, .marks = &stored->marks, .stored = stored};
         }
         const core::Alert& a = *view.alert;
         if (!states.empty() && !states.count(to_proto(a.state))) continue;

@@ -3,6 +3,7 @@
 
 #include <limits>
 
+#include "api/codec/alert_view.h"
 #include "api/codec/hub_result.h"
 #include "api/hub/hub.h"
 

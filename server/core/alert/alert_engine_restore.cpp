@@ -35,7 +35,9 @@ Status AlertEngine::restore(Alert alert) {
     return Status::Ok();
 }
 
-void AlertEngine::continue_numbers_after(AlertNumber highest) { next_number_ = std::max(next_number_, highest + 1); }
+void AlertEngine::continue_numbers_after(AlertNumber highest) {
+    next_number_ = std::max(next_number_, highest + 1);
+}
 
 Status AlertEngine::forget(AlertNumber number) {
     auto it = alerts_.find(number);
