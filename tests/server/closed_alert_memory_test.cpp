@@ -7,33 +7,13 @@
 
 #include <thread>
 
-#include "node_harness.h"
-#include "store_backend.h"
+#include "backend_node_test.h"
 
 namespace yihu::testing {
 namespace {
 
-class ClosedAlertMemoryTest : public NodeTest, public ::testing::WithParamInterface<Backend> {
+class ClosedAlertMemoryTest : public BackendNodeTest {
   protected:
-    void SetUp() override { start_node(); }
-
-    void start_node() {
-        const Backend backend = GetParam();
-        const std::string prefix = "yihu-test:{" + dir_.path().filename().string() + "}";
-        node_ = std::make_unique<app::Node>(test_config(dir_.path()), [backend, prefix](const ops::Config& config) {
-            return open_backend(backend, config, prefix);
-        });
-        auto s = node_->start();
-        ASSERT_TRUE(s) << s.error().message;
-        http_ = std::make_unique<client::HttpClient>("127.0.0.1", node_->port());
-        dispatcher_ = mint(node_->token_secret(), api::Role::kDispatcher, "d-1");
-    }
-    void restart_node() {
-        http_.reset();
-        node_.reset();
-        start_node();
-    }
-
     // /metrics is read off the hub thread, which updates it just after it answered: polled, bounded.
     bool metric_is(const std::string& line) {
         const auto deadline = std::chrono::steady_clock::now() + 3s;
