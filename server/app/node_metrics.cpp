@@ -23,6 +23,8 @@ NodeMetrics::NodeMetrics(api::HubMetrics& m, const net::HttpServer& server) {
                      {{"state", "active"}});
     r.gauge_callback("yihu_alerts", "Alerts by state.", [&m] { return static_cast<double>(m.alerts_closed.load()); },
                      {{"state", "closed"}});
+    r.gauge_callback("yihu_alerts_in_memory", "Alerts held in memory (open, or closed and not yet durable).",
+                     [&m] { return static_cast<double>(m.alerts_in_memory.load()); });
     r.gauge_callback("yihu_connections", "Open connections by kind.",
                      [&server] { return static_cast<double>(server.http_connections()); }, {{"kind", "http"}});
     r.gauge_callback("yihu_connections", "Open connections by kind.",

@@ -5,8 +5,7 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
-#include "node_harness.h"
-#include "store_backend.h"
+#include "backend_node_test.h"
 #include "yihu/v1/commands.pb.h"
 
 namespace yihu::testing {
@@ -14,27 +13,8 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 
-class DevicePolicyTest : public NodeTest, public ::testing::WithParamInterface<Backend> {
+class DevicePolicyTest : public BackendNodeTest {
   protected:
-    void SetUp() override { start_node(); }
-
-    void start_node() {
-        const Backend backend = GetParam();
-        const std::string prefix = "yihu-test:{" + dir_.path().filename().string() + "}";
-        node_ = std::make_unique<app::Node>(test_config(dir_.path()), [backend, prefix](const ops::Config& config) {
-            return open_backend(backend, config, prefix);
-        });
-        auto s = node_->start();
-        ASSERT_TRUE(s) << s.error().message;
-        http_ = std::make_unique<client::HttpClient>("127.0.0.1", node_->port());
-        dispatcher_ = mint(node_->token_secret(), api::Role::kDispatcher, "d-1");
-    }
-    void restart_node() {
-        http_.reset();
-        node_.reset();
-        start_node();
-    }
-
     v1::Device get_device(const std::string& id) {
         auto r = call("GET", "/v1/devices/" + id);
         EXPECT_EQ(r.status, 200u) << r.body;

@@ -160,6 +160,7 @@ void Hub::commit() {
     for (auto& action : actions) action(durable);
     if (durable) {
         send_released(ledger_.release(now()));
+        forget_closed();
         // Only what is durable goes to peers: a crash must not take back a message a peer already acted on.
         flush_outbox(now());
     } else {

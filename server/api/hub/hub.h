@@ -18,8 +18,8 @@
 #include "api/auth/token.h"
 #include "api/delivery/delivery_ledger.h"
 #include "api/delivery/push_encoding.h"
-#include "api/hub/feed_fanout.h"
 #include "api/federation/federation_options.h"
+#include "api/hub/feed_fanout.h"
 #include "api/hub/hub_metrics.h"
 #include "api/name_table.h"
 #include "api/persist/alert_snapshot.h"
@@ -193,8 +193,35 @@ class Hub {
     Outcome on(const v1::PeerLinkChanged& c, const v1::Caller& caller);
     // The alert as a dispatcher sees it (not redacted), as a mutation's result to give after the commit.
     Outcome committed_alert(core::AlertNumber number, bool created = false) const;
-    void fill_detail(const core::Alert& alert, v1::AlertDetail* out) const;
-    v1::AlertCounts counts(const core::Alert& alert) const;
+    using AlertMarks = std::map<core::VolunteerId, DeliveryMarks>;
+    // An alert as the queries read it (hub_stored_alerts.cpp): the engine's while it is in memory, else read back
+    // from the store (a closed alert), which `stored` then owns.
+    struct StoredAlert {
+        core::Alert alert;
+        AlertExtras extras;
+        AlertMarks marks;
+    };
+    struct AlertView {
+        const core::Alert* alert = nullptr;
+        const AlertExtras* extras = nullptr;
+        const AlertMarks* marks = nullptr;  // null: no marks
+        std::shared_ptr<const StoredAlert> stored;
+    };
+    AlertView view_of(const core::Alert& alert) const;
+    // nullopt: no alert of that id here; an error if the store cannot be read.
+    core::Result<std::optional<AlertView>> view_alert(std::string_view id);
+    // Decodes a stored alert with its recipients (and marks) and audit trail.
+    core::Status load_stored_alert(const store::AlertRecord& record, StoredAlert& out);
+    // The answer to a change of an alert not in memory: ALERT_CLOSED if the store holds it (it closed and left),
+    // else NOT_FOUND.
+    v1::HubResult absent_alert(const std::string& id);
+    // A mutation's result (after the commit) for an alert that may have closed and left memory since.
+    Outcome committed_alert(const std::string& id);
+    // Closed alerts whose closing commit is durable leave memory (forget_closed, after each durable commit).
+    void forget_closed();
+    void fill_detail(const AlertView& view, v1::AlertDetail* out) const;
+    v1::AlertCounts counts(const AlertView& view) const;
+    v1::AlertCounts counts(const core::Alert& alert) const { return counts(view_of(alert)); }
     // Pushes and the feed (`bounded`) carry an outline of a large area within options_.push_outline_vertices.
     void fill_alert(const core::Alert& alert, bool for_volunteer, v1::Alert* out, bool bounded = false) const;
     const AlertExtras& extras(core::AlertNumber number) const;
@@ -242,8 +269,10 @@ class Hub {
     NameTable teams_;
     NameTable volunteers_;
     std::unordered_map<core::AlertNumber, AlertExtras> extras_;
-    std::unordered_map<core::AlertNumber, std::map<core::VolunteerId, DeliveryMarks>> marks_;
+    std::unordered_map<core::AlertNumber, AlertMarks> marks_;
     std::unordered_map<core::AlertNumber, std::size_t> audit_saved_;
+    // Closed alerts written to the current batch: they leave memory once it is durable (forget_closed).
+    std::set<core::AlertNumber> closing_;
     std::unordered_map<core::VolunteerId, VolunteerState> volunteers_state_;
     DeliveryLedger ledger_;
     // This batch's encoded push bodies, the latest per (alert, kind).

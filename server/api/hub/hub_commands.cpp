@@ -82,21 +82,22 @@ void Hub::fill_alert(const core::Alert& a, bool for_volunteer, v1::Alert* out, b
              bounded ? options_.push_outline_vertices : 0);
 }
 
-void Hub::fill_detail(const core::Alert& a, v1::AlertDetail* out) const {
-    fill_alert(a, false, out->mutable_alert());
-    *out->mutable_counts() = counts(a);
+void Hub::fill_detail(const AlertView& view, v1::AlertDetail* out) const {
+    const core::Alert& a = *view.alert;
+    to_proto(a, *view.extras, Names{skills_, teams_, volunteers_}, false, out->mutable_alert(), 0);
+    *out->mutable_counts() = counts(view);
     // What neighbouring cities reported about their own volunteers (counts only).
-    for (const auto& [city, c] : extras(a.number).federation.peer_counts()) (*out->mutable_peer_counts())[city] = c;
+    for (const auto& [city, c] : view.extras->federation.peer_counts()) (*out->mutable_peer_counts())[city] = c;
 }
 
-v1::AlertCounts Hub::counts(const core::Alert& a) const {
+v1::AlertCounts Hub::counts(const AlertView& view) const {
+    const core::Alert& a = *view.alert;
     v1::AlertCounts out;
     auto* c = &out;
     c->set_notified(static_cast<std::uint32_t>(a.recipients.size()));
-    const auto marks = marks_.find(a.number);
     for (const auto& [v, r] : a.recipients) {
-        if (marks != marks_.end()) {
-            if (auto m = marks->second.find(v); m != marks->second.end() && m->second.acked_at != core::Time{}) {
+        if (view.marks) {
+            if (auto m = view.marks->find(v); m != view.marks->end() && m->second.acked_at != core::Time{}) {
                 c->set_acked(c->acked() + 1);
             }
         }

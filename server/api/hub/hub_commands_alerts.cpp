@@ -52,10 +52,8 @@ Hub::Outcome Hub::on(const v1::CreateAlert& c, const v1::Caller& caller) {
             if (existing_digest != request_digest) {
                 return {error_result(v1::ERROR_CODE_CONFLICT, "idempotency_key was used for a different request")};
             }
-            const core::Alert* a = engine_.find(*existing_id);
-            if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "the alert of this idempotency_key is gone")};
             // After the commit too: the first request may be in this very batch, not yet durable.
-            return committed_alert(a->number);
+            return committed_alert(*existing_id);
         }
     }
     auto params = to_spec(body, skills_, teams_);
@@ -84,7 +82,7 @@ Hub::Outcome Hub::on(const v1::CreateAlert& c, const v1::Caller& caller) {
 Hub::Outcome Hub::on(const v1::UpdateAlert& c, const v1::Caller& caller) {
     const v1::UpdateAlertRequest& body = c.request();
     const core::Alert* a = engine_.find(body.alert_id());
-    if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + body.alert_id())};
+    if (!a) return {absent_alert(body.alert_id())};
     if (auto refused = refuse_if_foreign(*a)) return std::move(*refused);
     auto change = to_change(body);
     if (!change) return {error_result(change.error())};
@@ -118,7 +116,7 @@ Hub::Outcome Hub::on(const v1::UpdateAlert& c, const v1::Caller& caller) {
 
 Hub::Outcome Hub::on(const v1::CloseAlert& c, const v1::Caller& caller) {
     const core::Alert* a = engine_.find(c.alert_id());
-    if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + c.alert_id())};
+    if (!a) return {absent_alert(c.alert_id())};
     if (auto refused = refuse_if_foreign(*a)) return std::move(*refused);
     const auto final_state = from_proto(c.final_state());
     if (!final_state || !is_closed(*final_state) || *final_state == core::AlertState::kExpired) {
@@ -140,7 +138,7 @@ Hub::Outcome Hub::on(const v1::CloseAlert& c, const v1::Caller& caller) {
 
 Hub::Outcome Hub::on(const v1::ConfirmSighting& c, const v1::Caller& caller) {
     const core::Alert* a = engine_.find(c.alert_id());
-    if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + c.alert_id())};
+    if (!a) return {absent_alert(c.alert_id())};
     if (auto refused = refuse_if_foreign(*a)) return std::move(*refused);
     // NOT_FOUND, as for the alert (common.proto): the engine calls an unknown sighting an invalid argument.
     if (std::none_of(a->sightings.begin(), a->sightings.end(),

@@ -75,10 +75,8 @@ Hub::Outcome Hub::on(const v1::ImportCap& c, const v1::Caller& caller) {
     switch (decision->kind) {
         case Kind::kDuplicate:
         case Kind::kStale: {
-            const core::Alert* a = engine_.find(decision->alert_id);
-            if (!a) return {error_result(v1::ERROR_CODE_NOT_FOUND, "alert " + decision->alert_id + " is gone")};
             // After the commit too: the alert may have been imported in this very batch.
-            out = committed_alert(a->number);
+            out = committed_alert(decision->alert_id);
             break;
         }
         case Kind::kCreate: {

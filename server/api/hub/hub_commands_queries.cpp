@@ -2,6 +2,8 @@
 // are offsets into an order that only grows at its end (newest-first lists skip what is newer than the first page).
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <set>
 
 #include "api/codec/enum_codec.h"
@@ -23,26 +25,72 @@ v1::HubResult no_alert(const std::string& id) {
     return error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + id);
 }
 
+v1::HubResult store_unavailable(const core::Error& error) {
+    return error_result(v1::ERROR_CODE_UNAVAILABLE, "the store cannot be read: " + error.message);
+}
+
 }  // namespace
 
 Hub::Outcome Hub::on(const v1::GetAlert& c, const v1::Caller&) {
-    const core::Alert* a = engine_.find(c.alert_id());
-    if (!a) return {no_alert(c.alert_id())};
+    auto view = view_alert(c.alert_id());
+    if (!view) return {store_unavailable(view.error())};
+    if (!*view) return {no_alert(c.alert_id())};
     Outcome out;
-    fill_detail(*a, out.result.mutable_alert_detail());
+    fill_detail(**view, out.result.mutable_alert_detail());
     return out;
 }
 
+// Open alerts are in memory; closed ones only in the store, which also holds every open alert except those created
+// in the batch not yet committed. Both are merged by number, newest first; a stored alert is read (with its
+// recipients, for the counts) only if it is on the page.
 Hub::Outcome Hub::on(const v1::ListAlerts& c, const v1::Caller&) {
     const std::set<int> states(c.states().begin(), c.states().end());
     const std::set<int> kinds(c.kinds().begin(), c.kinds().end());
     const std::size_t size = page_size(c.page());
     const std::uint64_t offset = c.page().offset();
+    const bool closed_wanted = states.empty() || std::any_of(states.begin(), states.end(), [](int s) {
+                                   return s != to_proto(core::AlertState::kActive);
+                               });
+    std::map<core::AlertNumber, const store::AlertRecord*, std::greater<>> closed;
+    std::vector<store::AlertRecord> records;
+    if (closed_wanted) {
+        auto loaded = store_->load_alerts(false);
+        if (!loaded) return {store_unavailable(loaded.error())};
+        records = std::move(*loaded);
+        for (const auto& r : records) {
+            if (!engine_.find(r.number)) closed.emplace(r.number, &r);
+        }
+    }
+    std::map<core::AlertNumber, const core::Alert*, std::greater<>> open;
+    for (const auto& [number, a] : engine_.alerts()) open.emplace(number, &a);
+
     Outcome out;
     v1::ListAlertsResponse* list = out.result.mutable_alerts();
     std::uint64_t index = 0;
-    for (auto it = engine_.alerts().rbegin(); it != engine_.alerts().rend(); ++it) {
-        const core::Alert& a = it->second;
+    auto o = open.begin();
+    auto k = closed.begin();
+    while (o != open.end() || k != closed.end()) {
+        AlertView view;
+        if (k == closed.end() || (o != open.end() && o->first > k->first)) {
+            view = view_of(*(o++)->second);
+        } else {
+            const store::AlertRecord& record = *(k++)->second;
+            auto stored = std::make_shared<StoredAlert>();
+            // The snapshot alone tells state and kind; recipients and audit are read only for an alert on the page.
+            if (auto s = decode_alert(record.snapshot, skills_, teams_, volunteers_, stored->alert, stored->extras);
+                !s) {
+                return {store_unavailable(s.error())};
+            }
+            const bool shown = (states.empty() || states.count(to_proto(stored->alert.state))) &&
+                               (kinds.empty() || kinds.count(to_proto(stored->alert.kind)));
+            if (shown && index >= offset && static_cast<std::size_t>(list->alerts_size()) < size) {
+                *stored = StoredAlert{};
+                if (auto s = load_stored_alert(record, *stored); !s) return {store_unavailable(s.error())};
+            }
+            view = AlertView{
+                .alert = &stored->alert, .extras = &stored->extras, .marks = &stored->marks, .stored = stored};
+        }
+        const core::Alert& a = *view.alert;
         if (!states.empty() && !states.count(to_proto(a.state))) continue;
         if (!kinds.empty() && !kinds.count(to_proto(a.kind))) continue;
         if (index++ < offset) continue;
@@ -50,14 +98,16 @@ Hub::Outcome Hub::on(const v1::ListAlerts& c, const v1::Caller&) {
             list->set_next_page_token(std::to_string(offset + size));
             break;
         }
-        fill_detail(a, list->add_alerts());
+        fill_detail(view, list->add_alerts());
     }
     return out;
 }
 
 Hub::Outcome Hub::on(const v1::ListRecipients& c, const v1::Caller&) {
-    const core::Alert* a = engine_.find(c.alert_id());
-    if (!a) return {no_alert(c.alert_id())};
+    auto view = view_alert(c.alert_id());
+    if (!view) return {store_unavailable(view.error())};
+    if (!*view) return {no_alert(c.alert_id())};
+    const core::Alert* a = (*view)->alert;
     const std::size_t size = page_size(c.page());
     std::vector<std::pair<core::Time, core::VolunteerId>> order;
     for (const auto& [v, r] : a->recipients) order.emplace_back(r.notified_at, v);
@@ -65,7 +115,7 @@ Hub::Outcome Hub::on(const v1::ListRecipients& c, const v1::Caller&) {
     Outcome result;
     v1::RecipientsResponse* out = result.result.mutable_recipients();
     out->set_alert_id(a->id);
-    const auto marks = marks_.find(a->number);
+    const AlertMarks* marks = (*view)->marks;
     for (std::size_t i = c.page().offset(); i < order.size() && static_cast<std::size_t>(out->recipients_size()) < size;
          ++i) {
         const core::VolunteerId v = order[i].second;
@@ -74,8 +124,8 @@ Hub::Outcome Hub::on(const v1::ListRecipients& c, const v1::Caller&) {
         o->set_volunteer_id(volunteers_.name(v));
         o->set_node(options_.node_id);
         o->set_distance_m(r.distance_m);
-        if (marks != marks_.end()) {
-            if (auto m = marks->second.find(v); m != marks->second.end()) {
+        if (marks) {
+            if (auto m = marks->find(v); m != marks->end()) {
                 if (m->second.delivered_at != core::Time{}) to_proto(m->second.delivered_at, o->mutable_delivered_at());
                 if (m->second.acked_at != core::Time{}) to_proto(m->second.acked_at, o->mutable_acked_at());
             }
@@ -94,8 +144,10 @@ Hub::Outcome Hub::on(const v1::ListRecipients& c, const v1::Caller&) {
 }
 
 Hub::Outcome Hub::on(const v1::ListResponses& c, const v1::Caller&) {
-    const core::Alert* a = engine_.find(c.alert_id());
-    if (!a) return {no_alert(c.alert_id())};
+    auto view = view_alert(c.alert_id());
+    if (!view) return {store_unavailable(view.error())};
+    if (!*view) return {no_alert(c.alert_id())};
+    const core::Alert* a = (*view)->alert;
     const std::size_t size = page_size(c.page());
     const std::uint64_t offset = c.page().offset();
     Outcome result;
@@ -125,8 +177,10 @@ Hub::Outcome Hub::on(const v1::ListResponses& c, const v1::Caller&) {
 }
 
 Hub::Outcome Hub::on(const v1::ListAudit& c, const v1::Caller&) {
-    const core::Alert* a = engine_.find(c.alert_id());
-    if (!a) return {no_alert(c.alert_id())};
+    auto view = view_alert(c.alert_id());
+    if (!view) return {store_unavailable(view.error())};
+    if (!*view) return {no_alert(c.alert_id())};
+    const core::Alert* a = (*view)->alert;
     const std::size_t size = page_size(c.page());
     const std::uint64_t offset = c.page().offset();
     Outcome result;

@@ -71,9 +71,9 @@ void Hub::persist_alert(core::AlertNumber number, const std::set<core::Volunteer
                                                   .at = a->audit[saved].at,
                                                   .entry = encode_audit(a->audit[saved], volunteers_)});
     }
-    if (a->state != core::AlertState::kActive) {
+    if (core::is_closed(a->state) && closing_.insert(number).second) {
         metrics_->alerts_active = static_cast<std::int64_t>(engine_.active().size());
-        metrics_->alerts_closed = static_cast<std::int64_t>(engine_.alerts().size() - engine_.active().size());
+        metrics_->alerts_closed++;
     }
 }
 
@@ -143,7 +143,8 @@ void Hub::send_released(const std::vector<LedgerWrite>& writes) {
         if (!state.session || state.session->id != w.session) continue;
         write_push(*state.session, *w.push);
         metrics_->pushes_sent++;
-        if (w.push->kind == v1::DELIVERY_KIND_ALERT && w.push->alert != 0) {
+        // An alert that left memory (closed) keeps the marks it had when it closed.
+        if (w.push->kind == v1::DELIVERY_KIND_ALERT && w.push->alert != 0 && engine_.find(w.push->alert)) {
             DeliveryMarks& mark = marks_[w.push->alert][w.volunteer];
             if (mark.delivered_at == core::Time{}) {
                 mark.delivered_at = t;

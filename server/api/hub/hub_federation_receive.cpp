@@ -209,6 +209,10 @@ v1::FederationAck Hub::receive_alert(const v1::Alert& alert, const std::string& 
         changed = true;
         return accepted();
     }
+    // Held here once and closed: it left memory, its record stays (hub_stored_alerts.cpp); never raised again.
+    auto stored = store_->find_alert(alert.id());
+    if (!stored) return refused(v1::ERROR_CODE_UNAVAILABLE, "the store cannot be read: " + stored.error().message);
+    if (*stored) return accepted("closed here already");
     if (alert.state() != v1::ALERT_STATE_ACTIVE) return accepted("closed before it reached " + options_.city);
     if (alert.has_expires_at() && from_proto(alert.expires_at()) <= t) {
         return accepted("expired before it reached " + options_.city);

@@ -21,6 +21,8 @@ struct HubMetrics {
     std::atomic<std::int64_t> feeds_connected{0};
     std::atomic<std::int64_t> alerts_active{0};
     std::atomic<std::int64_t> alerts_closed{0};
+    // Alerts held in memory: open ones, and closed ones until their closing commit is durable.
+    std::atomic<std::int64_t> alerts_in_memory{0};
     // Federation: messages waiting for a peer's ack; envelopes written to links (retries included); messages a peer
     // refused; envelopes this city refused.
     std::atomic<std::int64_t> federation_outbox{0};

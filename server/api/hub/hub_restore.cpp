@@ -32,37 +32,25 @@ core::Status Hub::restore() {
         }
     }
 
-    // Closed alerts are loaded too: dispatchers query them, and ids must stay unique.
+    // Only open alerts come back: closed ones are read from the store when asked for (hub_stored_alerts.cpp).
+    // Numbers continue after the highest ever stored, so a new alert never takes a closed alert's number or id.
     auto alerts = store_->load_alerts(false);
     if (!alerts) return alerts.error();
     std::size_t active = 0;
     for (const auto& record : *alerts) {
-        core::Alert alert;
-        AlertExtras x;
-        if (auto s = decode_alert(record.snapshot, skills_, teams_, volunteers_, alert, x); !s) return s;
-        auto recipients = store_->load_recipients(record.number);
-        if (!recipients) return recipients.error();
-        auto& marks = marks_[record.number];
-        for (const auto& r : *recipients) {
-            core::Recipient recipient;
-            DeliveryMarks m;
-            if (auto s = decode_recipient(r.snapshot, recipient, m); !s) return s;
-            const core::VolunteerId v = volunteers_.intern(r.volunteer);
-            alert.recipients[v] = std::move(recipient);
-            marks[v] = m;
-        }
-        auto audit = store_->load_audit(record.number, 0, std::numeric_limits<std::size_t>::max());
-        if (!audit) return audit.error();
-        for (const auto& e : *audit) {
-            core::AuditEntry entry;
-            if (auto s = decode_audit(e.entry, volunteers_, entry); !s) return s;
-            alert.audit.push_back(std::move(entry));
-        }
-        audit_saved_[record.number] = alert.audit.size();
-        extras_[record.number] = std::move(x);
-        if (alert.state == core::AlertState::kActive) ++active;
-        if (auto s = engine_.restore(std::move(alert)); !s) return s;
+        engine_.continue_numbers_after(record.number);
+        if (!record.active) continue;
+        StoredAlert stored;
+        if (auto s = load_stored_alert(record, stored); !s) return s;
+        ++active;
+        audit_saved_[record.number] = stored.alert.audit.size();
+        extras_[record.number] = std::move(stored.extras);
+        marks_[record.number] = std::move(stored.marks);
+        if (auto s = engine_.restore(std::move(stored.alert)); !s) return s;
     }
+    const std::size_t closed = alerts->size() - active;
+    alerts->clear();
+    alerts->shrink_to_fit();
 
     if (auto s = restore_cap_book(); !s) return s;
 
@@ -71,9 +59,10 @@ core::Status Hub::restore() {
     for (const auto& [name, cursor] : *cursors) ledger_.seed_cursor(volunteers_.intern(name), cursor);
     if (auto s = restore_outbox(); !s) return s;
     metrics_->alerts_active = static_cast<std::int64_t>(engine_.active().size());
-    metrics_->alerts_closed = static_cast<std::int64_t>(engine_.alerts().size() - engine_.active().size());
-    spdlog::info("restored {} alerts ({} active), {} devices, {} volunteer sequences", alerts->size(), active,
-                 devices->size(), cursors->size());
+    metrics_->alerts_closed = static_cast<std::int64_t>(closed);
+    metrics_->alerts_in_memory = static_cast<std::int64_t>(engine_.alerts().size());
+    spdlog::info("restored {} active alerts ({} closed ones stay in the store), {} devices, {} volunteer sequences",
+                 active, closed, devices->size(), cursors->size());
     return core::Status::Ok();
 }
 
@@ -97,6 +86,7 @@ core::Status Hub::rebuild_from_store() {
     extras_.clear();
     marks_.clear();
     audit_saved_.clear();
+    closing_.clear();
     bodies_.clear();
     idempotency_pending_.clear();
     standby_dirty_.clear();

@@ -192,7 +192,8 @@ void Hub::acknowledge(core::VolunteerId v, const Session& s, std::uint64_t reque
         if (metrics_->observe_ack_latency) {
             metrics_->observe_ack_latency(std::chrono::duration<double>(t - u.sent_at).count());
         }
-        if (u.kind == v1::DELIVERY_KIND_ALERT && u.alert != 0) {
+        // An alert that left memory (closed) keeps the marks it had when it closed.
+        if (u.kind == v1::DELIVERY_KIND_ALERT && u.alert != 0 && engine_.find(u.alert)) {
             DeliveryMarks& mark = marks_[u.alert][v];
             if (mark.acked_at == core::Time{}) {
                 mark.acked_at = t;

@@ -75,6 +75,15 @@ class AlertEngine {
     // alert for trigger merging. Devices must be registered first. Numbers and sighting ids continue after the
     // highest restored. kConflict if the number or id is already present.
     Status restore(Alert alert);
+    // Numbers continue after `highest` (the highest number ever given, e.g. of a closed alert left in the store), so
+    // an alert number is never given twice even when the alerts that had them are not loaded.
+    void continue_numbers_after(AlertNumber highest);
+
+    // --- Memory ---
+    // Drops a closed alert from memory (its history lives in the store). Its number is never given again; its id is
+    // free again as far as the engine knows, so a caller that lets clients choose ids must check its store first.
+    // kUnknownAlert if unknown, kConflict if it is still active.
+    Status forget(AlertNumber a);
 
     // --- Time ---
     // Runs everything due at `now`: escalations, ring growth, quiet-hour releases, expiry.

@@ -35,4 +35,20 @@ Status AlertEngine::restore(Alert alert) {
     return Status::Ok();
 }
 
+void AlertEngine::continue_numbers_after(AlertNumber highest) {
+    next_number_ = std::max(next_number_, highest + 1);
+}
+
+Status AlertEngine::forget(AlertNumber number) {
+    auto it = alerts_.find(number);
+    if (it == alerts_.end()) return make_error(ErrorCode::kUnknownAlert, "no alert " + std::to_string(number));
+    if (!is_closed(it->second.state)) {
+        return make_error(ErrorCode::kConflict, "alert " + it->second.id + " is still active");
+    }
+    // Closing already left the area index, the responder index and the device's open alert (finish()).
+    by_id_.erase(it->second.id);
+    alerts_.erase(it);
+    return Status::Ok();
+}
+
 }  // namespace yihu::core
