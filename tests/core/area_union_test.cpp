@@ -187,7 +187,9 @@ TEST_P(AreaUnionOracle, ContainmentAndBoundsMatchTheOracle) {
             }
         }
     }
-    EXPECT_GT(inside, 1000u);  // the comparison met the inside often enough to mean something
+    // The comparison met the inside often enough to mean something. The antimeridian region's unions cover about 1%
+    // of its box, so about 1,000 of the 100,000 points fall inside, varying with the seed: the floor sits well below.
+    EXPECT_GT(inside, 300u) << "only " << inside << " points inside a union";
 }
 
 TEST_P(AreaUnionOracle, IndexQueriesMatchTheOracle) {
