@@ -126,23 +126,28 @@ TEST(SqliteStoreTest, EmptyDirectoryPathIsRefused) {
     EXPECT_EQ(store.error().code, ErrorCode::kInvalidArgument);
 }
 
-// The child applies a batch and dies without closing anything (no destructor, no checkpoint); what apply()
-// acknowledged must be there for the next process.
-TEST(SqliteStoreTest, AppliedBatchSurvivesAKilledProcess) {
-    TempDir dir;
+// Opens the store in `dir` in a forked child, applies `batch` there and ends the child with _exit (no destructor, no
+// checkpoint), as a process killed right after apply() returned.
+void apply_in_a_process_that_dies(const TempDir& dir, const WriteBatch& batch) {
     const pid_t child = fork();
     ASSERT_NE(child, -1);
     if (child == 0) {
         Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
         if (!store.ok()) _exit(2);
-        const Status status = (*store)->apply(
-            {.alerts = {make_alert(1, "a-1")}, .deliveries = {make_delivery("v1", 1)}, .acks = {{"v1", 1}}});
-        _exit(status.ok() ? 0 : 3);
+        _exit((*store)->apply(batch).ok() ? 0 : 3);
     }
     int wait_status = 0;
     ASSERT_EQ(waitpid(child, &wait_status, 0), child);
     ASSERT_TRUE(WIFEXITED(wait_status));
     ASSERT_EQ(WEXITSTATUS(wait_status), 0) << "2: open failed, 3: apply failed";
+}
+
+// The child applies a batch and dies without closing anything (no destructor, no checkpoint); what apply()
+// acknowledged must be there for the next process.
+TEST(SqliteStoreTest, AppliedBatchSurvivesAKilledProcess) {
+    TempDir dir;
+    ASSERT_NO_FATAL_FAILURE(apply_in_a_process_that_dies(
+        dir, {.alerts = {make_alert(1, "a-1")}, .deliveries = {make_delivery("v1", 1)}, .acks = {{"v1", 1}}}));
 
     Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
     ASSERT_TRUE(store.ok()) << store.error().message;
@@ -157,17 +162,7 @@ TEST(SqliteStoreTest, LargeBatchSurvivesAKilledProcess) {
     constexpr std::size_t kRecipients = 15'000;
     TempDir dir;
     const WriteBatch batch = city_wide_batch(kRecipients);
-    const pid_t child = fork();
-    ASSERT_NE(child, -1);
-    if (child == 0) {
-        Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
-        if (!store.ok()) _exit(2);
-        _exit((*store)->apply(batch).ok() ? 0 : 3);
-    }
-    int wait_status = 0;
-    ASSERT_EQ(waitpid(child, &wait_status, 0), child);
-    ASSERT_TRUE(WIFEXITED(wait_status));
-    ASSERT_EQ(WEXITSTATUS(wait_status), 0) << "2: open failed, 3: apply failed";
+    ASSERT_NO_FATAL_FAILURE(apply_in_a_process_that_dies(dir, batch));
 
     Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
     ASSERT_TRUE(store.ok()) << store.error().message;
