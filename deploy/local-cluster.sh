@@ -70,7 +70,10 @@ wait_ping() {  # port, log
     exit 1
 }
 
-redis-server "$PWD/deploy/redis.conf" --port "$REDIS_PORT" --dir "$DIR/redis" --daemonize no \
+# Each redis-server runs from its own copy of deploy/redis.conf: a failover makes Redis rewrite its file (CONFIG
+# REWRITE), which must never touch the checked-in one.
+cp deploy/redis.conf "$DIR/redis/redis.conf"
+redis-server "$DIR/redis/redis.conf" --port "$REDIS_PORT" --dir "$DIR/redis" --daemonize no \
     >"$DIR/redis.log" 2>&1 &
 pids+=($!)
 [[ $SENTINEL == 1 ]] || watched+=($!)
@@ -81,7 +84,8 @@ WAIT_ARGS=()
 
 if [[ $SENTINEL == 1 ]]; then
     mkdir -p "$DIR/replica"
-    redis-server "$PWD/deploy/redis.conf" --port "$REPLICA_PORT" --dir "$DIR/replica" --daemonize no \
+    cp deploy/redis.conf "$DIR/replica/redis.conf"
+    redis-server "$DIR/replica/redis.conf" --port "$REPLICA_PORT" --dir "$DIR/replica" --daemonize no \
         --replicaof 127.0.0.1 "$REDIS_PORT" >"$DIR/replica.log" 2>&1 &
     pids+=($!)
     wait_ping "$REPLICA_PORT" "$DIR/replica.log"
