@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git clang-format
+  build-essential cmake ninja-build ccache mold pkg-config git clang-format
   libboost1.81-dev libboost-program-options1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libprotobuf-dev protobuf-compiler
   libhiredis-dev libspdlog-dev libfmt-dev
