@@ -1,12 +1,13 @@
 // libFuzzer: a dispatcher's JSON request body, parsed the way the API parses it (unknown fields refused) into the
-// message its route expects, then checked and converted as the hub would (alert specs, changes, areas). The first
-// input byte picks the route's message.
+// message its route expects, then checked and converted as the hub would (alert specs, changes, areas, whole devices
+// and their triggers). The first input byte picks the route's message.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "api/codec/alert_request.h"
+#include "api/codec/device_request.h"
 #include "api/codec/geo_codec.h"
 #include "api/codec/json_codec.h"
 #include "yihu/v1/dispatcher.pb.h"
@@ -49,13 +50,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         }
         case 4: {
+            // PUT /v1/devices/{id}: the whole device checked as the hub does, and its stored view made again.
             yihu::v1::Device device;
-            if (parse(json, device)) (void)yihu::api::from_proto(device.position().location());
+            if (!parse(json, device)) return 0;
+            yihu::api::SkillCatalog skills;
+            yihu::api::NameTable teams;
+            auto params = yihu::api::to_device(device, skills, teams);
+            if (params) (void)yihu::api::device_request(params->device);
             break;
         }
         default: {
             yihu::v1::DeviceTrigger trigger;
-            (void)parse(json, trigger);
+            if (parse(json, trigger)) (void)yihu::api::trigger_description(trigger, "door of hut 3");
             break;
         }
     }

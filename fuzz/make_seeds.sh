@@ -58,7 +58,9 @@ body 1 '{"description":"child in a red life jacket","expectedVersion":"2"}' upda
 body 2 '{"found":true,"message":"Rescued. Thank you all."}' resolve
 body 3 '{"reason":"false alarm"}' cancel
 body 4 '{"name":"Hut 12","position":{"location":{"latitude":22.93,"longitude":113.89}},"policy":{"alertKind":"ALERT_KIND_DROWNING","respondersWanted":3}}' device
+body 4 '{"name":"Bracelet: Mr Zhang, 81","position":{"location":{"latitude":22.94,"longitude":113.88}},"kind":"DEVICE_KIND_BRACELET","policy":{"alertKind":"ALERT_KIND_MISSING_PERSON","title":"Missing: {name}","requiredSkills":["swimmer"],"teams":["north"],"respondersWanted":4,"autoCreate":true}}' device-policy
 body 5 '{"kind":"DEVICE_TRIGGER_KIND_DOOR_OPENED"}' trigger
+body 5 '{"deviceId":"bracelet-7","kind":"DEVICE_TRIGGER_KIND_SOS","details":{"battery":"14%","fall":"no"},"position":{"location":{"latitude":22.94,"longitude":113.88}}}' trigger-details
 
 # HTTP requests as they arrive on the socket.
 printf 'GET /v1/alerts?states=ALERT_STATE_ACTIVE&pageSize=50 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$dispatcher" >"$out/http_request/list"
