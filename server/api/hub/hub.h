@@ -19,6 +19,7 @@
 #include "api/delivery/delivery_ledger.h"
 #include "api/delivery/push_encoding.h"
 #include "api/federation/federation_options.h"
+#include "api/hub/absent_alerts.h"
 #include "api/hub/feed_fanout.h"
 #include "api/hub/hub_metrics.h"
 #include "api/name_table.h"
@@ -161,6 +162,8 @@ class Hub {
     void reply_error(const Session& s, std::uint64_t request_id, v1::ErrorCode code, std::string message,
                      bool fatal = false);
     void reply_error(const Session& s, std::uint64_t request_id, const core::Error& error);
+    // An error about an alert the engine does not hold: ALERT_CLOSED, NOT_FOUND or UNAVAILABLE (absent_alert).
+    void reply_absent(const Session& s, std::uint64_t request_id, const std::string& alert_id);
     void resume(core::VolunteerId v, const v1::Hello& hello, bool& recovered);
     void acknowledge(core::VolunteerId v, const Session& s, std::uint64_t request_id, std::uint64_t seq);
 
@@ -212,8 +215,11 @@ class Hub {
     core::Result<std::optional<AlertView>> view_alert(std::string_view id);
     // Decodes a stored alert with its recipients (and marks) and audit trail.
     core::Status load_stored_alert(const store::AlertRecord& record, StoredAlert& out);
+    // What an id the engine does not hold names: an alert the store holds (it closed and left memory), or none.
+    // Answered without the store for an id that was never given or is in the memo; else one store read, remembered.
+    core::Result<AbsentAlerts::Known> absent_state(const std::string& id);
     // The answer to a change of an alert not in memory: ALERT_CLOSED if the store holds it (it closed and left),
-    // else NOT_FOUND.
+    // else NOT_FOUND; UNAVAILABLE if the store cannot be read.
     v1::HubResult absent_alert(const std::string& id);
     // A mutation's result (after the commit) for an alert that may have closed and left memory since.
     Outcome committed_alert(const std::string& id);
@@ -273,6 +279,8 @@ class Hub {
     std::unordered_map<core::AlertNumber, std::size_t> audit_saved_;
     // Closed alerts written to the current batch: they leave memory once it is durable (forget_closed).
     std::set<core::AlertNumber> closing_;
+    // Ids not in memory, closed in the store or never stored (absent_state).
+    AbsentAlerts absent_;
     std::unordered_map<core::VolunteerId, VolunteerState> volunteers_state_;
     DeliveryLedger ledger_;
     // This batch's encoded push bodies, the latest per (alert, kind).
