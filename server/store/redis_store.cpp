@@ -261,7 +261,13 @@ class RedisStore final : public Store {
         for (const std::string& s : owned) args.push_back(s);
         Result<Reply> reply = redis::require_ok(connection_.eval(apply_script_, args), "redis store: apply");
         if (!reply) return reply.error();
-        return connection_.wait_for_replicas(options_.wait_replicas, options_.wait_timeout);
+        return confirm_by_replicas(options_.wait_timeout);
+    }
+
+    std::optional<std::string> write_refusal() const override { return refusal_; }
+
+    void probe_writes() override {
+        if (refusal_) (void)confirm_by_replicas(std::min(options_.probe_timeout, options_.wait_timeout));
     }
 
     const std::string& epoch() const override { return epoch_; }
@@ -553,6 +559,22 @@ class RedisStore final : public Store {
     }
 
   private:
+    // WAIT for wait_replicas replicas to have every write of this connection: Ok, and the refusal cleared, when
+    // enough do; kUnavailable, and the refusal set, when fewer did within `timeout`. A Redis that did not answer is
+    // an error that leaves the refusal as it was (the store is not reachable: not a matter of replicas).
+    Status confirm_by_replicas(std::chrono::milliseconds timeout) {
+        if (options_.wait_replicas <= 0) return Status::Ok();
+        Result<std::uint64_t> confirmed = connection_.replicas_with_writes(options_.wait_replicas, timeout);
+        if (!confirmed) return confirmed.error();
+        if (*confirmed >= static_cast<std::uint64_t>(options_.wait_replicas)) {
+            refusal_.reset();
+            return Status::Ok();
+        }
+        refusal_ = std::to_string(*confirmed) + " of " + std::to_string(options_.wait_replicas) +
+                   " replicas confirmed the last write within " + std::to_string(timeout.count()) + " ms";
+        return make_error(core::ErrorCode::kUnavailable, "redis store: " + *refusal_);
+    }
+
     // A WAIT may take its whole timeout before the reply: the socket must not give up first.
     static std::chrono::milliseconds connection_timeout(const RedisStoreOptions& o) {
         return o.wait_replicas > 0 ? o.timeout + o.wait_timeout : o.timeout;
@@ -623,6 +645,7 @@ class RedisStore final : public Store {
     redis::Script apply_script_;
     redis::Script trim_groups_script_;
     redis::Script trim_keys_script_;
+    std::optional<std::string> refusal_;  // write_refusal()
 };
 
 }  // namespace

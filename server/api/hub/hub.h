@@ -80,6 +80,9 @@ class Hub {
     // Finishes what was posted, commits, and joins the thread. Idempotent.
     void stop();
     bool ready() const { return ready_.load(); }
+    // Why the store refuses writes now although it answers (store::Store::write_refusal), empty if it does not. Any
+    // thread; the hub thread updates it after each commit and probes the store every second while it is set.
+    std::string write_refusal() const;
 
     // Runs `task` on the hub thread (from any thread). Tasks posted after stop() are dropped.
     void post(std::function<void()> task);
@@ -262,6 +265,8 @@ class Hub {
         if (options_.standby_sink) standby_dirty_.insert(v);
     }
     void flush_standby(core::Time now);
+    // After a commit: publishes the store's write refusal, probing it every second while it lasts (hub.cpp).
+    void watch_write_refusal(core::Time now);
 
     HubOptions options_;
     std::unique_ptr<store::Store> store_;
@@ -325,6 +330,9 @@ class Hub {
     std::deque<std::function<void()>> tasks_;
     bool stopping_ = false;
     std::atomic<bool> ready_{false};
+    mutable std::mutex refusal_mutex_;  // guards write_refusal_ (written by the hub thread, read by any)
+    std::string write_refusal_;
+    core::Time next_write_probe_{};  // hub thread
     std::thread thread_;
 };
 
