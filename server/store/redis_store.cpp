@@ -398,17 +398,39 @@ class RedisStore final : public Store {
 
     Result<std::vector<OutboxRecord>> load_outbox() override {
         const std::string outbox_key = key("outbox");
-        Result<Reply> all = command({"HGETALL", outbox_key}, "load outbox");
-        if (!all) return all.error();
-        std::vector<OutboxRecord> out;
-        for (std::size_t i = 1; i < redis::element_count(all->get()); i += 2) {
-            OutboxRecord o;
-            if (!decode(redis::text(redis::element(all->get(), i)), o)) return corrupt("outbox message", outbox_key);
-            out.push_back(std::move(o));
+        const std::string order_key = key("outbox_order");
+        Result<std::vector<Reply>> read =
+            connection_.pipeline({{"HGETALL", outbox_key}, {"ZRANGE", order_key, "0", "-1"}});
+        if (!read) return make_error(read.error().code, "redis store: load outbox: " + read.error().message);
+        for (const Reply& r : *read) {
+            if (redis::is_error(r.get())) {
+                return make_error(ErrorCode::kUnavailable,
+                                  "redis store: load outbox: " + std::string(redis::text(r.get())));
+            }
         }
+        const redisReply* all = (*read)[0].get();
+        const redisReply* order = (*read)[1].get();
+        std::map<std::string_view, OutboxRecord> by_field;
+        for (std::size_t i = 0; i + 1 < redis::element_count(all); i += 2) {
+            OutboxRecord o;
+            if (!decode(redis::text(redis::element(all, i + 1)), o)) return corrupt("outbox message", outbox_key);
+            by_field.emplace(redis::text(redis::element(all, i)), std::move(o));
+        }
+        // Messages written before the order was kept come first (they were written before any that has a place),
+        // in the order that build used.
+        std::vector<OutboxRecord> out;
+        std::vector<OutboxRecord> ordered;
+        for (std::size_t i = 0; i < redis::element_count(order); ++i) {
+            auto it = by_field.find(redis::text(redis::element(order, i)));
+            if (it == by_field.end()) continue;  // a place without a message: nothing to load
+            ordered.push_back(std::move(it->second));
+            by_field.erase(it);
+        }
+        for (auto& [field, o] : by_field) out.push_back(std::move(o));
         std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
             return std::tie(a.created_at, a.peer, a.message_id) < std::tie(b.created_at, b.peer, b.message_id);
         });
+        out.insert(out.end(), std::make_move_iterator(ordered.begin()), std::make_move_iterator(ordered.end()));
         return out;
     }
 

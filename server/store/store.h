@@ -147,7 +147,9 @@ class Store {
     virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view key) = 0;
     // Every CAP message record, in no particular order (the book does not depend on it).
     virtual Result<std::vector<CapMessageRecord>> load_cap_messages() = 0;
-    // Every message still in the peers' outboxes, ordered by created_at, then peer, then message_id.
+    // Every message still in the peers' outboxes, in the order written: batch by batch, and within a batch in the
+    // order of WriteBatch::outbox (a message written again keeps its first place). Not by created_at or message_id:
+    // many messages share a millisecond, and a clock can step back.
     virtual Result<std::vector<OutboxRecord>> load_outbox() = 0;
 
     // A volunteer never seen has the zero cursor.
