@@ -103,7 +103,14 @@ core::Status Node::start() {
         // Connects in the background; the relay exists from here on. The hub starts on whichever node leads.
         if (auto s = p.member->start(); !s) return s;
         p.context.hub = &p.member->link();
-        p.context.ready = [this] { return parts_->member->ready() && !parts_->stopped; };
+        p.context.not_ready = [this]() -> std::optional<std::string> {
+            if (parts_->stopped) return "stopping";
+            if (!parts_->member->ready()) return "no ready cluster leader reachable through Redis";
+            if (std::string refused = parts_->member->writes_refused(); !refused.empty()) {
+                return "the leader's writes are refused: " + refused;
+            }
+            return std::nullopt;
+        };
     } else {
         auto store = p.open_store ? p.open_store(c) : store::open_sqlite_store(c.store.data_dir);
         if (!store) return store.error();
@@ -111,7 +118,14 @@ core::Status Node::start() {
         p.link = std::make_unique<api::LocalHubLink>(*p.hub);
         if (p.federation) p.federation->attach(*p.link, system_now);
         p.context.hub = p.link.get();
-        p.context.ready = [this] { return parts_->hub->ready() && !parts_->stopped; };
+        p.context.not_ready = [this]() -> std::optional<std::string> {
+            if (parts_->stopped) return "stopping";
+            if (!parts_->hub->ready()) return "the hub is not ready (starting, or rebuilding after a failed write)";
+            if (std::string refused = parts_->hub->write_refusal(); !refused.empty()) {
+                return "writes are refused: " + refused;
+            }
+            return std::nullopt;
+        };
     }
     p.context.token_secret = p.secret;
     p.context.token_policy = api::TokenPolicy{.issuer = c.auth.issuer, .audience = c.auth.audience};

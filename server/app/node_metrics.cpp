@@ -15,6 +15,8 @@ NodeMetrics::NodeMetrics(api::HubMetrics& m, const net::HttpServer& server) {
     counter("yihu_pushes_replayed_total", "Pushes replayed to phones resuming a session.", m.replayed);
     counter("yihu_protocol_errors_total", "Protocol errors sent to phones.", m.protocol_errors);
     counter("yihu_store_failures_total", "Store transactions that failed.", m.store_failures);
+    counter("yihu_absent_alert_reads_total",
+            "Store reads telling a closed alert that left memory from an id never stored.", m.absent_alert_reads);
     r.gauge_callback("yihu_volunteers_connected", "Volunteer sessions open.",
                      [&m] { return static_cast<double>(m.volunteers_connected.load()); });
     r.gauge_callback("yihu_feeds_connected", "Dispatcher live feeds open.",

@@ -114,6 +114,10 @@ bool ClusterMember::ready() const {
     return parts_->relay && parts_->relay->ready();
 }
 
+std::string ClusterMember::writes_refused() const {
+    return parts_->relay ? parts_->relay->writes_refused() : std::string{};
+}
+
 std::size_t ClusterMember::standby_positions() const {
     return parts_->relay ? parts_->relay->standby_positions() : 0;
 }

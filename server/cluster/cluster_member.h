@@ -42,6 +42,8 @@ class ClusterMember {
 
     api::HubLink& link();
     bool ready() const;
+    // Why the cluster's leader refuses writes now (Relay::writes_refused), empty if it does not.
+    std::string writes_refused() const;
     bool leading() const;
     // Volunteers with a position in the standby state this node holds from the leaders (Relay::standby_positions).
     std::size_t standby_positions() const;

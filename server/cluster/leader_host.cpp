@@ -195,6 +195,7 @@ void LeaderHost::heartbeat() {
     {
         std::lock_guard lock(mutex_);
         hb.set_term(term_);
+        if (hub_) hb.set_writes_refused(hub_->write_refusal());
     }
     hb.set_sent_at_ms(core::to_ms(clock_()));
     hb.set_ready(ready_.load());

@@ -74,6 +74,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
     std::uint64_t next_call = 1;
     std::uint64_t leader_term = 0;
     bool leader_ready = false;
+    std::string leader_writes_refused;  // LeaderHeartbeat.writes_refused of the leader last heard
     SteadyClock::time_point leader_heard{};
     // The last message on this node's channel, or the moment the subscription was (re)confirmed: a fresh
     // subscription has had no chance to hear the probe yet, so its silence counts from then.
@@ -251,6 +252,7 @@ struct Relay::Impl : std::enable_shared_from_this<Impl> {
                 leader_term = hb.term();
             }
             leader_ready = hb.ready();
+            leader_writes_refused = hb.writes_refused();
             leader_heard = SteadyClock::now();
         }
         for (auto& socket : to_close) socket->close(kServiceRestart, "the cluster leader changed; reconnect");
@@ -382,6 +384,11 @@ void Relay::stop() {
 
 bool Relay::ready() const {
     return impl_->ready();
+}
+
+std::string Relay::writes_refused() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->leader_writes_refused;
 }
 
 std::vector<v1::StandbyVolunteer> Relay::standby() const {

@@ -54,6 +54,9 @@ class Relay final : public api::HubLink {
     void stop();
     // Redis reachable both ways and a ready leader heard from recently: what /readyz reports.
     bool ready() const;
+    // Why the leader last heard refuses writes (LeaderHeartbeat.writes_refused), empty if it does not: /readyz
+    // reports it while work is still relayed.
+    std::string writes_refused() const;
     // The volunteers' matching state as the leaders published it (the latest per volunteer): what this node seeds
     // its hub with if it becomes the leader. Entries not refreshed for an hour are dropped.
     std::vector<v1::StandbyVolunteer> standby() const;

@@ -109,16 +109,23 @@ core::Result<Reply> SyncConnection::command(const std::vector<std::string_view>&
     return r;
 }
 
+core::Result<std::uint64_t> SyncConnection::replicas_with_writes(int replicas, std::chrono::milliseconds timeout) {
+    core::Result<Reply> reply =
+        require_ok(command({"WAIT", std::to_string(replicas), std::to_string(timeout.count())}), "WAIT");
+    if (!reply) return reply.error();
+    return as_u64(reply->get());
+}
+
 core::Status SyncConnection::wait_for_replicas(int replicas, std::chrono::milliseconds timeout) {
     if (replicas <= 0) return core::Status::Ok();
     const std::string want = std::to_string(replicas);
     const std::string ms = std::to_string(timeout.count());
-    core::Result<Reply> reply = require_ok(command({"WAIT", want, ms}), "WAIT");
-    if (!reply) return reply.error();
-    const std::uint64_t acknowledged = as_u64(reply->get());
-    if (acknowledged >= static_cast<std::uint64_t>(replicas)) return core::Status::Ok();
+    core::Result<std::uint64_t> acknowledged = replicas_with_writes(replicas, timeout);
+    if (!acknowledged) return acknowledged.error();
+    if (*acknowledged >= static_cast<std::uint64_t>(replicas)) return core::Status::Ok();
+    const std::uint64_t count = *acknowledged;
     return core::make_error(core::ErrorCode::kUnavailable, "redis " + address_.describe() + ": " +
-                                                               std::to_string(acknowledged) + " of " + want +
+                                                               std::to_string(count) + " of " + want +
                                                                " replicas had the write after " + ms + " ms");
 }
 

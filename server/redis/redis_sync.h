@@ -46,6 +46,9 @@ class SyncConnection {
     // WAIT: Ok once `replicas` replicas have every write this connection made, kUnavailable when fewer had it after
     // `timeout` (the writes stay on the master: they may or may not outlive it). Ok at once when replicas <= 0.
     core::Status wait_for_replicas(int replicas, std::chrono::milliseconds timeout);
+    // WAIT itself: how many replicas have every write this connection made, after waiting at most `timeout` for
+    // `replicas` of them; an error only when Redis did not answer.
+    core::Result<std::uint64_t> replicas_with_writes(int replicas, std::chrono::milliseconds timeout);
 
     const RedisAddress& address() const { return address_; }
 

@@ -261,7 +261,13 @@ class RedisStore final : public Store {
         for (const std::string& s : owned) args.push_back(s);
         Result<Reply> reply = redis::require_ok(connection_.eval(apply_script_, args), "redis store: apply");
         if (!reply) return reply.error();
-        return connection_.wait_for_replicas(options_.wait_replicas, options_.wait_timeout);
+        return confirm_by_replicas(options_.wait_timeout);
+    }
+
+    std::optional<std::string> write_refusal() const override { return refusal_; }
+
+    void probe_writes() override {
+        if (refusal_) (void)confirm_by_replicas(std::min(options_.probe_timeout, options_.wait_timeout));
     }
 
     const std::string& epoch() const override { return epoch_; }
@@ -392,17 +398,39 @@ class RedisStore final : public Store {
 
     Result<std::vector<OutboxRecord>> load_outbox() override {
         const std::string outbox_key = key("outbox");
-        Result<Reply> all = command({"HGETALL", outbox_key}, "load outbox");
-        if (!all) return all.error();
-        std::vector<OutboxRecord> out;
-        for (std::size_t i = 1; i < redis::element_count(all->get()); i += 2) {
-            OutboxRecord o;
-            if (!decode(redis::text(redis::element(all->get(), i)), o)) return corrupt("outbox message", outbox_key);
-            out.push_back(std::move(o));
+        const std::string order_key = key("outbox_order");
+        Result<std::vector<Reply>> read =
+            connection_.pipeline({{"HGETALL", outbox_key}, {"ZRANGE", order_key, "0", "-1"}});
+        if (!read) return make_error(read.error().code, "redis store: load outbox: " + read.error().message);
+        for (const Reply& r : *read) {
+            if (redis::is_error(r.get())) {
+                return make_error(ErrorCode::kUnavailable,
+                                  "redis store: load outbox: " + std::string(redis::text(r.get())));
+            }
         }
+        const redisReply* all = (*read)[0].get();
+        const redisReply* order = (*read)[1].get();
+        std::map<std::string_view, OutboxRecord> by_field;
+        for (std::size_t i = 0; i + 1 < redis::element_count(all); i += 2) {
+            OutboxRecord o;
+            if (!decode(redis::text(redis::element(all, i + 1)), o)) return corrupt("outbox message", outbox_key);
+            by_field.emplace(redis::text(redis::element(all, i)), std::move(o));
+        }
+        // Messages written before the order was kept come first (they were written before any that has a place),
+        // in the order that build used.
+        std::vector<OutboxRecord> out;
+        std::vector<OutboxRecord> ordered;
+        for (std::size_t i = 0; i < redis::element_count(order); ++i) {
+            auto it = by_field.find(redis::text(redis::element(order, i)));
+            if (it == by_field.end()) continue;  // a place without a message: nothing to load
+            ordered.push_back(std::move(it->second));
+            by_field.erase(it);
+        }
+        for (auto& [field, o] : by_field) out.push_back(std::move(o));
         std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
             return std::tie(a.created_at, a.peer, a.message_id) < std::tie(b.created_at, b.peer, b.message_id);
         });
+        out.insert(out.end(), std::make_move_iterator(ordered.begin()), std::make_move_iterator(ordered.end()));
         return out;
     }
 
@@ -553,6 +581,22 @@ class RedisStore final : public Store {
     }
 
   private:
+    // WAIT for wait_replicas replicas to have every write of this connection: Ok, and the refusal cleared, when
+    // enough do; kUnavailable, and the refusal set, when fewer did within `timeout`. A Redis that did not answer is
+    // an error that leaves the refusal as it was (the store is not reachable: not a matter of replicas).
+    Status confirm_by_replicas(std::chrono::milliseconds timeout) {
+        if (options_.wait_replicas <= 0) return Status::Ok();
+        Result<std::uint64_t> confirmed = connection_.replicas_with_writes(options_.wait_replicas, timeout);
+        if (!confirmed) return confirmed.error();
+        if (*confirmed >= static_cast<std::uint64_t>(options_.wait_replicas)) {
+            refusal_.reset();
+            return Status::Ok();
+        }
+        refusal_ = std::to_string(*confirmed) + " of " + std::to_string(options_.wait_replicas) +
+                   " replicas confirmed the last write within " + std::to_string(timeout.count()) + " ms";
+        return make_error(core::ErrorCode::kUnavailable, "redis store: " + *refusal_);
+    }
+
     // A WAIT may take its whole timeout before the reply: the socket must not give up first.
     static std::chrono::milliseconds connection_timeout(const RedisStoreOptions& o) {
         return o.wait_replicas > 0 ? o.timeout + o.wait_timeout : o.timeout;
@@ -623,6 +667,7 @@ class RedisStore final : public Store {
     redis::Script apply_script_;
     redis::Script trim_groups_script_;
     redis::Script trim_keys_script_;
+    std::optional<std::string> refusal_;  // write_refusal()
 };
 
 }  // namespace

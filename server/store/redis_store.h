@@ -28,6 +28,9 @@ struct RedisStoreOptions {
     // write survives the master's death when Sentinel promotes a replica. 0: Redis's own durability only.
     int wait_replicas = 0;
     std::chrono::milliseconds wait_timeout = std::chrono::seconds(1);
+    // probe_writes() waits at most this long (and at most wait_timeout) for the replicas to confirm the writes made
+    // so far: it runs on the hub thread, which answers nothing meanwhile.
+    std::chrono::milliseconds probe_timeout = std::chrono::milliseconds(100);
 };
 
 // The cluster's store: the same contract as the SQLite store (tests/store/store_contract.h), kept in Redis so that

@@ -29,6 +29,8 @@ namespace yihu::store::redis_scripts {
 //   P:idem                  hash     key -> idempotency record; P:idem_time zset of keys by created_at ms
 //   P:cap                   hash     (sender, identifier) -> CAP message record
 //   P:outbox                hash     "<peer> <message id>" -> outbox record (federation, until acknowledged)
+//   P:outbox_order          zset     the same fields by write order: the score is P:outbox_seq, a counter raised
+//                                    once per message added (fields without a score predate it: written earlier)
 //
 // Every script starts with the fence: when ARGV[2] names a key, the script refuses to run unless that key holds
 // ARGV[3]. A cluster's leader passes its lease there, so a node that lost the lease (paused, partitioned) cannot
@@ -123,8 +125,15 @@ for _, k in ipairs(keys) do
   end
 end
 for _, m in ipairs(cap_messages) do redis.call('HSETNX', P .. ':cap', m[1], m[2]) end
-for _, o in ipairs(outbox) do redis.call('HSETNX', P .. ':outbox', o[1], o[2]) end
-for _, o in ipairs(outbox_done) do redis.call('HDEL', P .. ':outbox', o[1]) end
+for _, o in ipairs(outbox) do
+  if redis.call('HSETNX', P .. ':outbox', o[1], o[2]) == 1 then
+    redis.call('ZADD', P .. ':outbox_order', redis.call('INCR', P .. ':outbox_seq'), o[1])
+  end
+end
+for _, o in ipairs(outbox_done) do
+  redis.call('HDEL', P .. ':outbox', o[1])
+  redis.call('ZREM', P .. ':outbox_order', o[1])
+end
 return redis.status_reply('OK')
 )lua";
 

@@ -236,10 +236,22 @@ CREATE TABLE outbox (
 )sql");
 }
 
+// Version 5: the outbox's write order (seq), which created_at and message_id cannot give (messages of one
+// millisecond). Messages already queued keep the order version 4 loaded them in.
+Status migrate_4_to_5(Database& db) {
+    return db.exec("number the outbox", R"sql(
+ALTER TABLE outbox ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+UPDATE outbox SET seq = ordered.n
+  FROM (SELECT peer, message_id, ROW_NUMBER() OVER (ORDER BY created_at, peer, message_id) AS n FROM outbox) AS ordered
+  WHERE outbox.peer = ordered.peer AND outbox.message_id = ordered.message_id;
+CREATE INDEX outbox_by_seq ON outbox (seq);
+)sql");
+}
+
 using Migration = Status (*)(Database&);
 // kMigrations[v] takes a database from version v to v + 1.
 constexpr std::array<Migration, kSchemaVersion> kMigrations = {&migrate_0_to_1, &migrate_1_to_2, &migrate_2_to_3,
-                                                                   &migrate_3_to_4};
+                                                               &migrate_3_to_4, &migrate_4_to_5};
 
 Result<std::string> query_text(Database& db, std::string name, std::string_view sql) {
     Result<Statement> statement = db.prepare(std::move(name), sql);

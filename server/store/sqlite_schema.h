@@ -10,7 +10,7 @@ namespace yihu::store::sqlite {
 
 // The schema version this build writes, kept in PRAGMA user_version. A new version adds a step in sqlite_schema.cpp;
 // it never edits an old one, since databases in the field went through it.
-inline constexpr std::int64_t kSchemaVersion = 4;
+inline constexpr std::int64_t kSchemaVersion = 5;
 
 // Sets the connection up (WAL, synchronous=FULL, busy timeout) and brings the schema to kSchemaVersion, in one
 // transaction, so a crash mid-way leaves the old version. A database newer than this build is refused: its layout is

@@ -42,11 +42,13 @@ Result<SqliteStore::Statements> SqliteStore::prepare_statements(sqlite::Database
          "INSERT INTO cap_messages (sender, identifier, alert_id, decision, sent) VALUES (?1, ?2, ?3, ?4, ?5) "
          "ON CONFLICT (sender, identifier) DO NOTHING"},
         {&s.insert_outbox, "insert outbox message",
-         "INSERT INTO outbox (peer, message_id, payload, created_at) VALUES (?1, ?2, ?3, ?4) "
+         // seq: above every message still queued, so the load order is the write order (outbox_by_seq makes the
+         // MAX one index step).
+         "INSERT INTO outbox (peer, message_id, payload, created_at, seq) "
+         "VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox)) "
          "ON CONFLICT (peer, message_id) DO NOTHING"},
         {&s.delete_outbox, "delete outbox message", "DELETE FROM outbox WHERE peer = ?1 AND message_id = ?2"},
-        {&s.load_outbox, "load outbox",
-         "SELECT peer, message_id, payload, created_at FROM outbox ORDER BY created_at, peer, message_id"},
+        {&s.load_outbox, "load outbox", "SELECT peer, message_id, payload, created_at FROM outbox ORDER BY seq"},
 
         {&s.load_alerts, "load alerts",
          "SELECT " + alert_columns + " FROM alerts WHERE ?1 = 0 OR active = 1 ORDER BY number"},

@@ -110,17 +110,16 @@ struct WriteBatch {
     // the caller hands out each seq once (the store does not look every volunteer up at commit: that would cost a
     // read per recipient), and a seq stored again is never returned twice (the first stored wins).
     std::vector<DeliveryRecord> deliveries;
-    std::vector<std::pair<std::string, std::uint64_t>> acks;  // volunteer -> acked seq (never lowered)
-    std::vector<DeviceRecord> devices;                        // upsert by id
-    std::vector<IdempotencyRecord> idempotency;               // insert; an existing key is kept
-    std::vector<CapMessageRecord> cap_messages;               // insert; an existing (sender, identifier) is kept
-    std::vector<OutboxRecord> outbox;                         // insert; an existing (peer, message_id) is kept
+    std::vector<std::pair<std::string, std::uint64_t>> acks;       // volunteer -> acked seq (never lowered)
+    std::vector<DeviceRecord> devices;                             // upsert by id
+    std::vector<IdempotencyRecord> idempotency;                    // insert; an existing key is kept
+    std::vector<CapMessageRecord> cap_messages;                    // insert; an existing (sender, identifier) is kept
+    std::vector<OutboxRecord> outbox;                              // insert; an existing (peer, message_id) is kept
     std::vector<std::pair<std::string, std::string>> outbox_done;  // (peer, message_id) removed; after `outbox`
 
     bool empty() const {
         return alerts.empty() && recipients.empty() && audit.empty() && deliveries.empty() && acks.empty() &&
-               devices.empty() && idempotency.empty() && cap_messages.empty() && outbox.empty() &&
-               outbox_done.empty();
+               devices.empty() && idempotency.empty() && cap_messages.empty() && outbox.empty() && outbox_done.empty();
     }
     void clear() { *this = WriteBatch{}; }
 };
@@ -148,7 +147,9 @@ class Store {
     virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view key) = 0;
     // Every CAP message record, in no particular order (the book does not depend on it).
     virtual Result<std::vector<CapMessageRecord>> load_cap_messages() = 0;
-    // Every message still in the peers' outboxes, ordered by created_at, then peer, then message_id.
+    // Every message still in the peers' outboxes, in the order written: batch by batch, and within a batch in the
+    // order of WriteBatch::outbox (a message written again keeps its first place). Not by created_at or message_id:
+    // many messages share a millisecond, and a clock can step back.
     virtual Result<std::vector<OutboxRecord>> load_outbox() = 0;
 
     // A volunteer never seen has the zero cursor.
@@ -164,6 +165,14 @@ class Store {
     // Housekeeping: removes pushes created before `deliveries_before` (raising each volunteer's trimmed_seq; cursors
     // stay) and idempotency keys created before `keys_before`. Returns the number of rows removed.
     virtual Result<std::size_t> trim(Time deliveries_before, Time keys_before) = 0;
+
+    // Why writes are refused now although the store answers, or nullopt: a Redis store whose replicas did not
+    // confirm the last write in time (RedisStoreOptions::wait_replicas). Set by an apply() that failed so, cleared by
+    // one that succeeds or by probe_writes(). The other stores never refuse so.
+    virtual std::optional<std::string> write_refusal() const { return std::nullopt; }
+    // While write_refusal() is set: asks again, without writing, whether the refusal still holds, waiting at most a
+    // short while (RedisStoreOptions::probe_timeout). Nothing otherwise.
+    virtual void probe_writes() {}
 };
 
 // The embedded store: one SQLite database file in `data_dir` (created with the directory if missing), WAL journal,

@@ -141,5 +141,36 @@ TEST_F(ClusterTest, AWriteNoReplicaConfirmsInTimeAnswers503) {
         << "writes are acknowledged again once the replica answers";
 }
 
+// /readyz follows the refusal (docs/cluster.md): 503 with the reason on every node while the only replica is frozen
+// and the leader refuses writes, and 200 again once it runs, with no write needed (the leader probes every second).
+TEST_F(ClusterTest, ReadyzIsNotReadyWhileTheReplicaDoesNotConfirmWrites) {
+    ASSERT_NO_FATAL_FAILURE(start_replication(1, false, 1, "300ms"));
+    start_cluster(2);
+    ASSERT_TRUE(post_alert(port(0), dispatcher_)) << "confirmed by the replica";
+    for (std::size_t i = 0; i < 2; ++i) ASSERT_TRUE(wait_ready(i, 10s)) << "node " << i;
+
+    replicas_[0]->pause();
+    auto refused = call(port(1), "POST", "/v1/alerts", drowning_json(1));
+    EXPECT_EQ(refused.status, 503u) << refused.body;
+    for (std::size_t i = 0; i < 2; ++i) EXPECT_TRUE(wait_ready(i, 5s, 503)) << "node " << i << " still ready";
+    client::HttpClient probe("127.0.0.1", port(0));
+    const auto not_ready = probe.request("GET", "/readyz", {}, {}, 1s);
+    EXPECT_EQ(not_ready.status, 503u);
+    EXPECT_NE(not_ready.body.find("\"reason\""), std::string::npos) << not_ready.body;
+    EXPECT_NE(not_ready.body.find("replicas confirmed"), std::string::npos) << not_ready.body;
+    // No write comes, and the frozen replica still confirms nothing: the probes keep the node not ready.
+    const auto until = std::chrono::steady_clock::now() + 2500ms;
+    while (std::chrono::steady_clock::now() < until) {
+        ASSERT_EQ(readyz(0), 503u) << "ready again while the replica is frozen";
+        std::this_thread::sleep_for(100ms);
+    }
+
+    replicas_[0]->resume();
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_TRUE(wait_ready(i, 5s)) << "node " << i << " not ready again after the replica came back";
+    }
+    EXPECT_TRUE(post_alert(port(0), dispatcher_)) << "writes are acknowledged again";
+}
+
 }  // namespace
 }  // namespace yihu::testing

@@ -35,7 +35,28 @@ class ClosedAlertMemoryTest : public BackendNodeTest {
         }
         return out;
     }
+
+    // The value of a counter line "name N" in /metrics (-1: absent).
+    long long metric_value(const std::string& name) {
+        const auto body = http_->request("GET", "/metrics").body;
+        const auto at = body.find("\n" + name + " ");
+        if (at == std::string::npos) return -1;
+        return std::stoll(body.substr(at + name.size() + 2));
+    }
 };
+
+// The error code of a reply (ERROR_CODE_UNSPECIFIED: no reply, or not an error).
+v1::ErrorCode error_of(const std::optional<v1::ServerMessage>& reply) {
+    return reply && reply->has_error() ? reply->error().code() : v1::ERROR_CODE_UNSPECIFIED;
+}
+
+std::optional<v1::ServerMessage> report_sighting(Phone& phone, const std::string& alert_id) {
+    v1::ClientMessage m;
+    m.mutable_sighting()->set_alert_id(alert_id);
+    m.mutable_sighting()->mutable_position()->mutable_location()->set_latitude(22.94);
+    m.mutable_sighting()->mutable_position()->mutable_location()->set_longitude(113.9);
+    return phone.request(m);
+}
 
 std::uint64_t number_of(const std::string& id) {
     return std::stoull(id.substr(id.rfind('-') + 1));
@@ -163,6 +184,66 @@ TEST_P(ClosedAlertMemoryTest, IdempotentRepeatOfAClosedAlertAnswersIt) {
     ASSERT_TRUE(api::parse_json(again.body, y));
     EXPECT_EQ(y.id(), x.id());
     EXPECT_EQ(y.state(), v1::ALERT_STATE_CANCELLED);
+}
+
+// A phone's late answer to an alert that closed and left memory is ALERT_CLOSED, as while it was in memory; an id that
+// never existed is NOT_FOUND. Neither loads the alert back, and a repeated answer costs no store read per message
+// (docs/server.md, "Memory").
+TEST_P(ClosedAlertMemoryTest, PhoneAnswerToAClosedAlertThatLeftMemoryIsAlertClosed) {
+    const std::string reads = "yihu_absent_alert_reads_total";
+    const auto at = near_lake(250, 20);
+    auto binary = phone("v-1", at);
+    auto json = phone("v-2", near_lake(300, 200), {"swimmer"}, true);
+    auto outsider = phone("v-3", std::nullopt);  // never a recipient
+    const v1::Alert a = create(drowning_json(2));
+    ASSERT_TRUE(binary->next_of(v1::ServerMessage::kAlert).has_value());
+    ASSERT_TRUE(json->next_of(v1::ServerMessage::kAlert).has_value());
+    ASSERT_TRUE(is_ok(binary->respond(a.id(), v1::RESPONSE_KIND_ACCEPT)));
+    // Open and in memory: an outsider is told the alert was not sent to it.
+    EXPECT_EQ(error_of(outsider->respond(a.id(), v1::RESPONSE_KIND_ACCEPT)), v1::ERROR_CODE_FORBIDDEN_ROLE);
+
+    ASSERT_EQ(call("POST", "/v1/alerts/" + a.id() + ":resolve", R"({"found":true})").status, 200u);
+    ASSERT_TRUE(metric_is("yihu_alerts_in_memory 0")) << "the closed alert is still in memory";
+    const long long reads_before = metric_value(reads);
+    ASSERT_GE(reads_before, 0);
+
+    // The alert left memory just now: the hub remembers it closed, no store read.
+    for (Phone* p : {binary.get(), json.get(), outsider.get()}) {
+        for (int i = 0; i < 3; ++i) {
+            EXPECT_EQ(error_of(p->respond(a.id(), v1::RESPONSE_KIND_ACCEPT)), v1::ERROR_CODE_ALERT_CLOSED);
+            EXPECT_EQ(error_of(p->respond(a.id(), v1::RESPONSE_KIND_DECLINE)), v1::ERROR_CODE_ALERT_CLOSED);
+            EXPECT_EQ(error_of(report_sighting(*p, a.id())), v1::ERROR_CODE_ALERT_CLOSED);
+        }
+    }
+    EXPECT_EQ(metric_value(reads), reads_before);
+    EXPECT_TRUE(metric_is("yihu_alerts_in_memory 0")) << "an answer loaded the alert back";
+
+    // Ids that never existed: one above the highest number given costs no read; any other id one read, once.
+    const std::string next_number = "dongguan-" + std::to_string(number_of(a.id()) + 1);
+    for (Phone* p : {binary.get(), json.get()}) {
+        for (int i = 0; i < 3; ++i) {
+            EXPECT_EQ(error_of(p->respond(next_number, v1::RESPONSE_KIND_ACCEPT)), v1::ERROR_CODE_NOT_FOUND);
+            EXPECT_EQ(error_of(report_sighting(*p, "no-such-alert")), v1::ERROR_CODE_NOT_FOUND);
+            EXPECT_EQ(error_of(p->respond("no-such-alert", v1::RESPONSE_KIND_ACCEPT)), v1::ERROR_CODE_NOT_FOUND);
+        }
+    }
+    EXPECT_EQ(metric_value(reads), reads_before + 1);
+
+    // After a restart the memo is empty: the closed alert is found in the store once, then remembered.
+    binary.reset();
+    json.reset();
+    outsider.reset();
+    restart_node();
+    auto again = phone("v-1", at);
+    auto again_json = phone("v-2", near_lake(300, 200), {"swimmer"}, true);
+    const long long reads_after_restart = metric_value(reads);
+    for (Phone* p : {again.get(), again_json.get()}) {
+        EXPECT_EQ(error_of(p->respond(a.id(), v1::RESPONSE_KIND_ACCEPT)), v1::ERROR_CODE_ALERT_CLOSED);
+        EXPECT_EQ(error_of(report_sighting(*p, a.id())), v1::ERROR_CODE_ALERT_CLOSED);
+        EXPECT_EQ(error_of(p->respond(next_number, v1::RESPONSE_KIND_DECLINE)), v1::ERROR_CODE_NOT_FOUND);
+    }
+    EXPECT_EQ(metric_value(reads), reads_after_restart + 1);
+    EXPECT_TRUE(metric_is("yihu_alerts_in_memory 0")) << "an answer loaded the alert back";
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ClosedAlertMemoryTest, ::testing::Values(Backend::kSqlite, Backend::kRedis),

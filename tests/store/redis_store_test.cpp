@@ -120,6 +120,32 @@ TEST(RedisStore, WritesAreRefusedOnceTheFenceMovesOn) {
     EXPECT_EQ(expect_ok(store.load_alerts(false)).size(), 1u);
 }
 
+// Outbox messages written by a build that kept no write order (no place in P:outbox_order) load first, in the order
+// that build used (created_at, peer, message_id); messages written since follow in write order.
+TEST(RedisStore, OutboxMessagesWithoutAPlaceLoadFirstInTheOldOrder) {
+    TempDir dir;
+    client::LocalRedis& redis = shared_redis();
+    const RedisStoreOptions options = options_for(dir.path(), redis.port());
+    Result<std::unique_ptr<Store>> opened = open_redis_store(options);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    auto message = [](std::string peer, std::string id, std::int64_t ms) {
+        return OutboxRecord{
+            .peer = peer, .message_id = id, .payload = peer + "/" + id, .created_at = core::time_from_ms(ms)};
+    };
+    ASSERT_TRUE((*opened)
+                    ->apply({.outbox = {message("zibo", "m1", 2'000), message("jinan", "m2", 2'000),
+                                        message("taian", "m3", 1'000)}})
+                    .ok());
+    ASSERT_EQ(redis.cli("DEL '" + options.prefix + ":outbox_order'"), "1");
+    ASSERT_TRUE((*opened)->apply({.outbox = {message("zibo", "m5", 500), message("aaa", "m4", 500)}}).ok());
+    opened->reset();
+    Result<std::unique_ptr<Store>> again = open_redis_store(options);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    std::vector<std::string> order;
+    for (const OutboxRecord& r : expect_ok((*again)->load_outbox())) order.push_back(r.payload);
+    EXPECT_EQ(order, (std::vector<std::string>{"taian/m3", "jinan/m2", "zibo/m1", "zibo/m5", "aaa/m4"}));
+}
+
 TEST(RedisStore, TrimInSmallChunksRemovesAllAndRaisesTrimmedSeq) {
     TempDir dir;
     RedisStoreOptions options = options_for(dir.path(), shared_redis().port());

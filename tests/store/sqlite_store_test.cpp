@@ -207,6 +207,32 @@ TEST(SqliteStoreTest, SchemaOneIsMigratedWithEveryRecord) {
     EXPECT_EQ(query_text(dir.path(), "SELECT count(*) FROM sqlite_master WHERE name = 'deliveries'"), "0");
 }
 
+// Schema 4's outbox had no write order: its messages keep the order that build loaded them in (created_at, peer,
+// message_id), and messages written after the conversion come after them.
+TEST(SqliteStoreTest, SchemaFourOutboxKeepsItsOrderAndNewMessagesFollow) {
+    TempDir dir;
+    {
+        Result<sqlite::Database> db = sqlite::Database::open(dir.path() / SqliteStore::kDatabaseFileName);
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        ASSERT_TRUE(sqlite::prepare_schema(*db, 4).ok());
+        const char* rows = R"sql(
+            INSERT INTO outbox VALUES ('taian', 'm2', 'p3', 2000), ('jinan', 'm9', 'p2', 2000),
+                                      ('zibo', 'm1', 'p1', 1000), ('jinan', 'm10', 'p4', 3000);
+        )sql";
+        ASSERT_TRUE(db->exec("write schema-4 rows", rows).ok());
+    }
+    Result<std::unique_ptr<Store>> store = open_sqlite_store(dir.path());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_EQ(query_text(dir.path(), "PRAGMA user_version"), std::to_string(sqlite::kSchemaVersion));
+    Store& s = **store;
+    WriteBatch more;
+    more.outbox.push_back(OutboxRecord{.peer = "aaa", .message_id = "m0", .payload = "p5", .created_at = {}});
+    ASSERT_TRUE(s.apply(more).ok());
+    std::vector<std::string> payloads;
+    for (const OutboxRecord& r : expect_ok(s.load_outbox())) payloads.push_back(r.payload);
+    EXPECT_EQ(payloads, (std::vector<std::string>{"p1", "p2", "p3", "p4", "p5"}));
+}
+
 TEST(SqliteStoreTest, NumbersAboveInt64MaxAreRefusedWithNothingWritten) {
     TempDir dir;
     Result<std::unique_ptr<Store>> opened = open_sqlite_store(dir.path());

@@ -4,6 +4,7 @@
 #include "store/store_contract.h"
 
 #include <limits>
+#include <random>
 #include <string_view>
 
 namespace yihu::store {
@@ -359,20 +360,55 @@ auto outbox_fields(const std::vector<OutboxRecord>& records) {
     return out;
 }
 
-TEST_P(StoreContractTest, OutboxKeepsMessagesUntilRemovedOrderedByCreation) {
+TEST_P(StoreContractTest, OutboxKeepsMessagesUntilRemovedInWriteOrder) {
     apply_ok({.outbox = {make_outbox("jinan", "m2", 2'000), make_outbox("taian", "m1", 1'000, kAwkwardBytes),
                          make_outbox("jinan", "m1", 2'000)}});
-    // A repeated message id keeps the first payload, as a retried insert must.
+    // A repeated message id keeps the first payload and its place, as a retried insert must.
     apply_ok({.outbox = {make_outbox("jinan", "m1", 2'000, "changed")}});
     EXPECT_EQ(outbox_fields(expect_ok(store().load_outbox())),
-              outbox_fields({make_outbox("taian", "m1", 1'000, kAwkwardBytes), make_outbox("jinan", "m1", 2'000),
-                             make_outbox("jinan", "m2", 2'000)}));
+              outbox_fields({make_outbox("jinan", "m2", 2'000), make_outbox("taian", "m1", 1'000, kAwkwardBytes),
+                             make_outbox("jinan", "m1", 2'000)}));
     // Removals apply after the batch's inserts; removing an absent message is harmless.
     apply_ok({.outbox = {make_outbox("taian", "m3", 3'000)},
               .outbox_done = {{"jinan", "m1"}, {"taian", "m3"}, {"nobody", "m9"}}});
     ASSERT_NO_FATAL_FAILURE(reopen());
     EXPECT_EQ(outbox_fields(expect_ok(store().load_outbox())),
-              outbox_fields({make_outbox("taian", "m1", 1'000, kAwkwardBytes), make_outbox("jinan", "m2", 2'000)}));
+              outbox_fields({make_outbox("jinan", "m2", 2'000), make_outbox("taian", "m1", 1'000, kAwkwardBytes)}));
+}
+
+// Many messages in one millisecond, over many batches and peers, with ids whose text order is not the write order
+// ("m10" before "m9", and ids drawn at random): after a reopen they load exactly in the order written, also after
+// removals from the middle and more writes.
+TEST_P(StoreContractTest, OutboxReloadsInWriteOrderWithinOneMillisecond) {
+    std::mt19937 random(20261202);
+    const std::int64_t ms = 5'000;
+    std::vector<OutboxRecord> written;
+    const std::vector<std::string> peers = {"taian", "jinan", "zibo"};
+    for (int batch = 0; batch < 20; ++batch) {
+        WriteBatch b;
+        for (int i = 0; i < 15; ++i) {
+            const int n = batch * 15 + i;
+            std::string id = (n % 3 == 0) ? "m" + std::to_string(n) : "r" + std::to_string(random() % 100'000);
+            id += "." + std::to_string(n);  // unique
+            b.outbox.push_back(make_outbox(peers[random() % peers.size()], id, ms, "env" + std::to_string(n)));
+        }
+        written.insert(written.end(), b.outbox.begin(), b.outbox.end());
+        apply_ok(b);
+    }
+    ASSERT_NO_FATAL_FAILURE(reopen());
+    EXPECT_EQ(outbox_fields(expect_ok(store().load_outbox())), outbox_fields(written));
+
+    // Acknowledged from the middle and the end, then more written in the same millisecond: they go after the rest.
+    WriteBatch more;
+    for (std::size_t i : {std::size_t{299}, std::size_t{150}, std::size_t{7}}) {
+        more.outbox_done.emplace_back(written[i].peer, written[i].message_id);
+        written.erase(written.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    more.outbox = {make_outbox("zibo", "a", ms), make_outbox("jinan", "0", ms)};
+    written.insert(written.end(), more.outbox.begin(), more.outbox.end());
+    apply_ok(more);
+    ASSERT_NO_FATAL_FAILURE(reopen());
+    EXPECT_EQ(outbox_fields(expect_ok(store().load_outbox())), outbox_fields(written));
 }
 
 TEST_P(StoreContractTest, FailedBatchLeavesNothing) {

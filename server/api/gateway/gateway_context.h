@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "api/auth/token.h"
@@ -25,12 +26,13 @@ struct GatewayContext {
     std::size_t ws_message_limit = 64 * 1024;     // larger volunteer frames: FRAME_TOO_LARGE, then close
     std::size_t max_area_vertices = 100'000;      // polygon vertices in a dispatcher request's area
     std::function<std::string()> render_metrics;  // Prometheus text for /metrics
-    std::function<bool()> ready;                  // /readyz
+    // /readyz: why the node is not ready (nullopt: ready).
+    std::function<std::optional<std::string>()> not_ready;
     const StaticRoutes* static_routes = nullptr;  // the console and app pages; null: none
     // CAP 1.2 ([cap]): what POST /v1/cap/alerts accepts, and who this city is in the CAP it writes.
     federation::CapImportConfig cap_import;
     federation::CapExportOptions cap_export;
-    PeerLinks* peer_links = nullptr;              // /v1/federation; null: no peers configured (404)
+    PeerLinks* peer_links = nullptr;  // /v1/federation; null: no peers configured (404)
     std::atomic<std::uint64_t> next_session{1};
     // Per volunteer connection, decided on its strand before the hub sees anything: PositionUpdates, and every other
     // message but Hello. Beyond: RATE_LIMITED (not fatal) and the message is dropped.

@@ -1,5 +1,8 @@
 #include "api/gateway/http_routes.h"
 
+#include <google/protobuf/struct.pb.h>
+
+#include "api/codec/json_codec.h"
 #include "api/gateway/cap_routes.h"
 
 namespace yihu::api {
@@ -32,8 +35,13 @@ RouteTable<HttpRoute> http_routes(GatewayContext& context) {
     RouteTable<HttpRoute> t;
     t.add("GET", "/healthz", local([] { return text(200, R"({"status":"ok"})"); }));
     t.add("GET", "/readyz", local([&context] {
-              const bool ready = context.ready && context.ready();
-              return text(ready ? 200 : 503, ready ? R"({"status":"ready"})" : R"({"status":"not ready"})");
+              const std::optional<std::string> why =
+                  context.not_ready ? context.not_ready() : std::optional<std::string>("starting");
+              if (!why) return text(200, R"({"status":"ready"})");
+              google::protobuf::Struct body;
+              (*body.mutable_fields())["status"].set_string_value("not ready");
+              (*body.mutable_fields())["reason"].set_string_value(*why);
+              return text(503, to_json(body));
           }));
     t.add("GET", "/metrics", local([&context] {
               net::HttpResponse r = text(200, context.render_metrics ? context.render_metrics() : std::string{});

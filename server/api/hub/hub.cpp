@@ -127,6 +127,7 @@ void Hub::run() {
             next_trim_ = t + 1h;
         }
         commit();
+        watch_write_refusal(t);
         if (!standby_dirty_.empty() && t >= next_standby_) {
             flush_standby(t);
             next_standby_ = t + options_.standby_interval;
@@ -166,6 +167,34 @@ void Hub::commit() {
     } else {
         ledger_.drop_staged();
     }
+}
+
+std::string Hub::write_refusal() const {
+    std::lock_guard lock(refusal_mutex_);
+    return write_refusal_;
+}
+
+void Hub::watch_write_refusal(core::Time t) {
+    std::optional<std::string> refusal = store_->write_refusal();
+    if (refusal && t >= next_write_probe_) {
+        // Not at once after the write that failed (it waited its whole timeout already): a second later, and every
+        // second from then, so a node that gets no writes becomes ready again when the replicas are back.
+        if (next_write_probe_ != core::Time{}) {
+            store_->probe_writes();
+            refusal = store_->write_refusal();
+        }
+        next_write_probe_ = refusal ? t + 1s : core::Time{};
+    }
+    if (!refusal) next_write_probe_ = core::Time{};
+    std::lock_guard lock(refusal_mutex_);
+    const std::string now_refused = refusal.value_or(std::string{});
+    if (now_refused == write_refusal_) return;
+    if (now_refused.empty()) {
+        spdlog::info("store: writes are confirmed again; ready");
+    } else if (write_refusal_.empty()) {
+        spdlog::warn("store: writes refused ({}); not ready until they are confirmed", now_refused);
+    }
+    write_refusal_ = now_refused;
 }
 
 void Hub::send(const Session& session, const v1::ServerMessage& message) {

@@ -19,6 +19,7 @@
 #include "api/delivery/delivery_ledger.h"
 #include "api/delivery/push_encoding.h"
 #include "api/federation/federation_options.h"
+#include "api/hub/absent_alerts.h"
 #include "api/hub/feed_fanout.h"
 #include "api/hub/hub_metrics.h"
 #include "api/name_table.h"
@@ -79,6 +80,9 @@ class Hub {
     // Finishes what was posted, commits, and joins the thread. Idempotent.
     void stop();
     bool ready() const { return ready_.load(); }
+    // Why the store refuses writes now although it answers (store::Store::write_refusal), empty if it does not. Any
+    // thread; the hub thread updates it after each commit and probes the store every second while it is set.
+    std::string write_refusal() const;
 
     // Runs `task` on the hub thread (from any thread). Tasks posted after stop() are dropped.
     void post(std::function<void()> task);
@@ -161,6 +165,8 @@ class Hub {
     void reply_error(const Session& s, std::uint64_t request_id, v1::ErrorCode code, std::string message,
                      bool fatal = false);
     void reply_error(const Session& s, std::uint64_t request_id, const core::Error& error);
+    // An error about an alert the engine does not hold: ALERT_CLOSED, NOT_FOUND or UNAVAILABLE (absent_alert).
+    void reply_absent(const Session& s, std::uint64_t request_id, const std::string& alert_id);
     void resume(core::VolunteerId v, const v1::Hello& hello, bool& recovered);
     void acknowledge(core::VolunteerId v, const Session& s, std::uint64_t request_id, std::uint64_t seq);
 
@@ -212,8 +218,11 @@ class Hub {
     core::Result<std::optional<AlertView>> view_alert(std::string_view id);
     // Decodes a stored alert with its recipients (and marks) and audit trail.
     core::Status load_stored_alert(const store::AlertRecord& record, StoredAlert& out);
+    // What an id the engine does not hold names: an alert the store holds (it closed and left memory), or none.
+    // Answered without the store for an id that was never given or is in the memo; else one store read, remembered.
+    core::Result<AbsentAlerts::Known> absent_state(const std::string& id);
     // The answer to a change of an alert not in memory: ALERT_CLOSED if the store holds it (it closed and left),
-    // else NOT_FOUND.
+    // else NOT_FOUND; UNAVAILABLE if the store cannot be read.
     v1::HubResult absent_alert(const std::string& id);
     // A mutation's result (after the commit) for an alert that may have closed and left memory since.
     Outcome committed_alert(const std::string& id);
@@ -256,6 +265,8 @@ class Hub {
         if (options_.standby_sink) standby_dirty_.insert(v);
     }
     void flush_standby(core::Time now);
+    // After a commit: publishes the store's write refusal, probing it every second while it lasts (hub.cpp).
+    void watch_write_refusal(core::Time now);
 
     HubOptions options_;
     std::unique_ptr<store::Store> store_;
@@ -273,6 +284,8 @@ class Hub {
     std::unordered_map<core::AlertNumber, std::size_t> audit_saved_;
     // Closed alerts written to the current batch: they leave memory once it is durable (forget_closed).
     std::set<core::AlertNumber> closing_;
+    // Ids not in memory, closed in the store or never stored (absent_state).
+    AbsentAlerts absent_;
     std::unordered_map<core::VolunteerId, VolunteerState> volunteers_state_;
     DeliveryLedger ledger_;
     // This batch's encoded push bodies, the latest per (alert, kind).
@@ -317,6 +330,9 @@ class Hub {
     std::deque<std::function<void()>> tasks_;
     bool stopping_ = false;
     std::atomic<bool> ready_{false};
+    mutable std::mutex refusal_mutex_;  // guards write_refusal_ (written by the hub thread, read by any)
+    std::string write_refusal_;
+    core::Time next_write_probe_{};  // hub thread
     std::thread thread_;
 };
 

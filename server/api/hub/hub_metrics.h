@@ -17,6 +17,8 @@ struct HubMetrics {
     std::atomic<std::uint64_t> replayed{0};  // pushes replayed to resuming phones
     std::atomic<std::uint64_t> protocol_errors{0};
     std::atomic<std::uint64_t> store_failures{0};
+    // Store reads made to tell a closed alert that left memory from an id never stored (Hub::absent_state).
+    std::atomic<std::uint64_t> absent_alert_reads{0};
     std::atomic<std::int64_t> volunteers_connected{0};
     std::atomic<std::int64_t> feeds_connected{0};
     std::atomic<std::int64_t> alerts_active{0};

@@ -50,10 +50,22 @@ core::Status Hub::load_stored_alert(const store::AlertRecord& record, StoredAler
     return core::Status::Ok();
 }
 
-v1::HubResult Hub::absent_alert(const std::string& id) {
+core::Result<AbsentAlerts::Known> Hub::absent_state(const std::string& id) {
+    if (AbsentAlerts::never_given(id, options_.city, engine_.highest_number())) return AbsentAlerts::Known::kNever;
+    if (auto known = absent_.find(id)) return *known;
+    metrics_->absent_alert_reads++;
     auto record = store_->find_alert(id);
-    if (!record) return error_result(v1::ERROR_CODE_UNAVAILABLE, "the store cannot be read: " + record.error().message);
-    if (*record) return error_result(v1::ERROR_CODE_ALERT_CLOSED, "alert is closed");
+    if (!record) return record.error();
+    // Every alert in the store is closed or in memory (a start loads the open ones): one found here is closed.
+    const auto known = *record ? AbsentAlerts::Known::kClosed : AbsentAlerts::Known::kNever;
+    absent_.remember(id, known);
+    return known;
+}
+
+v1::HubResult Hub::absent_alert(const std::string& id) {
+    auto known = absent_state(id);
+    if (!known) return error_result(v1::ERROR_CODE_UNAVAILABLE, "the store cannot be read: " + known.error().message);
+    if (*known == AbsentAlerts::Known::kClosed) return error_result(v1::ERROR_CODE_ALERT_CLOSED, "alert is closed");
     return error_result(v1::ERROR_CODE_NOT_FOUND, "no alert " + id);
 }
 
@@ -81,6 +93,8 @@ void Hub::forget_closed() {
         }
         const core::Alert* a = engine_.find(n);
         if (a && core::is_closed(a->state)) {
+            // A phone's late answer to it is told ALERT_CLOSED without a store read (absent_state).
+            absent_.remember(a->id, AbsentAlerts::Known::kClosed);
             (void)engine_.forget(n);
             extras_.erase(n);
             marks_.erase(n);

@@ -53,6 +53,11 @@ void Hub::reply_error(const Session& s, std::uint64_t request_id, const core::Er
     reply_error(s, request_id, to_proto(error.code), error.message);
 }
 
+void Hub::reply_absent(const Session& s, std::uint64_t request_id, const std::string& alert_id) {
+    const v1::HubResult answer = absent_alert(alert_id);
+    reply_error(s, request_id, answer.error().code(), answer.error().message());
+}
+
 void Hub::volunteer_hello(const Session& s, const Claims& claims, const v1::Hello& hello, std::uint64_t request_id) {
     // The replay below reads the history from the store: it must hold every push sequenced so far.
     if (!batch_.deliveries.empty()) commit();
@@ -310,9 +315,17 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
             return;
         case v1::ClientMessage::kRespond: {
             const core::Alert* a = engine_.find(m.respond().alert_id());
-            if (!a || !a->recipients.count(v)) {
-                reply_error(s, rid, a ? v1::ERROR_CODE_FORBIDDEN_ROLE : v1::ERROR_CODE_NOT_FOUND,
-                            a ? "this alert was not sent to you" : "no such alert");
+            if (!a) {
+                reply_absent(s, rid, m.respond().alert_id());
+                return;
+            }
+            // Closed before "not yours", as the engine orders them and as for an alert that left memory.
+            if (core::is_closed(a->state)) {
+                reply_error(s, rid, v1::ERROR_CODE_ALERT_CLOSED, "alert is closed");
+                return;
+            }
+            if (!a->recipients.count(v)) {
+                reply_error(s, rid, v1::ERROR_CODE_FORBIDDEN_ROLE, "this alert was not sent to you");
                 return;
             }
             auto kind = from_proto(m.respond().kind());
@@ -340,7 +353,7 @@ void Hub::volunteer_message(const Session& s, const std::string& subject, const 
             const auto& r = m.sighting();
             const core::Alert* a = engine_.find(r.alert_id());
             if (!a) {
-                reply_error(s, rid, v1::ERROR_CODE_NOT_FOUND, "no such alert");
+                reply_absent(s, rid, r.alert_id());
                 return;
             }
             if (!r.has_position()) {

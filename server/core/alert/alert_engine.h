@@ -95,6 +95,8 @@ class AlertEngine {
     const Alert* find(AlertNumber a) const;
     const Alert* find(std::string_view id) const;
     const std::set<AlertNumber>& active() const { return active_; }
+    // The highest number ever given (0: none), loaded or not: no alert has a higher one.
+    AlertNumber highest_number() const { return next_number_ - 1; }
     const std::map<AlertNumber, Alert>& alerts() const { return alerts_; }
     const Matcher& matcher() const { return matcher_; }
     const Device* device(std::string_view id) const;
