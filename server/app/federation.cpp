@@ -87,6 +87,7 @@ void Federation::dial(boost::asio::io_context& io) {
         net::DialOptions d;
         d.host = p.host;
         d.port = p.port;
+        d.more_endpoints = p.more_endpoints;
         d.target = "/v1/federation";
         d.message_limit = config_.limits.ws_message_limit;
         d.idle_timeout = std::chrono::duration_cast<std::chrono::seconds>(config_.delivery.idle_timeout);
