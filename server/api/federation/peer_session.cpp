@@ -65,7 +65,12 @@ void PeerSession::on_message(std::string_view data, bool binary) {
         }
         hello_received_ = true;
         attached_ = links_.attach(peer_, connection_, dialled_here_, id_, term_);
-        if (!attached_) connection_->close(net::close_code::kNormal, "duplicate link");
+        if (attached_) return;
+        // The leader this link was opened under stepped down meanwhile: the peer dials again and finds the next.
+        if (links_.hub().second != term_) {
+            return connection_->close(net::close_code::kTryAgainLater, "not the leader any more; dial again");
+        }
+        connection_->close(net::close_code::kNormal, "duplicate link");
         return;
     }
     if (!hello_received_ || !attached_) {
