@@ -32,13 +32,10 @@ core::Result<core::geo::Area> coverage_of(const ops::PeerConfig& peer) {
 
 }  // namespace
 
-core::Result<std::unique_ptr<Federation>> Federation::make(const ops::Config& config) {
+core::Result<std::unique_ptr<Federation>> Federation::make(const ops::Config& config,
+                                                           std::function<core::Time()> clock) {
     if (config.federation.peers.empty()) return std::unique_ptr<Federation>();
-    if (!config.redis.url.empty()) {
-        return core::make_error(core::ErrorCode::kInvalidArgument,
-                                "[[peer]] links run on single nodes only for now (redis.url is set)");
-    }
-    std::unique_ptr<Federation> f(new Federation(config));
+    std::unique_ptr<Federation> f(new Federation(config, std::move(clock)));
     for (const ops::PeerConfig& p : config.federation.peers) {
         auto area = coverage_of(p);
         if (!area) return area.error();
@@ -47,21 +44,7 @@ core::Result<std::unique_ptr<Federation>> Federation::make(const ops::Config& co
     return f;
 }
 
-Federation::Federation(const ops::Config& config) : config_(config) {}
-
-Federation::~Federation() = default;
-
-api::FederationOptions Federation::hub_options() const {
-    api::FederationOptions options;
-    options.peers = peers_;
-    // The links exist before the hub's thread starts (attach) and outlive it (stop() comes after the hub's).
-    options.send = [this](const std::string& peer, std::shared_ptr<const std::string> frame) {
-        return links_ && links_->send(peer, std::move(frame));
-    };
-    return options;
-}
-
-void Federation::attach(api::HubLink& hub, std::function<core::Time()> clock) {
+Federation::Federation(const ops::Config& config, std::function<core::Time()> clock) : config_(config) {
     api::PeerLinks::Options options;
     options.city = config_.server.city;
     options.key = config_.federation.key;
@@ -69,9 +52,34 @@ void Federation::attach(api::HubLink& hub, std::function<core::Time()> clock) {
     for (const ops::PeerConfig& p : config_.federation.peers) {
         options.peers.push_back(api::PeerKey{.name = p.name, .key = p.key, .key_id = p.key_id});
     }
-    options.hub = &hub;
     options.clock = std::move(clock);
     links_ = std::make_unique<api::PeerLinks>(std::move(options));
+}
+
+Federation::~Federation() = default;
+
+api::FederationOptions Federation::hub_options() const {
+    api::FederationOptions options;
+    options.peers = peers_;
+    // The links exist before any hub (make) and outlive every one (the node stops its hubs first).
+    options.send = [this](const std::string& peer, std::shared_ptr<const std::string> frame) {
+        return links_->send(peer, std::move(frame));
+    };
+    return options;
+}
+
+void Federation::attach(api::HubLink& hub) {
+    // Not owned: the node's link outlives the links' use of it (the node stops the hub, then the I/O threads).
+    links_->lead(std::shared_ptr<api::HubLink>(std::shared_ptr<void>(), &hub));
+}
+
+void Federation::lead(std::shared_ptr<api::Hub> hub) {
+    links_->lead(std::make_shared<api::SharedHubLink>(std::move(hub)));
+    spdlog::info("federation: this node leads; linking to {} peers", config_.federation.peers.size());
+}
+
+void Federation::step_down() {
+    links_->step_down();
 }
 
 void Federation::dial(boost::asio::io_context& io) {
@@ -79,6 +87,7 @@ void Federation::dial(boost::asio::io_context& io) {
         net::DialOptions d;
         d.host = p.host;
         d.port = p.port;
+        d.more_endpoints = p.more_endpoints;
         d.target = "/v1/federation";
         d.message_limit = config_.limits.ws_message_limit;
         d.idle_timeout = std::chrono::duration_cast<std::chrono::seconds>(config_.delivery.idle_timeout);
@@ -86,7 +95,7 @@ void Federation::dial(boost::asio::io_context& io) {
         const std::string name = p.name;
         auto dialer = std::make_unique<net::WsDialer>(
             io, d, [links] { return links->dial_headers(); }, [links, name] { return links->dialled(name); },
-            [links, name] { return !links->has_link(name); });
+            [links, name] { return links->leading() && !links->has_link(name); });
         dialer->start();
         dialers_.push_back(std::move(dialer));
         spdlog::info("federation: dialling {} at {}", p.name, p.url);

@@ -84,11 +84,18 @@ core::Status Node::start() {
     options.engine.index.max_age = c.delivery.position_max_age;
     std::vector<core::Device> devices;
     for (const auto& d : c.devices) devices.push_back(ops::to_core_device(d));
-    auto federation = Federation::make(c);
+    auto federation = Federation::make(c, system_now);
     if (!federation) return federation.error();
     p.federation = std::move(*federation);
     if (p.federation) options.federation = p.federation->hub_options();
     if (clustered) {
+        // Federation runs where the hub runs: its links follow the leadership (docs/cluster.md, "Federation").
+        std::function<void(std::shared_ptr<api::Hub>)> on_lead;
+        std::function<void()> on_step_down;
+        if (Federation* f = p.federation.get()) {
+            on_lead = [f](std::shared_ptr<api::Hub> hub) { f->lead(std::move(hub)); };
+            on_step_down = [f] { f->step_down(); };
+        }
         p.member = std::make_unique<cluster::ClusterMember>(
             p.io,
             cluster::ClusterMember::Options{.node_id = c.server.node_id,
@@ -98,7 +105,9 @@ core::Status Node::start() {
                                             .wait_replicas = c.redis.wait_replicas,
                                             .wait_timeout = c.redis.wait_timeout,
                                             .hub = options,
-                                            .devices = devices},
+                                            .devices = devices,
+                                            .on_lead = on_lead,
+                                            .on_step_down = on_step_down},
             system_now, &p.hub_metrics);
         // Connects in the background; the relay exists from here on. The hub starts on whichever node leads.
         if (auto s = p.member->start(); !s) return s;
@@ -116,7 +125,7 @@ core::Status Node::start() {
         if (!store) return store.error();
         p.hub = std::make_unique<api::Hub>(options, std::move(*store), system_now, &p.hub_metrics);
         p.link = std::make_unique<api::LocalHubLink>(*p.hub);
-        if (p.federation) p.federation->attach(*p.link, system_now);
+        if (p.federation) p.federation->attach(*p.link);
         p.context.hub = p.link.get();
         p.context.not_ready = [this]() -> std::optional<std::string> {
             if (parts_->stopped) return "stopping";

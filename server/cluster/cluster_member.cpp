@@ -78,6 +78,8 @@ core::Status ClusterMember::start() {
     host.wait_timeout = p.options.wait_timeout;
     host.keys = p.keys;
     host.standby_source = [relay = p.relay.get()] { return relay->standby(); };
+    host.on_lead = p.options.on_lead;
+    host.on_step_down = p.options.on_step_down;
     p.host = std::make_unique<LeaderHost>(p.io, host, *p.publisher, p.clock, p.metrics, [this](const std::string&) {
         if (parts_->lease) parts_->lease->release();
     });

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ class ClusterMember {
         std::chrono::milliseconds wait_timeout{1000};
         api::HubOptions hub;
         std::vector<core::Device> devices;
+        // LeaderHost::Options: this node's hub started, and is about to stop.
+        std::function<void(std::shared_ptr<api::Hub>)> on_lead;
+        std::function<void()> on_step_down;
     };
 
     ClusterMember(boost::asio::io_context& io, Options options, api::Hub::Clock clock, api::HubMetrics* metrics);

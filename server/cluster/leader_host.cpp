@@ -109,6 +109,8 @@ void LeaderHost::start_leading(std::uint64_t term, const std::string& fence_valu
         spdlog::info("cluster: seeding the index with {} volunteers from the previous leader", standby.size());
         hub->post([h = hub.get(), standby = std::move(standby)] { h->seed_standby(standby); });
     }
+    // Before the inbox: a peer's link taken now reaches a hub that already holds the restored outbox.
+    if (options_.on_lead) options_.on_lead(hub);
     {
         std::lock_guard lock(mutex_);
         hub_ = hub;
@@ -139,6 +141,7 @@ void LeaderHost::stop_leading(const std::string& why) {
     if (!hub_) return;
     spdlog::info("cluster: stepping down from term {}: {}", term_, why);
     ready_ = false;
+    if (options_.on_step_down) options_.on_step_down();
     if (heartbeat_) {
         heartbeat_->stop();
         heartbeat_.reset();

@@ -46,6 +46,10 @@ class LeaderHost {
         std::chrono::milliseconds relay_silence{5000};
         // The volunteers' state the previous leaders published (Relay::standby), read when this node starts leading.
         std::function<std::vector<v1::StandbyVolunteer>()> standby_source;
+        // Called on the control thread: after this node's hub started (restored from Redis), and before it stops.
+        // Federation's links live between the two (docs/cluster.md, "Federation").
+        std::function<void(std::shared_ptr<api::Hub>)> on_lead;
+        std::function<void()> on_step_down;
     };
     // Called (on the control thread) when a hub could not start: the owner gives the lease up for another node.
     using Failed = std::function<void(const std::string& why)>;

@@ -16,6 +16,7 @@ inline constexpr std::uint16_t kProtocolError = 1002;
 inline constexpr std::uint16_t kPolicyViolation = 1008;  // auth failure or deadline, session replaced, backpressure
 inline constexpr std::uint16_t kTooBig = 1009;
 inline constexpr std::uint16_t kInternalError = 1011;
+inline constexpr std::uint16_t kTryAgainLater = 1013;  // this node cannot serve it now; another may
 }  // namespace close_code
 
 // The start of a message whose rest is shared by many connections (a push's envelope before its body). The

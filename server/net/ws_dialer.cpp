@@ -112,7 +112,7 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
         if (stopped_) return;
         if (should_dial_ && !should_dial_()) return wait_and_dial(false);
         resolver_.async_resolve(
-            options_.host, std::to_string(options_.port),
+            host(), std::to_string(port()),
             [self = shared_from_this()](const boost::system::error_code& error, tcp::resolver::results_type results) {
                 if (error) return self->failed("resolve", error);
                 self->connect(std::move(results));
@@ -145,13 +145,13 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
         }));
         ws_->binary(true);
         upgrade_response_ = {};
-        ws_->async_handshake(upgrade_response_, options_.host + ":" + std::to_string(options_.port), options_.target,
+        ws_->async_handshake(upgrade_response_, host() + ":" + std::to_string(port()), options_.target,
                              [self = shared_from_this()](const boost::system::error_code& error) {
                                  if (error) {
                                      const unsigned status = self->upgrade_response_.result_int();
                                      if (status != 0 && status != 101) {
-                                         spdlog::warn("dial {}:{}{}: refused with HTTP {}: {}", self->options_.host,
-                                                      self->options_.port, self->options_.target, status,
+                                         spdlog::warn("dial {}:{}{}: refused with HTTP {}: {}", self->host(),
+                                                      self->port(), self->options_.target, status,
                                                       self->upgrade_response_.body().substr(0, 200));
                                      }
                                      return self->failed("handshake", error);
@@ -166,7 +166,7 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
         closing_ = false;
         close_sent_ = false;
         attempt_ = 0;
-        remote_ = options_.host + ":" + std::to_string(options_.port);
+        remote_ = host() + ":" + std::to_string(port());
         handler_ = factory_();
         handler_->on_open(std::make_shared<Handle>(weak_from_this(), generation_, remote_));
         read_next();
@@ -231,8 +231,16 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
 
     void failed(const char* step, const boost::system::error_code& error) {
         if (stopped_) return;
-        spdlog::debug("dial {}:{}: {} failed: {}", options_.host, options_.port, step, error.message());
+        spdlog::debug("dial {}:{}: {} failed: {}", host(), port(), step, error.message());
+        endpoint_ = (endpoint_ + 1) % (1 + options_.more_endpoints.size());
         wait_and_dial(true);
+    }
+
+    const std::string& host() const {
+        return endpoint_ == 0 ? options_.host : options_.more_endpoints[endpoint_ - 1].first;
+    }
+    std::uint16_t port() const {
+        return endpoint_ == 0 ? options_.port : options_.more_endpoints[endpoint_ - 1].second;
     }
 
     void wait_and_dial(bool failure) {
@@ -268,6 +276,7 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
     std::string remote_;
     std::uint64_t generation_ = 0;
     int attempt_ = 0;
+    std::size_t endpoint_ = 0;  // 0: options_.host; i > 0: more_endpoints[i - 1]
     bool open_ = false;
     bool writing_ = false;
     bool closing_ = false;

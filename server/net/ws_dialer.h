@@ -22,6 +22,9 @@ namespace yihu::net {
 struct DialOptions {
     std::string host;
     std::uint16_t port = 0;
+    // More addresses of the same service (a cluster's nodes, of which one serves): after every failed dial the next
+    // address in turn is tried (host:port first, then these in order, then host:port again).
+    std::vector<std::pair<std::string, std::uint16_t>> more_endpoints;
     std::string target = "/";  // the request target of the upgrade
     std::chrono::milliseconds min_backoff{200};
     std::chrono::milliseconds max_backoff{30000};

@@ -51,25 +51,50 @@ bool valid_name(std::string_view name) {
 }
 
 // "ws://host:port" (an optional trailing slash); wss:// is refused until the node can dial TLS.
-Status parse_peer_url(const std::string& where, PeerConfig& peer) {
+Status parse_one_url(const std::string& where, const PeerConfig& peer, std::string_view url, std::string& host,
+                     std::uint16_t& port) {
     constexpr std::string_view kScheme = "ws://";
-    std::string_view url = peer.url;
-    if (!url.starts_with(kScheme)) return invalid(where + "peer.url must start with ws://, got '" + peer.url + "'");
+    const std::string text(url);
+    if (!url.starts_with(kScheme)) return invalid(where + "peer.url must start with ws://, got '" + text + "'");
     url.remove_prefix(kScheme.size());
     if (url.ends_with('/')) url.remove_suffix(1);
     const auto colon = url.rfind(':');
     if (colon == std::string_view::npos || colon == 0 || url.find('/') != std::string_view::npos) {
-        return invalid(where + "peer.url must be ws://host:port, got '" + peer.url + "'");
+        return invalid(where + "peer.url must be ws://host:port, got '" + text + "'");
     }
-    unsigned port = 0;
+    unsigned number = 0;
     const std::string_view digits = url.substr(colon + 1);
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-    if (ec != std::errc{} || end != digits.data() + digits.size() || port == 0 || port > 65535) {
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+    if (ec != std::errc{} || end != digits.data() + digits.size() || number == 0 || number > 65535) {
         return invalid(where + "peer.url has no valid port: '" + peer.url + "'");
     }
-    peer.host = std::string(url.substr(0, colon));
-    peer.port = static_cast<std::uint16_t>(port);
+    host = std::string(url.substr(0, colon));
+    port = static_cast<std::uint16_t>(number);
     return Status::Ok();
+}
+
+// One URL, or several separated by commas (the nodes of a peer's cluster).
+Status parse_peer_url(const std::string& where, PeerConfig& peer) {
+    std::string_view rest = peer.url;
+    bool first = true;
+    for (;;) {
+        const auto comma = rest.find(',');
+        std::string_view one = rest.substr(0, comma);
+        while (one.starts_with(' ')) one.remove_prefix(1);
+        while (one.ends_with(' ')) one.remove_suffix(1);
+        std::string host;
+        std::uint16_t port = 0;
+        if (Status s = parse_one_url(where, peer, one, host, port); !s) return s;
+        if (first) {
+            peer.host = std::move(host);
+            peer.port = port;
+            first = false;
+        } else {
+            peer.more_endpoints.emplace_back(std::move(host), port);
+        }
+        if (comma == std::string_view::npos) return Status::Ok();
+        rest.remove_prefix(comma + 1);
+    }
 }
 
 Status read_point(const toml::node& node, const std::string& name, core::geo::LatLng& out) {

@@ -112,6 +112,7 @@ class ClusterTest : public ::testing::Test {
                                      "--redis.lease_ttl", lease_ttl});
             argv.insert(argv.end(), redis_args_.begin(), redis_args_.end());
         }
+        argv.insert(argv.end(), node_args_.begin(), node_args_.end());
         n.process = client::ChildProcess(argv, n.log);
     }
 
@@ -241,6 +242,7 @@ class ClusterTest : public ::testing::Test {
     std::vector<std::unique_ptr<client::LocalSentinel>> sentinels_;  // start_replication(n, true, ...)
     std::string redis_url_;                                          // empty: redis_->url()
     std::vector<std::string> redis_args_;                            // more --redis.* flags for every node
+    std::vector<std::string> node_args_;                             // more flags for every node (--config f)
     std::filesystem::path secret_file_;
     std::string dispatcher_;
     std::vector<NodeProcess> nodes_;

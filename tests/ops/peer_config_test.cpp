@@ -22,7 +22,7 @@ coverage_circles = [[36.65, 117.0, 30000]]
 kinds = ["missing_person", "missing_child"]
 [[peer]]
 name = "taian"
-url = "ws://taian.example:9000/"
+url = "ws://taian.example:9000/, ws://10.0.0.2:9001,ws://10.0.0.3:9002"
 key = "taian-key"
 key_id = "ta-1"
 coverage_polygons = [[[36.0, 117.0], [36.4, 117.0], [36.4, 117.3], [36.0, 117.0]]]
@@ -45,6 +45,10 @@ TEST(PeerConfig, ReadsPeersWithTheirCoverageKindsAndKeys) {
     const PeerConfig& taian = c->federation.peers[1];
     EXPECT_EQ(taian.host, "taian.example");
     EXPECT_EQ(taian.port, 9000);
+    // A cluster's nodes: the dialer tries them in turn.
+    EXPECT_EQ(taian.more_endpoints,
+              (std::vector<std::pair<std::string, std::uint16_t>>{{"10.0.0.2", 9001}, {"10.0.0.3", 9002}}));
+    EXPECT_TRUE(jinan.more_endpoints.empty());
     ASSERT_EQ(taian.polygons.size(), 1u);
     EXPECT_EQ(taian.polygons[0].size(), 4u);
 }
@@ -76,6 +80,9 @@ coverage_circles = [[36.65, 117.0, 30000]]
         {base + "[[peer]]\nname = \"jinan\"\nurl = \"ws://x\"\nkey = \"k\"\nkey_id = \"j\"\ncoverage_circles = [[1, 2, "
                 "3]]\n",
          "ws://host:port"},
+        {base + "[[peer]]\nname = \"jinan\"\nurl = \"ws://x:1,ws://y\"\nkey = \"k\"\nkey_id = \"j\"\n"
+                "coverage_circles = [[1, 2, 3]]\n",
+         "ws://y"},
         {base + "[[peer]]\nname = \"ji nan\"\nurl = \"ws://x:1\"\nkey = \"k\"\nkey_id = \"j\"\n"
                 "coverage_circles = [[1, 2, 3]]\n",
          "peer.name"},

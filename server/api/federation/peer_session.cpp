@@ -19,10 +19,13 @@ std::shared_ptr<const std::string> encode(const v1::PeerEnvelope& envelope) {
 }  // namespace
 
 PeerSession::PeerSession(PeerLinks& links, std::string peer, bool dialled_here)
-    : links_(links), peer_(std::move(peer)), dialled_here_(dialled_here), id_(links.next_id()) {}
+    : links_(links), peer_(std::move(peer)), dialled_here_(dialled_here), id_(links.next_id()) {
+    std::tie(hub_, term_) = links.hub();
+}
 
 void PeerSession::on_open(std::shared_ptr<net::WsConnection> connection) {
     connection_ = std::move(connection);
+    if (!hub_) return connection_->close(net::close_code::kTryAgainLater, "not the leader; dial again");
     v1::PeerEnvelope hello;
     hello.set_sender(links_.city());
     auto* h = hello.mutable_hello();
@@ -61,8 +64,13 @@ void PeerSession::on_message(std::string_view data, bool binary) {
             return connection_->close(net::close_code::kPolicyViolation, "hello: wrong peer name or key id");
         }
         hello_received_ = true;
-        attached_ = links_.attach(peer_, connection_, dialled_here_, id_);
-        if (!attached_) connection_->close(net::close_code::kNormal, "duplicate link");
+        attached_ = links_.attach(peer_, connection_, dialled_here_, id_, term_);
+        if (attached_) return;
+        // The leader this link was opened under stepped down meanwhile: the peer dials again and finds the next.
+        if (links_.hub().second != term_) {
+            return connection_->close(net::close_code::kTryAgainLater, "not the leader any more; dial again");
+        }
+        connection_->close(net::close_code::kNormal, "duplicate link");
         return;
     }
     if (!hello_received_ || !attached_) {
@@ -74,14 +82,14 @@ void PeerSession::on_message(std::string_view data, bool binary) {
         command.mutable_caller()->set_role(v1::CALLER_ROLE_PEER);
         command.mutable_peer_acknowledged()->set_peer(peer_);
         *command.mutable_peer_acknowledged()->mutable_ack() = env.ack();
-        links_.hub().command(std::move(command), [](v1::HubResult) {});
+        hub_->command(std::move(command), [](v1::HubResult) {});
         return;
     }
     v1::HubCommand command;
     command.mutable_caller()->set_subject(peer_);
     command.mutable_caller()->set_role(v1::CALLER_ROLE_PEER);
     *command.mutable_receive_peer_envelope()->mutable_envelope() = std::move(env);
-    links_.hub().command(std::move(command), [connection = connection_, city = links_.city()](v1::HubResult result) {
+    hub_->command(std::move(command), [connection = connection_, city = links_.city()](v1::HubResult result) {
         // No ack for a change that could not be stored: the peer sends it again.
         if (!result.has_federation_ack()) return;
         v1::PeerEnvelope reply;

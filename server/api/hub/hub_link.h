@@ -62,4 +62,36 @@ class LocalHubLink final : public HubLink {
     Hub& hub_;
 };
 
+// A LocalHubLink that keeps its hub alive, for holders that may outlive the hub's owner: a cluster leader's peer
+// links, whose sessions can still call in after the node stepped down (the stopped hub then ignores the call).
+class SharedHubLink final : public HubLink {
+  public:
+    explicit SharedHubLink(std::shared_ptr<Hub> hub) : hub_(std::move(hub)), local_(*hub_) {}
+
+    void volunteer_hello(Hub::Session session, Claims claims, v1::Hello hello, std::uint64_t request_id) override {
+        local_.volunteer_hello(std::move(session), std::move(claims), std::move(hello), request_id);
+    }
+    void volunteer_message(Hub::Session session, std::string subject, v1::ClientMessage message) override {
+        local_.volunteer_message(std::move(session), std::move(subject), std::move(message));
+    }
+    void volunteer_closed(std::string subject, std::uint64_t session_id) override {
+        local_.volunteer_closed(std::move(subject), session_id);
+    }
+    void command(v1::HubCommand command, CommandReply reply) override {
+        local_.command(std::move(command), std::move(reply));
+    }
+    void feed_open(std::uint64_t feed_id, std::shared_ptr<net::WsConnection> connection,
+                   v1::LiveFeedSubscribe subscribe) override {
+        local_.feed_open(feed_id, std::move(connection), std::move(subscribe));
+    }
+    void feed_subscribe(std::uint64_t feed_id, v1::LiveFeedSubscribe subscribe) override {
+        local_.feed_subscribe(feed_id, std::move(subscribe));
+    }
+    void feed_closed(std::uint64_t feed_id) override { local_.feed_closed(feed_id); }
+
+  private:
+    std::shared_ptr<Hub> hub_;
+    LocalHubLink local_;
+};
+
 }  // namespace yihu::api
