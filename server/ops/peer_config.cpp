@@ -50,16 +50,22 @@ bool valid_name(std::string_view name) {
     return true;
 }
 
-// "ws://host:port" (an optional trailing slash); wss:// is refused until the node can dial TLS.
+// "ws://host:port" or "wss://host:port" (an optional trailing slash); wss:// dials TLS (docs/federation.md).
 Status parse_peer_url(const std::string& where, PeerConfig& peer) {
-    constexpr std::string_view kScheme = "ws://";
     std::string_view url = peer.url;
-    if (!url.starts_with(kScheme)) return invalid(where + "peer.url must start with ws://, got '" + peer.url + "'");
-    url.remove_prefix(kScheme.size());
+    std::string_view scheme;
+    for (std::string_view s : {"ws://", "wss://"}) {
+        if (url.starts_with(s)) scheme = s;
+    }
+    if (scheme.empty()) {
+        return invalid(where + "peer.url must start with ws:// or wss://, got '" + peer.url + "'");
+    }
+    peer.tls = scheme == "wss://";
+    url.remove_prefix(scheme.size());
     if (url.ends_with('/')) url.remove_suffix(1);
     const auto colon = url.rfind(':');
     if (colon == std::string_view::npos || colon == 0 || url.find('/') != std::string_view::npos) {
-        return invalid(where + "peer.url must be ws://host:port, got '" + peer.url + "'");
+        return invalid(where + "peer.url must be ws://host:port or wss://host:port, got '" + peer.url + "'");
     }
     unsigned port = 0;
     const std::string_view digits = url.substr(colon + 1);

@@ -20,9 +20,10 @@ struct CoverageCircle {
 // A [[peer]] table: a neighbouring city this node links to (docs/federation.md, "Peer links").
 struct PeerConfig {
     std::string name;  // the peer's city name (its server.city): [A-Za-z0-9_-], unique
-    std::string url;   // ws://host:port of the peer's node; the link dials <url>/v1/federation
+    std::string url;   // ws://host:port or wss://host:port of the peer's node; the link dials <url>/v1/federation
     std::string host;  // from url
     std::uint16_t port = 0;
+    bool tls = false;  // wss://: the peer's certificate must chain to [tls] ca_file and carry `host`
     // The HS256 key that verifies the peer's tokens (role "peer", subject = name) and the id it goes by.
     std::string key;
     std::string key_id;

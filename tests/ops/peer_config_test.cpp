@@ -22,7 +22,7 @@ coverage_circles = [[36.65, 117.0, 30000]]
 kinds = ["missing_person", "missing_child"]
 [[peer]]
 name = "taian"
-url = "ws://taian.example:9000/"
+url = "wss://taian.example:9000/"
 key = "taian-key"
 key_id = "ta-1"
 coverage_polygons = [[[36.0, 117.0], [36.4, 117.0], [36.4, 117.3], [36.0, 117.0]]]
@@ -38,6 +38,7 @@ TEST(PeerConfig, ReadsPeersWithTheirCoverageKindsAndKeys) {
     EXPECT_EQ(jinan.name, "jinan");
     EXPECT_EQ(jinan.host, "127.0.0.1");
     EXPECT_EQ(jinan.port, 8081);
+    EXPECT_FALSE(jinan.tls);
     EXPECT_EQ(jinan.key, "jinan-key");
     ASSERT_EQ(jinan.circles.size(), 1u);
     EXPECT_EQ(jinan.circles[0].radius_m, 30000);
@@ -45,6 +46,7 @@ TEST(PeerConfig, ReadsPeersWithTheirCoverageKindsAndKeys) {
     const PeerConfig& taian = c->federation.peers[1];
     EXPECT_EQ(taian.host, "taian.example");
     EXPECT_EQ(taian.port, 9000);
+    EXPECT_TRUE(taian.tls);
     ASSERT_EQ(taian.polygons.size(), 1u);
     EXPECT_EQ(taian.polygons[0].size(), 4u);
 }
