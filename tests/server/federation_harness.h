@@ -114,7 +114,7 @@ class FederationTest : public ::testing::Test {
         City& c = cities_.at(name);
         ops::Config config = city_config(c, ports_);
         if (configure_) configure_(c, config);
-        c.node = std::make_unique<app::Node>(std::move(config));
+        c.node = std::make_unique<app::Node>(std::move(config), open_store_);
         auto s = c.node->start();
         ASSERT_TRUE(s) << name << ": " << s.error().message;
         c.http = std::make_unique<client::HttpClient>("127.0.0.1", c.port);
@@ -135,6 +135,8 @@ class FederationTest : public ::testing::Test {
     std::map<std::string, std::uint16_t> ports_;
     // Set before make_cities(): changes each city's configuration before its node starts (TLS, for example).
     std::function<void(const City&, ops::Config&)> configure_;
+    // Set before make_cities(): the store each node opens (empty: SQLite in its data directory).
+    app::Node::StoreOpener open_store_;
 };
 
 // A circle alert's JSON: kind, centre and radius (a fixed area).
