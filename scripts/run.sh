@@ -5,6 +5,8 @@
 # Installs what it needs first (Debian and npm packages).
 #   ./scripts/run.sh           the demo over real sockets (scripts/demo.sh; PORT=... to move it off 8080)
 #   ./scripts/run.sh --cluster the same demo against a local cluster: Redis (AOF), 3 nodes, haproxy in front
+#   ./scripts/run.sh --federation  two cities, Laiwu (PORT) and Jinan (PORT+1), linked as peers: a missing man's
+#                              ring grows across the border, Jinan finds him (scripts/demo_federation.sh)
 #   ./scripts/run.sh --core    the same story told by the lifecycle core alone, in simulated time (yihu-demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +19,11 @@ if [ "${1:-}" = "--core" ]; then
   exec ./build/release/clients/yihu-demo "$@"
 fi
 cmake --build --preset release -j "${YIHU_JOBS:-$(nproc)}" --target yihu-server yihu-volunteer yihu-dispatch yihu-token
+if [ "${1:-}" = "--federation" ]; then
+  shift
+  export CONSOLE_WAIT=${CONSOLE_WAIT:-10} HOLD=${HOLD:-1}
+  BUILD_DIR=build/release exec ./scripts/demo_federation.sh "$@"
+fi
 if [ "${1:-}" = "--cluster" ]; then
   shift
   export CLUSTER=1

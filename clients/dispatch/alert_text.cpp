@@ -193,6 +193,12 @@ std::string feed_line(const v1::LiveFeedEvent& e) {
                      ", reach " + reach(a);
             break;
         }
+        case v1::LiveFeedEvent::kPeerCounts: {
+            const v1::PeerCounts& p = e.peer_counts();
+            what = "PEER";
+            detail = p.city() + ": " + counts_text(p.counts());
+            break;
+        }
         default:
             what = "EVENT";
             break;  // a kind newer than this tool

@@ -36,6 +36,9 @@ core::Result<std::unique_ptr<Federation>> Federation::make(const ops::Config& co
                                                            std::function<core::Time()> clock) {
     if (config.federation.peers.empty()) return std::unique_ptr<Federation>();
     std::unique_ptr<Federation> f(new Federation(config, std::move(clock)));
+    for (std::size_t i = 0; i < config.federation.peers.size(); ++i) {
+        f->tls_refused_.push_back(std::make_unique<std::atomic<std::uint64_t>>(0));
+    }
     for (const ops::PeerConfig& p : config.federation.peers) {
         auto area = coverage_of(p);
         if (!area) return area.error();
@@ -82,9 +85,26 @@ void Federation::step_down() {
     links_->step_down();
 }
 
-void Federation::dial(boost::asio::io_context& io) {
+bool Federation::needs_tls() const {
     for (const ops::PeerConfig& p : config_.federation.peers) {
+        if (p.tls) return true;
+    }
+    return false;
+}
+
+std::uint64_t Federation::tls_refused(std::size_t peer) const {
+    return peer < tls_refused_.size() ? tls_refused_[peer]->load() : 0;
+}
+
+void Federation::dial(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> client_tls) {
+    for (std::size_t i = 0; i < config_.federation.peers.size(); ++i) {
+        const ops::PeerConfig& p = config_.federation.peers[i];
         net::DialOptions d;
+        if (p.tls) {
+            d.tls = client_tls;
+            std::atomic<std::uint64_t>* refused = tls_refused_[i].get();
+            d.on_tls_refused = [refused] { refused->fetch_add(1); };
+        }
         d.host = p.host;
         d.port = p.port;
         d.more_endpoints = p.more_endpoints;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -10,6 +12,9 @@
 
 namespace boost::asio {
 class io_context;
+namespace ssl {
+class context;
+}  // namespace ssl
 }  // namespace boost::asio
 
 namespace yihu::api {
@@ -41,7 +46,12 @@ class Federation {
     void lead(std::shared_ptr<api::Hub> hub);
     // Cluster: this node's hub is about to stop; every link closes with 1013 and no dial starts. Any thread.
     void step_down();
-    void dial(boost::asio::io_context& io);
+    // Whether any [[peer]] url is wss:// (then the node needs a client TLS context: [tls] ca_file or the system's).
+    bool needs_tls() const;
+    // `client_tls` verifies the certificates of wss:// peers (required when needs_tls()).
+    void dial(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> client_tls);
+    // TLS handshakes with the peer at this index of [[peer]] that failed (its certificate refused). Any thread.
+    std::uint64_t tls_refused(std::size_t peer) const;
     void stop();
     // Drops the dialers: after the io_context's threads are joined and before the io_context goes.
     void release();
@@ -54,6 +64,7 @@ class Federation {
     std::vector<api::FederationPeer> peers_;
     std::unique_ptr<api::PeerLinks> links_;
     std::vector<std::unique_ptr<net::WsDialer>> dialers_;
+    std::vector<std::unique_ptr<std::atomic<std::uint64_t>>> tls_refused_;  // one per [[peer]], made in make()
 };
 
 }  // namespace yihu::app

@@ -171,7 +171,7 @@ core::Status Node::start() {
         if (!tls) return tls.error();
         server.tls = std::move(*tls);
     }
-    if (!c.tls.ca_file.empty()) {
+    if (!c.tls.ca_file.empty() || (p.federation && p.federation->needs_tls())) {
         auto tls = net::make_client_tls_context(c.tls.ca_file);
         if (!tls) return tls.error();
         p.client_tls = std::move(*tls);
@@ -192,6 +192,14 @@ core::Status Node::start() {
     p.metrics->counter("yihu_rate_limited_total", "Messages and requests refused with RATE_LIMITED, by what.",
                        [this] { return static_cast<double>(parts_->context.messages_rate_limited.load()); },
                        {{"what", "volunteer_message"}});
+    if (p.federation) {
+        for (std::size_t i = 0; i < c.federation.peers.size(); ++i) {
+            p.metrics->counter("yihu_federation_tls_refused_total",
+                               "TLS handshakes with a wss:// peer that failed (its certificate was refused), by peer.",
+                               [this, i] { return static_cast<double>(parts_->federation->tls_refused(i)); },
+                               {{"peer", c.federation.peers[i].name}});
+        }
+    }
     p.context.render_metrics = [this] { return parts_->metrics->render(); };
     if (p.member) {
         p.metrics->gauge("yihu_cluster_leader", "Whether this node holds the leader lease and runs the hub (1 or 0).",
@@ -212,7 +220,7 @@ core::Status Node::start() {
     p.port = *port;
     p.work = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(p.io.get_executor());
     for (int i = 0; i < c.server.io_threads; ++i) p.threads.emplace_back([&p] { p.io.run(); });
-    if (p.federation) p.federation->dial(p.io);
+    if (p.federation) p.federation->dial(p.io, p.client_tls);
     p.started = true;
     spdlog::info("yihu node {} listening on {}:{} ({}; data in {})", c.server.node_id, c.server.address, p.port,
                  c.tls.cert_file.empty() ? "plain HTTP" : "TLS", c.store.data_dir.string());

@@ -27,6 +27,12 @@ NodeMetrics::NodeMetrics(api::HubMetrics& m, const net::HttpServer& server) {
                      {{"state", "closed"}});
     r.gauge_callback("yihu_alerts_in_memory", "Alerts held in memory (open, or closed and not yet durable).",
                      [&m] { return static_cast<double>(m.alerts_in_memory.load()); });
+    r.gauge_callback("yihu_federation_outbox", "Messages to peers waiting for their acknowledgement.",
+                     [&m] { return static_cast<double>(m.federation_outbox.load()); });
+    counter("yihu_federation_sent_total", "Messages written to peer links, retries included.", m.federation_sent);
+    counter("yihu_federation_refused_total", "Messages from peers this city refused.", m.federation_refused);
+    counter("yihu_federation_refused_by_peer_total", "Messages this city sent that a peer refused.",
+            m.federation_refused_by_peer);
     r.gauge_callback("yihu_connections", "Open connections by kind.",
                      [&server] { return static_cast<double>(server.http_connections()); }, {{"kind", "http"}});
     r.gauge_callback("yihu_connections", "Open connections by kind.",

@@ -6,16 +6,22 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <random>
+#include <type_traits>
+
+#include "net/tls_context.h"
 
 namespace yihu::net {
 
@@ -24,11 +30,35 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
+class WsDialer::Impl {
+  public:
+    virtual ~Impl() = default;
+    virtual void start() = 0;
+    virtual void stop() = 0;
+};
+
+namespace {
+
+using Strand = asio::strand<asio::io_context::executor_type>;
+using PlainWs = websocket::stream<beast::tcp_stream>;
+using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
 // Everything of one dialer runs on one strand: the resolver, the backoff timer and the one connection's stream.
 // A connection is numbered (generation_); a handle of an earlier connection finds another number and does nothing.
-class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
+// `Ws` is the plain or the TLS WebSocket stream; the TLS one adds a TLS handshake between connect and upgrade.
+template <class Ws>
+class DialerImpl final : public WsDialer::Impl, public std::enable_shared_from_this<DialerImpl<Ws>> {
+    static constexpr bool kTls = std::is_same_v<Ws, TlsWs>;
+    using Impl = DialerImpl<Ws>;
+    using Headers = WsDialer::Headers;
+    using HandlerFactory = WsDialer::HandlerFactory;
+    using ShouldDial = WsDialer::ShouldDial;
+    using std::enable_shared_from_this<DialerImpl<Ws>>::shared_from_this;
+    using std::enable_shared_from_this<DialerImpl<Ws>>::weak_from_this;
+
   public:
-    Impl(asio::io_context& io, DialOptions options, Headers headers, HandlerFactory factory, ShouldDial should_dial)
+    DialerImpl(asio::io_context& io, DialOptions options, Headers headers, HandlerFactory factory,
+               ShouldDial should_dial)
         : strand_(asio::make_strand(io)),
           options_(std::move(options)),
           headers_(std::move(headers)),
@@ -38,10 +68,10 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
           timer_(strand_),
           rng_(std::random_device{}()) {}
 
-    void start() {
+    void start() override {
         asio::post(strand_, [self = shared_from_this()] { self->dial(); });
     }
-    void stop() {
+    void stop() override {
         if (stopped_.exchange(true)) return;
         asio::post(strand_, [self = shared_from_this()] {
             self->timer_.cancel();
@@ -121,14 +151,43 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
 
     void connect(tcp::resolver::results_type results) {
         if (stopped_) return;
-        ws_.emplace(strand_);
+        if constexpr (kTls) {
+            ws_.emplace(strand_, *options_.tls);
+            if (auto s = expect_server_name(ws_->next_layer().native_handle(), options_.host); !s) {
+                spdlog::warn("dial {}:{}: {}", options_.host, options_.port, s.error().message);
+                return failed("tls", {});
+            }
+        } else {
+            ws_.emplace(strand_);
+        }
         ws_->read_message_max(options_.message_limit);
         beast::get_lowest_layer(*ws_).expires_after(options_.handshake_timeout);
         beast::get_lowest_layer(*ws_).async_connect(
             results, [self = shared_from_this()](const boost::system::error_code& error, const tcp::endpoint&) {
                 if (error) return self->failed("connect", error);
-                self->handshake();
+                self->tls_handshake();
             });
+    }
+
+    // wss://: the peer's certificate must chain to the configured CAs and carry the host dialled; a refusal is
+    // logged at warn and counted (a misconfigured or impersonated peer), then dialled again after the backoff.
+    void tls_handshake() {
+        if constexpr (kTls) {
+            if (stopped_) return;
+            ws_->next_layer().async_handshake(asio::ssl::stream_base::client,
+                                              [self = shared_from_this()](const boost::system::error_code& error) {
+                                                  if (error) {
+                                                      spdlog::warn("dial {}:{}: TLS refused: {}", self->options_.host,
+                                                                   self->options_.port, error.message());
+                                                      if (self->options_.on_tls_refused)
+                                                          self->options_.on_tls_refused();
+                                                      return self->failed("tls", error);
+                                                  }
+                                                  self->handshake();
+                                              });
+        } else {
+            handshake();
+        }
     }
 
     void handshake() {
@@ -256,7 +315,7 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
         });
     }
 
-    asio::strand<asio::io_context::executor_type> strand_;
+    Strand strand_;
     DialOptions options_;
     Headers headers_;
     HandlerFactory factory_;
@@ -268,7 +327,7 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
     std::atomic<std::size_t> queued_bytes_{0};
 
     // On the strand.
-    std::optional<websocket::stream<beast::tcp_stream>> ws_;
+    std::optional<Ws> ws_;
     websocket::response_type upgrade_response_;
     beast::flat_buffer buffer_;
     std::unique_ptr<WsHandler> handler_;
@@ -285,10 +344,18 @@ class WsDialer::Impl : public std::enable_shared_from_this<Impl> {
     std::string close_reason_;
 };
 
+}  // namespace
+
 WsDialer::WsDialer(asio::io_context& io, DialOptions options, Headers headers, HandlerFactory factory,
-                   ShouldDial should_dial)
-    : impl_(std::make_shared<Impl>(io, std::move(options), std::move(headers), std::move(factory),
-                                   std::move(should_dial))) {}
+                   ShouldDial should_dial) {
+    if (options.tls) {
+        impl_ = std::make_shared<DialerImpl<TlsWs>>(io, std::move(options), std::move(headers), std::move(factory),
+                                                    std::move(should_dial));
+    } else {
+        impl_ = std::make_shared<DialerImpl<PlainWs>>(io, std::move(options), std::move(headers), std::move(factory),
+                                                      std::move(should_dial));
+    }
+}
 
 WsDialer::~WsDialer() {
     stop();

@@ -12,6 +12,9 @@
 
 namespace boost::asio {
 class io_context;
+namespace ssl {
+class context;
+}  // namespace ssl
 }  // namespace boost::asio
 
 namespace yihu::net {
@@ -33,6 +36,11 @@ struct DialOptions {
     std::chrono::seconds idle_timeout{30};
     std::size_t message_limit = 1 << 20;     // a larger incoming message closes the socket (1009)
     std::size_t send_queue_limit = 8 << 20;  // bytes queued and unwritten before the socket is closed
+    // Set: dial TLS (wss://) with this client context; the server's certificate must also carry `host`
+    // (expect_server_name). Null: plain TCP.
+    std::shared_ptr<boost::asio::ssl::context> tls;
+    // Called (on the dialer's strand) each time the TLS handshake fails: the peer's certificate was refused.
+    std::function<void()> on_tls_refused;
 };
 
 class WsDialer {
@@ -55,8 +63,9 @@ class WsDialer {
     // Stops dialling and closes the open connection (1001). Any thread; idempotent.
     void stop();
 
-  private:
     class Impl;
+
+  private:
     std::shared_ptr<Impl> impl_;
 };
 

@@ -50,17 +50,21 @@ bool valid_name(std::string_view name) {
     return true;
 }
 
-// "ws://host:port" (an optional trailing slash); wss:// is refused until the node can dial TLS.
+// "ws://host:port" or "wss://host:port" (an optional trailing slash); wss:// dials TLS (docs/federation.md).
 Status parse_one_url(const std::string& where, const PeerConfig& peer, std::string_view url, std::string& host,
-                     std::uint16_t& port) {
-    constexpr std::string_view kScheme = "ws://";
+                     std::uint16_t& port, bool& tls) {
     const std::string text(url);
-    if (!url.starts_with(kScheme)) return invalid(where + "peer.url must start with ws://, got '" + text + "'");
-    url.remove_prefix(kScheme.size());
+    std::string_view scheme;
+    for (std::string_view s : {"ws://", "wss://"}) {
+        if (url.starts_with(s)) scheme = s;
+    }
+    if (scheme.empty()) return invalid(where + "peer.url must start with ws:// or wss://, got '" + text + "'");
+    tls = scheme == "wss://";
+    url.remove_prefix(scheme.size());
     if (url.ends_with('/')) url.remove_suffix(1);
     const auto colon = url.rfind(':');
     if (colon == std::string_view::npos || colon == 0 || url.find('/') != std::string_view::npos) {
-        return invalid(where + "peer.url must be ws://host:port, got '" + text + "'");
+        return invalid(where + "peer.url must be ws://host:port or wss://host:port, got '" + text + "'");
     }
     unsigned number = 0;
     const std::string_view digits = url.substr(colon + 1);
@@ -84,12 +88,16 @@ Status parse_peer_url(const std::string& where, PeerConfig& peer) {
         while (one.ends_with(' ')) one.remove_suffix(1);
         std::string host;
         std::uint16_t port = 0;
-        if (Status s = parse_one_url(where, peer, one, host, port); !s) return s;
+        bool tls = false;
+        if (Status s = parse_one_url(where, peer, one, host, port, tls); !s) return s;
         if (first) {
             peer.host = std::move(host);
             peer.port = port;
+            peer.tls = tls;
             first = false;
         } else {
+            // One TLS context and one CA per peer: its nodes are all dialled the same way.
+            if (tls != peer.tls) return invalid(where + "peer.url mixes ws:// and wss:// addresses: '" + peer.url + "'");
             peer.more_endpoints.emplace_back(std::move(host), port);
         }
         if (comma == std::string_view::npos) return Status::Ok();

@@ -21,13 +21,14 @@ struct CoverageCircle {
 // A [[peer]] table: a neighbouring city this node links to (docs/federation.md, "Peer links").
 struct PeerConfig {
     std::string name;  // the peer's city name (its server.city): [A-Za-z0-9_-], unique
-    // ws://host:port of the peer's node; the link dials <url>/v1/federation. A peer that runs a cluster may be
-    // given every node, comma-separated ("ws://a:8080,ws://b:8080"): the dialer tries them in turn until the leader
-    // takes the link.
+    // ws://host:port or wss://host:port of the peer's node; the link dials <url>/v1/federation. A peer that runs a
+    // cluster may be given every node, comma-separated ("ws://a:8080,ws://b:8080", one scheme for all): the dialer
+    // tries them in turn until the leader takes the link.
     std::string url;
     std::string host;  // from url (its first address)
     std::uint16_t port = 0;
     std::vector<std::pair<std::string, std::uint16_t>> more_endpoints;  // from url: the addresses after the first
+    bool tls = false;  // wss://: the peer's certificate must chain to [tls] ca_file and carry the host dialled
     // The HS256 key that verifies the peer's tokens (role "peer", subject = name) and the id it goes by.
     std::string key;
     std::string key_id;

@@ -22,7 +22,7 @@ coverage_circles = [[36.65, 117.0, 30000]]
 kinds = ["missing_person", "missing_child"]
 [[peer]]
 name = "taian"
-url = "ws://taian.example:9000/, ws://10.0.0.2:9001,ws://10.0.0.3:9002"
+url = "wss://taian.example:9000/, wss://10.0.0.2:9001,wss://10.0.0.3:9002"
 key = "taian-key"
 key_id = "ta-1"
 coverage_polygons = [[[36.0, 117.0], [36.4, 117.0], [36.4, 117.3], [36.0, 117.0]]]
@@ -38,6 +38,7 @@ TEST(PeerConfig, ReadsPeersWithTheirCoverageKindsAndKeys) {
     EXPECT_EQ(jinan.name, "jinan");
     EXPECT_EQ(jinan.host, "127.0.0.1");
     EXPECT_EQ(jinan.port, 8081);
+    EXPECT_FALSE(jinan.tls);
     EXPECT_EQ(jinan.key, "jinan-key");
     ASSERT_EQ(jinan.circles.size(), 1u);
     EXPECT_EQ(jinan.circles[0].radius_m, 30000);
@@ -49,6 +50,7 @@ TEST(PeerConfig, ReadsPeersWithTheirCoverageKindsAndKeys) {
     EXPECT_EQ(taian.more_endpoints,
               (std::vector<std::pair<std::string, std::uint16_t>>{{"10.0.0.2", 9001}, {"10.0.0.3", 9002}}));
     EXPECT_TRUE(jinan.more_endpoints.empty());
+    EXPECT_TRUE(taian.tls);
     ASSERT_EQ(taian.polygons.size(), 1u);
     EXPECT_EQ(taian.polygons[0].size(), 4u);
 }
@@ -83,6 +85,9 @@ coverage_circles = [[36.65, 117.0, 30000]]
         {base + "[[peer]]\nname = \"jinan\"\nurl = \"ws://x:1,ws://y\"\nkey = \"k\"\nkey_id = \"j\"\n"
                 "coverage_circles = [[1, 2, 3]]\n",
          "ws://y"},
+        {base + "[[peer]]\nname = \"jinan\"\nurl = \"wss://x:1,ws://y:2\"\nkey = \"k\"\nkey_id = \"j\"\n"
+                "coverage_circles = [[1, 2, 3]]\n",
+         "mixes ws:// and wss://"},
         {base + "[[peer]]\nname = \"ji nan\"\nurl = \"ws://x:1\"\nkey = \"k\"\nkey_id = \"j\"\n"
                 "coverage_circles = [[1, 2, 3]]\n",
          "peer.name"},

@@ -112,7 +112,9 @@ class FederationTest : public ::testing::Test {
 
     void start(const std::string& name) {
         City& c = cities_.at(name);
-        c.node = std::make_unique<app::Node>(city_config(c, ports_));
+        ops::Config config = city_config(c, ports_);
+        if (configure_) configure_(c, config);
+        c.node = std::make_unique<app::Node>(std::move(config), open_store_);
         auto s = c.node->start();
         ASSERT_TRUE(s) << name << ": " << s.error().message;
         c.http = std::make_unique<client::HttpClient>("127.0.0.1", c.port);
@@ -131,6 +133,10 @@ class FederationTest : public ::testing::Test {
 
     std::map<std::string, City> cities_;
     std::map<std::string, std::uint16_t> ports_;
+    // Set before make_cities(): changes each city's configuration before its node starts (TLS, for example).
+    std::function<void(const City&, ops::Config&)> configure_;
+    // Set before make_cities(): the store each node opens (empty: SQLite in its data directory).
+    app::Node::StoreOpener open_store_;
 };
 
 // A circle alert's JSON: kind, centre and radius (a fixed area).

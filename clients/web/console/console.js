@@ -203,6 +203,10 @@ class Console {
       m.sightings.set(String(event.sighting.id), event.sighting);
     }
     if (event.alertUpdated && m.detail) m.detail.alert = event.alertUpdated;
+    // A neighbouring city's counts (federation): shown at once, before the refresh confirms them.
+    if (event.peerCounts?.city && m.detail) {
+      m.detail.peerCounts = { ...m.detail.peerCounts, [event.peerCounts.city]: event.peerCounts.counts ?? {} };
+    }
     this.scheduleRefresh(id);
     if (m.detail) this.renderAll();
   }

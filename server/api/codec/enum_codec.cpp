@@ -167,6 +167,10 @@ v1::AuditEventKind audit_kind(core::AuditKind kind) {
             return v1::AUDIT_EVENT_KIND_STAFFING_LOST;
         case AuditKind::kStateChanged:
             return v1::AUDIT_EVENT_KIND_STATE_CHANGED;
+        case AuditKind::kForwarded:
+            return v1::AUDIT_EVENT_KIND_FORWARDED;
+        case AuditKind::kPeerAcked:
+            return v1::AUDIT_EVENT_KIND_PEER_ACKED;
     }
     return v1::AUDIT_EVENT_KIND_UNSPECIFIED;
 }

@@ -239,7 +239,13 @@ class Hub {
     // upstream summaries. Incoming (hub_federation_receive.cpp): one handler per envelope body.
     void federate(core::AlertNumber number);
     void federate_sighting(core::AlertNumber number, std::uint64_t sighting);
-    void enqueue_peer(const std::string& peer, v1::PeerEnvelope envelope);
+    // Returns the message's place in the outbox.
+    std::uint64_t enqueue_peer(const std::string& peer, v1::PeerEnvelope envelope);
+    // The alert itself, an update or its close queued for a peer (at outbox place `order`): audited FORWARDED now and
+    // PEER_ACKED when the peer answers; a closed alert stays in memory until every such answer is in.
+    void audit_forward(core::AlertNumber number, std::uint64_t order, std::string what);
+    void audit_peer_ack(const std::string& peer, core::AlertNumber number, const std::string& what,
+                        const v1::FederationAck& ack);
     void flush_outbox(core::Time now);
     void send_summaries(core::Time now);
     core::Status restore_outbox();
@@ -314,7 +320,12 @@ class Hub {
         std::shared_ptr<const std::string> bytes;
         core::Time next_try{};
         int attempts = 0;
+        // Set for an audited forward (audit_forward): the alert and what went ("alert v1", "update v2", "close v3").
+        core::AlertNumber alert = 0;
+        std::string what;
     };
+    // Audited forwards not yet acknowledged, by alert (forget_closed keeps such a closed alert in memory).
+    std::map<core::AlertNumber, std::size_t> forwards_unacked_;
     std::map<std::uint64_t, OutboxEntry> outbox_;  // by the order queued
     std::map<std::pair<std::string, std::string>, std::uint64_t> outbox_index_;
     std::uint64_t outbox_order_ = 0;

@@ -65,7 +65,7 @@ void Hub::federate(core::AlertNumber number) {
             outgoing_path(cancel);
             cancel->set_final_state(to_proto(a->state));
             cancel->set_reason(a->closing_message);
-            enqueue_peer(peer, std::move(env));
+            audit_forward(number, enqueue_peer(peer, std::move(env)), "close v" + std::to_string(version));
         }
         return;
     }
@@ -95,7 +95,8 @@ void Hub::federate(core::AlertNumber number) {
         }
         (*f.mutable_sent())[peer.name] = version;
         spdlog::info("federation: {} {} v{} to {}", first ? "forwarding" : "updating", a->id, version, peer.name);
-        enqueue_peer(peer.name, std::move(env));
+        audit_forward(number, enqueue_peer(peer.name, std::move(env)),
+                      (first ? "alert v" : "update v") + std::to_string(version));
     }
 }
 
@@ -123,7 +124,7 @@ void Hub::federate_sighting(core::AlertNumber number, std::uint64_t sighting) {
     enqueue_peer(x.federation.received_from(), std::move(env));
 }
 
-void Hub::enqueue_peer(const std::string& peer, v1::PeerEnvelope envelope) {
+std::uint64_t Hub::enqueue_peer(const std::string& peer, v1::PeerEnvelope envelope) {
     const core::Time t = now();
     envelope.set_message_id(message_prefix_ + std::to_string(next_message_++));
     envelope.set_sender(options_.city);
@@ -137,6 +138,28 @@ void Hub::enqueue_peer(const std::string& peer, v1::PeerEnvelope envelope) {
     outbox_[order] =
         OutboxEntry{.peer = peer, .message_id = envelope.message_id(), .bytes = std::move(bytes), .next_try = t};
     metrics_->federation_outbox = static_cast<std::int64_t>(outbox_.size());
+    return order;
+}
+
+void Hub::audit_forward(core::AlertNumber number, std::uint64_t order, std::string what) {
+    OutboxEntry& e = outbox_.at(order);
+    (void)engine_.note(number, now(), core::AuditKind::kForwarded, what + " to " + e.peer);
+    e.alert = number;
+    e.what = std::move(what);
+    ++forwards_unacked_[number];
+}
+
+void Hub::audit_peer_ack(const std::string& peer, core::AlertNumber number, const std::string& what,
+                         const v1::FederationAck& ack) {
+    if (auto it = forwards_unacked_.find(number); it != forwards_unacked_.end() && --it->second == 0) {
+        forwards_unacked_.erase(it);
+    }
+    std::string reason = peer + (ack.accepted() ? " accepted " : " refused ") + what;
+    if (!ack.accepted()) reason += ": " + v1::ErrorCode_Name(ack.code()) + " " + ack.reason();
+    // Not in memory: a forward restored from the store after a restart whose closed alert was not loaded.
+    if (engine_.note(number, now(), core::AuditKind::kPeerAcked, std::move(reason), "peer:" + peer)) {
+        persist_alert(number, {});
+    }
 }
 
 void Hub::flush_outbox(core::Time t) {
@@ -154,6 +177,7 @@ void Hub::flush_outbox(core::Time t) {
 core::Status Hub::restore_outbox() {
     outbox_.clear();
     outbox_index_.clear();
+    forwards_unacked_.clear();
     peers_up_.clear();
     summary_dirty_.clear();
     message_prefix_ = std::to_string(core::to_ms(now())) + ".";
@@ -163,10 +187,37 @@ core::Status Hub::restore_outbox() {
     for (auto& r : *records) {
         const std::uint64_t order = ++outbox_order_;
         outbox_index_[{r.peer, r.message_id}] = order;
-        outbox_[order] = OutboxEntry{.peer = r.peer,
-                                     .message_id = r.message_id,
-                                     .bytes = std::make_shared<const std::string>(std::move(r.payload)),
-                                     .next_try = t};
+        OutboxEntry& e = outbox_[order] =
+            OutboxEntry{.peer = r.peer,
+                        .message_id = r.message_id,
+                        .bytes = std::make_shared<const std::string>(std::move(r.payload)),
+                        .next_try = t};
+        // An alert's own message to a peer is acknowledged in its trail again (FORWARDED was written before).
+        v1::PeerEnvelope env;
+        if (!env.ParseFromString(*e.bytes)) continue;
+        std::string id;
+        std::uint64_t version = 0;
+        if (env.has_alert()) {
+            id = env.alert().alert().id();
+            version = env.alert().version();
+            e.what = "alert v";
+        } else if (env.has_update()) {
+            id = env.update().alert().id();
+            version = env.update().version();
+            e.what = "update v";
+        } else if (env.has_cancel()) {
+            id = env.cancel().alert_id();
+            version = env.cancel().version();
+            e.what = "close v";
+        }
+        const core::Alert* a = id.empty() ? nullptr : engine_.find(id);
+        if (!a) {
+            e.what.clear();
+            continue;
+        }
+        e.what += std::to_string(version);
+        e.alert = a->number;
+        ++forwards_unacked_[a->number];
     }
     metrics_->federation_outbox = static_cast<std::int64_t>(outbox_.size());
     return core::Status::Ok();
@@ -221,8 +272,10 @@ Hub::Outcome Hub::on(const v1::PeerAcknowledged& c, const v1::Caller&) {
     const v1::FederationAck& ack = c.ack();
     auto it = outbox_index_.find({c.peer(), ack.message_id()});
     if (it == outbox_index_.end()) return {};  // a late ack of a message already gone: nothing to do
+    const OutboxEntry entry = std::move(outbox_.at(it->second));
     outbox_.erase(it->second);
     outbox_index_.erase(it);
+    if (entry.alert != 0) audit_peer_ack(c.peer(), entry.alert, entry.what, ack);
     batch_.outbox_done.emplace_back(c.peer(), ack.message_id());
     metrics_->federation_outbox = static_cast<std::int64_t>(outbox_.size());
     if (!ack.accepted()) {

@@ -356,6 +356,14 @@ v1::FederationAck Hub::receive_summary(const v1::PeerEnvelope& env, const std::s
     (*f.mutable_peer_counts())[m.reporter()] = m.counts();
     (*f.mutable_peer_counts_at_ms())[m.reporter()] = as_of;
     persist_alert(held->number, {});
+    // The dispatchers watching see the neighbour's figures at once (sent after the commit, like every feed event).
+    v1::LiveFeedEvent event;
+    to_proto(now(), event.mutable_at());
+    v1::PeerCounts* pc = event.mutable_peer_counts();
+    pc->set_city(m.reporter());
+    *pc->mutable_counts() = m.counts();
+    *pc->mutable_as_of() = m.as_of();
+    publish_feed(held->id, std::move(event));
     changed = true;
     return accepted();
 }

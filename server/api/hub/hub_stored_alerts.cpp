@@ -87,7 +87,9 @@ void Hub::forget_closed() {
     for (auto it = closing_.begin(); it != closing_.end();) {
         const core::AlertNumber n = *it;
         // A neighbouring city still waits for this alert's last counts (send_summaries): it leaves after them.
-        if (summary_dirty_.count(n)) {
+        // The same while a peer has not yet answered its close (or an earlier forward): its PEER_ACKED goes in the
+        // trail.
+        if (summary_dirty_.count(n) || forwards_unacked_.count(n)) {
             ++it;
             continue;
         }

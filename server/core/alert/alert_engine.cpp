@@ -227,6 +227,13 @@ const Alert* AlertEngine::find(std::string_view id) const {
     return it == by_id_.end() ? nullptr : find(it->second);
 }
 
+Status AlertEngine::note(AlertNumber number, Time now, AuditKind kind, std::string reason, std::string_view actor) {
+    auto it = alerts_.find(number);
+    if (it == alerts_.end()) return make_error(ErrorCode::kUnknownAlert, "no alert " + std::to_string(number));
+    audit(it->second, now, kind, std::nullopt, std::move(reason), actor);
+    return Status::Ok();
+}
+
 void AlertEngine::audit(Alert& a, Time now, AuditKind kind, std::optional<VolunteerId> v, std::string reason,
                         std::string_view actor) {
     a.audit.push_back(AuditEntry{.at = now,

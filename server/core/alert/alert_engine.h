@@ -79,6 +79,11 @@ class AlertEngine {
     // an alert number is never given twice even when the alerts that had them are not loaded.
     void continue_numbers_after(AlertNumber highest);
 
+    // --- Audit ---
+    // Appends an entry the engine did not cause (federation's forwards and peers' acknowledgements) to the trail of
+    // an alert in memory, open or closed, at its current version. kUnknownAlert if it is not in memory.
+    Status note(AlertNumber a, Time now, AuditKind kind, std::string reason, std::string_view actor = kActorSystem);
+
     // --- Memory ---
     // Drops a closed alert from memory (its history lives in the store). Its number is never given again; its id is
     // free again as far as the engine knows, so a caller that lets clients choose ids must check its store first.

@@ -34,6 +34,10 @@ std::string_view to_string(AuditKind kind) {
             return "state_changed";
         case AuditKind::kTriggerMerged:
             return "trigger_merged";
+        case AuditKind::kForwarded:
+            return "forwarded";
+        case AuditKind::kPeerAcked:
+            return "peer_acked";
     }
     return "unknown";
 }

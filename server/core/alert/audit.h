@@ -26,6 +26,8 @@ enum class AuditKind : std::uint8_t {
     kStaffingLost,   // an accepted responder withdrew and the alert is short again: recruiting resumes
     kStateChanged,   // closed: found, resolved, cancelled, expired
     kTriggerMerged,  // a device triggered again inside the merge window
+    kForwarded,      // the alert, an update or its close was queued for a peer city (the hub writes it)
+    kPeerAcked,      // a peer city accepted or refused such a message (the hub writes it)
 };
 
 std::string_view to_string(AuditKind kind);
