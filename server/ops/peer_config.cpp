@@ -97,7 +97,8 @@ Status parse_peer_url(const std::string& where, PeerConfig& peer) {
             first = false;
         } else {
             // One TLS context and one CA per peer: its nodes are all dialled the same way.
-            if (tls != peer.tls) return invalid(where + "peer.url mixes ws:// and wss:// addresses: '" + peer.url + "'");
+            if (tls != peer.tls)
+                return invalid(where + "peer.url mixes ws:// and wss:// addresses: '" + peer.url + "'");
             peer.more_endpoints.emplace_back(std::move(host), port);
         }
         if (comma == std::string_view::npos) return Status::Ok();

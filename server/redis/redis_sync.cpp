@@ -1,6 +1,8 @@
 #include "redis/redis_sync.h"
 
 #include <hiredis.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include "redis/redis_sentinel.h"
 #include "redis/redis_timeval.h"
@@ -23,6 +25,17 @@ struct ArgvView {
     }
     int count() const { return static_cast<int>(argv.size()); }
 };
+
+// Whether an idle connection can no longer carry a command: the server closed it (a restart, a timeout, a kill)
+// or sent something unasked (an error before closing). Between calls nothing is in flight on a synchronous
+// connection, so anything readable now means the connection is finished, and making a new one is safe: no
+// command can have been half sent. Without this check, the first write after a Redis restart fails on the old
+// socket although Redis is back.
+bool finished(const redisContext* context) {
+    pollfd p{.fd = context->fd, .events = POLLIN | POLLRDHUP, .revents = 0};
+    if (::poll(&p, 1, 0) <= 0) return false;
+    return (p.revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
 
 }  // namespace
 
@@ -50,6 +63,10 @@ core::Error SyncConnection::lost(std::string_view what) {
 }
 
 core::Status SyncConnection::ensure_connected() {
+    if (context_ != nullptr && finished(context_)) {
+        redisFree(context_);
+        context_ = nullptr;
+    }
     if (context_ != nullptr) return core::Status::Ok();
     HostPort server{address_.host, address_.port};
     if (address_.via_sentinel()) {

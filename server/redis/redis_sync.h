@@ -25,8 +25,9 @@ struct Script {
 // store commits must finish before it replies (as the SQLite store's fsync does). Never used on an I/O thread; those
 // use AsyncConnection. Not thread-safe.
 //
-// A connection that failed is dropped and made afresh on the next call (hiredis cannot reuse a failed context), so a
-// Redis restart costs the calls made while it was down, and nothing after. With sentinels in the address, every
+// A connection that failed is dropped and made afresh on the next call (hiredis cannot reuse a failed context), and
+// an idle connection the server closed meanwhile is noticed before a call is sent on it, so a Redis restart costs
+// the calls made while it was down, and nothing after. With sentinels in the address, every
 // new connection asks them where the master is and checks its ROLE; a READONLY reply (a demoted master) also drops
 // the connection.
 class SyncConnection {

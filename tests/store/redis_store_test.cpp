@@ -98,6 +98,23 @@ TEST(RedisStore, SurvivesARedisCrashAndServesAgainAfterRestart) {
     EXPECT_EQ(fields(expect_ok(store.cursor("v1"))), fields(VolunteerCursor{2, 0, 0}));
 }
 
+// The case a cluster leader meets: Redis restarts while the store is idle, so no call saw it go. The first write
+// after the restart must go through, not fail on the socket the old Redis closed.
+TEST(RedisStore, FirstWriteAfterARestartWhileIdleSucceeds) {
+    TempDir dir;
+    client::LocalRedis redis({.dir = dir.path() / "redis", .aof = true});
+    Result<std::unique_ptr<Store>> opened = open_redis_store(options_for(dir.path(), redis.port()));
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    Store& store = **opened;
+    ASSERT_TRUE(store.apply({.alerts = {make_alert(1, "a-1")}, .deliveries = {make_delivery("v1", 1)}}).ok());
+
+    redis.kill_hard();
+    redis.start();
+    const Status first = store.apply({.deliveries = {make_delivery("v1", 2)}});
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(fields(expect_ok(store.cursor("v1"))), fields(VolunteerCursor{2, 0, 0}));
+}
+
 TEST(RedisStore, WritesAreRefusedOnceTheFenceMovesOn) {
     TempDir dir;
     client::LocalRedis& redis = shared_redis();
