@@ -70,15 +70,7 @@ class ClusterFederationTest : public ClusterTest {
         }
         huizhou_stopped_ = false;
         huizhou_ = client::ChildProcess({YIHU_SERVER_BINARY, "--config", config.string()}, huizhou_log());
-        ASSERT_TRUE(eventually(20s,
-                               [&] {
-                                   try {
-                                       client::HttpClient probe("127.0.0.1", huizhou_port_);
-                                       return probe.request("GET", "/readyz", {}, {}, 1s).status == 200;
-                                   } catch (const std::exception&) {
-                                       return false;
-                                   }
-                               }))
+        ASSERT_TRUE(wait_for_readyz(huizhou_port_, 20s, 200, [&] { return huizhou_.running(); }))
             << "huizhou did not come up; log " << huizhou_log();
     }
     client::HttpClient::Reply huizhou(std::string_view method, std::string_view target) {

@@ -12,6 +12,7 @@
 #include "common/local_redis.h"
 #include "common/local_sentinel.h"
 #include "server/node_harness.h"
+#include "support/readiness.h"
 
 namespace yihu::testing {
 
@@ -187,22 +188,9 @@ class ClusterTest : public ::testing::Test {
         return true;
     }
 
-    unsigned readyz(std::size_t i) {
-        try {
-            client::HttpClient probe("127.0.0.1", nodes_[i].port);
-            return probe.request("GET", "/readyz", {}, {}, 1s).status;
-        } catch (const std::exception&) {
-            return 0;
-        }
-    }
+    unsigned readyz(std::size_t i) { return readyz_status(nodes_[i].port); }
     bool wait_ready(std::size_t i, std::chrono::milliseconds timeout, unsigned want = 200) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            if (!nodes_[i].process.running()) return false;
-            if (readyz(i) == want) return true;
-            std::this_thread::sleep_for(50ms);
-        }
-        return false;
+        return wait_for_readyz(nodes_[i].port, timeout, want, [&] { return nodes_[i].process.running(); });
     }
 
     // How many connections subscribe to a cluster channel (PUBSUB NUMSUB), e.g. "ch:leader".

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "federation_harness.h"
+#include "support/readiness.h"
 
 namespace yihu::testing {
 namespace {
@@ -63,16 +64,9 @@ class FederationCrashTest : public ::testing::Test {
         Process& p = cities_.at(name);
         p.killed = false;
         p.process = client::ChildProcess({YIHU_SERVER_BINARY, "--config", p.config.string()}, p.log);
-        const auto deadline = std::chrono::steady_clock::now() + 20s;
-        while (std::chrono::steady_clock::now() < deadline) {
-            try {
-                client::HttpClient probe("127.0.0.1", p.port);
-                if (probe.request("GET", "/readyz", {}, {}, 1s).status == 200) return;
-            } catch (const std::exception&) {
-            }
-            std::this_thread::sleep_for(50ms);
+        if (!wait_for_readyz(p.port, 20s, 200, [&] { return p.process.running(); })) {
+            FAIL() << name << " did not come up; log " << p.log;
         }
-        FAIL() << name << " did not come up; log " << p.log;
     }
     void kill_hard(const std::string& name) {
         cities_.at(name).killed = true;
