@@ -127,6 +127,7 @@ void Hub::run() {
             next_trim_ = t + 1h;
         }
         commit();
+        trim_heap_when_settled(now());
         if (!standby_dirty_.empty() && t >= next_standby_) {
             flush_standby(t);
             next_standby_ = t + options_.standby_interval;

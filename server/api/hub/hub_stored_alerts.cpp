@@ -5,6 +5,7 @@
 
 #include "api/codec/alert_view.h"
 #include "api/codec/hub_result.h"
+#include "api/hub/heap_trim.h"
 #include "api/hub/hub.h"
 
 namespace yihu::api {
@@ -72,6 +73,7 @@ Hub::Outcome Hub::committed_alert(const std::string& id) {
 }
 
 void Hub::forget_closed() {
+    bool forgot = false;
     for (auto it = closing_.begin(); it != closing_.end();) {
         const core::AlertNumber n = *it;
         // A neighbouring city still waits for this alert's last counts (send_summaries): it leaves after them.
@@ -85,10 +87,22 @@ void Hub::forget_closed() {
             extras_.erase(n);
             marks_.erase(n);
             audit_saved_.erase(n);
+            forgot = true;
         }
         it = closing_.erase(it);
     }
     metrics_->alerts_in_memory = static_cast<std::int64_t>(engine_.alerts().size());
+    if (forgot && !heap_trim_since_) heap_trim_since_ = now();
+}
+
+void Hub::trim_heap_when_settled(core::Time t) {
+    // A fan-out's frames and writes are freed as its pushes are written and acknowledged; trimming before that would
+    // leave their holes in the heap. A volunteer that never acknowledges must not postpone it for good.
+    constexpr core::Duration kHeapTrimWait = std::chrono::seconds(10);
+    if (!heap_trim_since_) return;
+    if (ledger_.volunteers_with_unacked() > 0 && t - *heap_trim_since_ < kHeapTrimWait) return;
+    heap_trim_since_.reset();
+    return_free_heap();
 }
 
 }  // namespace yihu::api
