@@ -92,16 +92,26 @@ void Hub::forget_closed() {
         it = closing_.erase(it);
     }
     metrics_->alerts_in_memory = static_cast<std::int64_t>(engine_.alerts().size());
-    if (forgot && !heap_trim_since_) heap_trim_since_ = now();
+    if (forgot) {
+        if (!heap_trim_since_) heap_trim_since_ = now();
+        heap_trim_at_.reset();  // this alert's pushes too must be acknowledged first
+    }
 }
 
 void Hub::trim_heap_when_settled(core::Time t) {
-    // A fan-out's frames and writes are freed as its pushes are written and acknowledged; trimming before that would
-    // leave their holes in the heap. A volunteer that never acknowledges must not postpone it for good.
+    // A fan-out's frames and writes are freed as its pushes are written and acknowledged, and what the acks set off
+    // (their commit, the reads that carried them) shortly after; trimming before that would leave their holes in
+    // the heap. A volunteer that never acknowledges must not postpone it for good.
     constexpr core::Duration kHeapTrimWait = std::chrono::seconds(10);
+    constexpr core::Duration kHeapTrimSettle = std::chrono::milliseconds(200);
     if (!heap_trim_since_) return;
-    if (ledger_.volunteers_with_unacked() > 0 && t - *heap_trim_since_ < kHeapTrimWait) return;
+    if (!heap_trim_at_) {
+        if (ledger_.volunteers_with_unacked() > 0 && t - *heap_trim_since_ < kHeapTrimWait) return;
+        heap_trim_at_ = t + kHeapTrimSettle;
+    }
+    if (t < *heap_trim_at_) return;
     heap_trim_since_.reset();
+    heap_trim_at_.reset();
     return_free_heap();
 }
 
