@@ -20,13 +20,13 @@ namespace {
 
 // RFC 6455 section 5.5: a control frame's payload is at most 125 bytes, two of them the code.
 constexpr std::size_t kMaxCloseReason = 123;
-// A read buffer that grew past this for one message is given back after it, so idle sockets stay small.
-constexpr std::size_t kKeptReadBuffer = 512;
 // A message is read in pieces of at most this, so its size is checked against the limit as the bytes arrive.
 constexpr std::size_t kReadPiece = 64 * 1024;
 // The first piece of a message. Beast sizes the buffer for a read before it waits for data, so this is what an idle
-// socket holds; a phone's messages fit, and a larger one continues in kReadPiece pieces.
+// socket holds; a phone's acks and positions fit, and a larger message continues in kReadPiece pieces.
 constexpr std::size_t kFirstReadPiece = 256;
+// A read buffer that grew past the first piece for one message (a Hello with its token) is given back after it.
+constexpr std::size_t kKeptReadBuffer = kFirstReadPiece;
 
 // The handle the application holds: refers to the session weakly (see ws_session.h).
 template <class Session>
