@@ -20,10 +20,13 @@ namespace {
 
 // RFC 6455 section 5.5: a control frame's payload is at most 125 bytes, two of them the code.
 constexpr std::size_t kMaxCloseReason = 123;
-// A read buffer that grew for one big message is given back, so idle sockets stay small.
-constexpr std::size_t kKeptReadBuffer = 64 * 1024;
 // A message is read in pieces of at most this, so its size is checked against the limit as the bytes arrive.
 constexpr std::size_t kReadPiece = 64 * 1024;
+// The first piece of a message. Beast sizes the buffer for a read before it waits for data, so this is what an idle
+// socket holds; a phone's acks and positions fit, and a larger message continues in kReadPiece pieces.
+constexpr std::size_t kFirstReadPiece = 256;
+// A read buffer that grew past the first piece for one message (a Hello with its token) is given back after it.
+constexpr std::size_t kKeptReadBuffer = kFirstReadPiece;
 
 // The handle the application holds: refers to the session weakly (see ws_session.h).
 template <class Session>
@@ -183,7 +186,7 @@ void WsSession<Next>::read_next() {
     // At most one byte past the limit is ever read into the buffer: enough to know the message is too large.
     const std::size_t limit = state_->options.ws_message_limit;
     const std::size_t held = read_buffer_.size();
-    const std::size_t piece = std::min(kReadPiece, limit >= held ? limit - held + 1 : 1);
+    const std::size_t piece = std::min(held == 0 ? kFirstReadPiece : kReadPiece, limit >= held ? limit - held + 1 : 1);
     reading_ = true;
     ws_.async_read_some(read_buffer_, piece,
                         [self = this->shared_from_this()](const boost::system::error_code& error, std::size_t bytes) {
@@ -278,18 +281,17 @@ void WsSession<Next>::begin_close(std::uint16_t code, std::string reason, bool d
 template <class Next>
 void WsSession<Next>::write_next() {
     if (writing_ || finished_ || !open_) return;
-    if (!queue_.empty()) {
+    if (queue_front_ < queue_.size()) {
         writing_ = true;
         frame_in_flight_ = true;
-        const Frame& frame = queue_.front();
+        const Frame& frame = queue_[queue_front_];
         ws_.binary(frame.binary);
         // A head is made here, on the strand, and written with the shared rest in one gather write (no copy of it).
         head_ = frame.head ? frame.head->bytes(frame.binary) : std::string();
         const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_),
                                                         frame.data ? asio::buffer(*frame.data) : asio::const_buffer()};
-        ws_.async_write(buffers, [self = this->shared_from_this()](const boost::system::error_code& error, std::size_t) {
-            self->on_write(error);
-        });
+        ws_.async_write(buffers, [self = this->shared_from_this()](const boost::system::error_code& error,
+                                                                   std::size_t) { self->on_write(error); });
     } else if (close_requested_ && !close_sent_) {
         writing_ = true;
         close_sent_ = true;
@@ -303,8 +305,8 @@ template <class Next>
 void WsSession<Next>::on_write(const boost::system::error_code& error) {
     writing_ = false;
     frame_in_flight_ = false;
-    queued_bytes_.fetch_sub(queue_.front().size(), std::memory_order_relaxed);
-    queue_.pop_front();
+    queued_bytes_.fetch_sub(queue_[queue_front_].size(), std::memory_order_relaxed);
+    pop_front_frame();
     head_.clear();
     if (error) {
         if (!finished_) spdlog::debug("ws {}: write: {}", remote_, error.message());
@@ -324,13 +326,28 @@ void WsSession<Next>::on_close_sent(const boost::system::error_code& error) {
 }
 
 template <class Next>
+void WsSession<Next>::pop_front_frame() {
+    queue_[queue_front_] = Frame{};  // the shared bytes go now, not when the slot is reused
+    if (++queue_front_ == queue_.size()) {
+        std::vector<Frame>().swap(queue_);
+        queue_front_ = 0;
+    } else if (queue_front_ >= 32 && queue_front_ * 2 >= queue_.size()) {
+        // A queue that never drains does not keep its written slots: at most half of it is spent.
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_front_));
+        queue_front_ = 0;
+    }
+}
+
+template <class Next>
 void WsSession<Next>::drop_queued() {
     // A frame in flight stays: Beast still refers to its bytes until its write completes.
-    std::size_t keep = frame_in_flight_ ? 1 : 0;
+    const std::size_t keep = queue_front_ + (frame_in_flight_ ? 1 : 0);
     std::size_t dropped = 0;
-    while (queue_.size() > keep) {
-        dropped += queue_.back().size();
-        queue_.pop_back();
+    for (std::size_t i = keep; i < queue_.size(); ++i) dropped += queue_[i].size();
+    if (keep < queue_.size()) queue_.resize(keep);
+    if (queue_front_ == queue_.size()) {
+        std::vector<Frame>().swap(queue_);
+        queue_front_ = 0;
     }
     queued_bytes_.fetch_sub(dropped, std::memory_order_relaxed);
 }

@@ -9,10 +9,10 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "net/http_convert.h"
 #include "net/server_state.h"
@@ -56,6 +56,7 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     void write_next();
     void on_write(const boost::system::error_code& error);
     void on_close_sent(const boost::system::error_code& error);
+    void pop_front_frame();
     void drop_queued();
     void abort_socket();
     void finish(const boost::system::error_code& error);
@@ -68,8 +69,11 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     boost::beast::flat_buffer read_buffer_;
     std::optional<BeastRequest> upgrade_request_;  // kept until the accept completes
     std::unique_ptr<WsHandler> handler_;
-    std::deque<Frame> queue_;  // front is in flight when frame_in_flight_
-    std::string head_;         // the in-flight frame's head bytes (Beast refers to them until the write completes)
+    // Frames from queue_[queue_front_] on are waiting; queue_[queue_front_] is in flight when frame_in_flight_. A
+    // vector (not a std::deque, which holds a map and a node even when empty) given back whenever it drains.
+    std::vector<Frame> queue_;
+    std::size_t queue_front_ = 0;
+    std::string head_;  // the in-flight frame's head bytes (Beast refers to them until the write completes)
     std::string remote_;
     ConnectionSlot slot_;
     std::optional<ConnectionSlot> unauthenticated_slot_;  // until authenticated() or the end

@@ -22,7 +22,7 @@ std::optional<std::uint64_t> DeliveryLedger::connect(core::VolunteerId v, std::u
     std::optional<std::uint64_t> replaced;
     if (s.session && *s.session != session) replaced = s.session;
     s.session = session;
-    s.unacked.clear();
+    s.unacked.reset();
     with_unacked_.erase(v);
     return replaced;
 }
@@ -31,7 +31,7 @@ bool DeliveryLedger::disconnect(core::VolunteerId v, std::uint64_t session) {
     auto it = streams_.find(v);
     if (it == streams_.end() || it->second.session != session) return false;
     it->second.session.reset();
-    it->second.unacked.clear();
+    it->second.unacked.reset();
     with_unacked_.erase(v);
     return true;
 }
@@ -56,10 +56,11 @@ std::vector<LedgerWrite> DeliveryLedger::release(core::Time now) {
         Stream& stream = it->second;
         s.push.attempts = 1;
         s.push.sent_at = now;
-        stream.unacked.push_back(std::move(s.push));
+        if (!stream.unacked) stream.unacked = std::make_unique<std::deque<LedgerPush>>();
+        stream.unacked->push_back(std::move(s.push));
         with_unacked_.insert(s.volunteer);
         // A deque keeps references to its elements valid across push_back.
-        writes.push_back(LedgerWrite{s.volunteer, *stream.session, &stream.unacked.back(), true});
+        writes.push_back(LedgerWrite{s.volunteer, *stream.session, &stream.unacked->back(), true});
     }
     return writes;
 }
@@ -75,11 +76,14 @@ DeliveryLedger::AckResult DeliveryLedger::ack(core::VolunteerId v, std::uint64_t
         s.cursor.acked_seq = seq;
         result.advanced = true;
     }
-    while (!s.unacked.empty() && s.unacked.front().seq <= seq) {
-        result.acked.push_back(std::move(s.unacked.front()));
-        s.unacked.pop_front();
+    while (s.has_unacked() && s.unacked->front().seq <= seq) {
+        result.acked.push_back(std::move(s.unacked->front()));
+        s.unacked->pop_front();
     }
-    if (s.unacked.empty()) with_unacked_.erase(v);
+    if (!s.has_unacked()) {
+        s.unacked.reset();
+        with_unacked_.erase(v);
+    }
     return result;
 }
 
@@ -88,22 +92,22 @@ DeliveryLedger::Due DeliveryLedger::due(core::Time now) {
     for (auto it = with_unacked_.begin(); it != with_unacked_.end();) {
         const core::VolunteerId v = *it;
         Stream& s = streams_[v];
-        if (!s.session || s.unacked.empty()) {
+        if (!s.session || !s.has_unacked()) {
             it = with_unacked_.erase(it);
             continue;
         }
         // Give up before writing anything more to a session that stopped acknowledging.
         bool give_up = false;
-        for (const LedgerPush& p : s.unacked) {
+        for (const LedgerPush& p : *s.unacked) {
             if (now - p.sent_at >= options_.ack_timeout && p.attempts > options_.max_retries) give_up = true;
         }
         if (give_up) {
-            s.unacked.clear();
+            s.unacked.reset();
             due.give_up.push_back(v);
             it = with_unacked_.erase(it);
             continue;
         }
-        for (LedgerPush& p : s.unacked) {
+        for (LedgerPush& p : *s.unacked) {
             if (now - p.sent_at < options_.ack_timeout) continue;
             p.attempts++;
             p.sent_at = now;
@@ -146,7 +150,7 @@ std::optional<std::vector<std::size_t>> DeliveryLedger::select_replay(
 
 std::size_t DeliveryLedger::unacked(core::VolunteerId v) const {
     auto it = streams_.find(v);
-    return it == streams_.end() ? 0 : it->second.unacked.size();
+    return it == streams_.end() || !it->second.unacked ? 0 : it->second.unacked->size();
 }
 
 }  // namespace yihu::api

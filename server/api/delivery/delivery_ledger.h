@@ -123,7 +123,11 @@ class DeliveryLedger {
     struct Stream {
         store::VolunteerCursor cursor;
         std::optional<std::uint64_t> session;
-        std::deque<LedgerPush> unacked;
+        // Allocated at the first unacknowledged push and freed when none is left: an empty std::deque still holds
+        // its map and a node, and most volunteers have nothing unacknowledged most of the time.
+        std::unique_ptr<std::deque<LedgerPush>> unacked;
+
+        bool has_unacked() const { return unacked && !unacked->empty(); }
     };
     struct Staged {
         core::VolunteerId volunteer;

@@ -83,6 +83,7 @@ void Hub::run() {
             std::unique_lock lock(mutex_);
             core::Time wake_at = next_retry_check_;
             if (auto d = engine_.next_deadline()) wake_at = std::min(wake_at, *d);
+            if (heap_trim_at_) wake_at = std::min(wake_at, *heap_trim_at_);
             const auto wait = std::max(core::Duration{0}, wake_at - now());
             wake_.wait_for(lock, std::min<core::Duration>(wait, 1s), [&] { return stopping_ || !tasks_.empty(); });
             batch.swap(tasks_);
@@ -128,6 +129,7 @@ void Hub::run() {
         }
         commit();
         watch_write_refusal(t);
+        trim_heap_when_settled(now());
         if (!standby_dirty_.empty() && t >= next_standby_) {
             flush_standby(t);
             next_standby_ = t + options_.standby_interval;

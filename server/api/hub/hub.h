@@ -228,6 +228,9 @@ class Hub {
     Outcome committed_alert(const std::string& id);
     // Closed alerts whose closing commit is durable leave memory (forget_closed, after each durable commit).
     void forget_closed();
+    // After alerts left memory: shortly after every push is acknowledged (their frames and writes are freed then),
+    // or after kHeapTrimWait if some volunteer does not acknowledge, the heap's free pages go back to the kernel.
+    void trim_heap_when_settled(core::Time t);
     void fill_detail(const AlertView& view, v1::AlertDetail* out) const;
     v1::AlertCounts counts(const AlertView& view) const;
     v1::AlertCounts counts(const core::Alert& alert) const { return counts(view_of(alert)); }
@@ -292,6 +295,8 @@ class Hub {
     std::set<core::AlertNumber> closing_;
     // Ids not in memory, closed in the store or never stored (absent_state).
     AbsentAlerts absent_;
+    std::optional<core::Time> heap_trim_since_;  // alerts left memory at this time; the heap is not trimmed yet
+    std::optional<core::Time> heap_trim_at_;     // the pushes are acknowledged: the trim is due at this time
     std::unordered_map<core::VolunteerId, VolunteerState> volunteers_state_;
     DeliveryLedger ledger_;
     // This batch's encoded push bodies, the latest per (alert, kind).

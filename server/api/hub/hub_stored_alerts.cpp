@@ -5,6 +5,7 @@
 
 #include "api/codec/alert_view.h"
 #include "api/codec/hub_result.h"
+#include "api/hub/heap_trim.h"
 #include "api/hub/hub.h"
 
 namespace yihu::api {
@@ -84,6 +85,7 @@ Hub::Outcome Hub::committed_alert(const std::string& id) {
 }
 
 void Hub::forget_closed() {
+    bool forgot = false;
     for (auto it = closing_.begin(); it != closing_.end();) {
         const core::AlertNumber n = *it;
         // A neighbouring city still waits for this alert's last counts (send_summaries): it leaves after them.
@@ -101,10 +103,32 @@ void Hub::forget_closed() {
             extras_.erase(n);
             marks_.erase(n);
             audit_saved_.erase(n);
+            forgot = true;
         }
         it = closing_.erase(it);
     }
     metrics_->alerts_in_memory = static_cast<std::int64_t>(engine_.alerts().size());
+    if (forgot) {
+        if (!heap_trim_since_) heap_trim_since_ = now();
+        heap_trim_at_.reset();  // this alert's pushes too must be acknowledged first
+    }
+}
+
+void Hub::trim_heap_when_settled(core::Time t) {
+    // A fan-out's frames and writes are freed as its pushes are written and acknowledged, and what the acks set off
+    // (their commit, the reads that carried them) shortly after; trimming before that would leave their holes in
+    // the heap. A volunteer that never acknowledges must not postpone it for good.
+    constexpr core::Duration kHeapTrimWait = std::chrono::seconds(10);
+    constexpr core::Duration kHeapTrimSettle = std::chrono::milliseconds(200);
+    if (!heap_trim_since_) return;
+    if (!heap_trim_at_) {
+        if (ledger_.volunteers_with_unacked() > 0 && t - *heap_trim_since_ < kHeapTrimWait) return;
+        heap_trim_at_ = t + kHeapTrimSettle;
+    }
+    if (t < *heap_trim_at_) return;
+    heap_trim_since_.reset();
+    heap_trim_at_.reset();
+    return_free_heap();
 }
 
 }  // namespace yihu::api
