@@ -87,6 +87,8 @@ struct City {
     std::string peer;
     std::uint16_t port = 0;
     std::filesystem::path dir;
+    std::string log_level;
+    std::vector<std::string> extra_args;  // more command-line options for the server
     yihu::client::ChildProcess process;
 
     std::string secret() const { return "secret-of-" + name; }
@@ -97,7 +99,8 @@ struct City {
         std::ofstream out(dir / (name + ".toml"));
         // Rate limits off: the benchmark sends requests as fast as it can on purpose.
         out << "[server]\ncity = \"" << name << "\"\nport = " << port << "\n[store]\ndata_dir = \""
-            << (dir / name).string() << "\"\n[auth]\ntoken_secret = \"" << secret() << "\"\n[log]\nlevel = \"warn\"\n"
+            << (dir / name).string() << "\"\n[auth]\ntoken_secret = \"" << secret() << "\"\n[log]\nlevel = \""
+            << log_level << "\"\n"
             << "[limits]\nrequest_rate = 0\nposition_rate = 0\n"
             << "[federation]\nkey = \"peer-key-of-" << name << "\"\nkey_id = \"k1\"\n"
             << "[[peer]]\nname = \"" << peer << "\"\nurl = \"ws://127.0.0.1:" << peer_port << "\"\nkey = \"peer-key-of-"
@@ -105,7 +108,9 @@ struct City {
             << ", 30000]]\n";
     }
     void start(const std::string& server) {
-        process = yihu::client::ChildProcess({server, "--config", (dir / (name + ".toml")).string()}, log());
+        std::vector<std::string> args{server, "--config", (dir / (name + ".toml")).string()};
+        args.insert(args.end(), extra_args.begin(), extra_args.end());
+        process = yihu::client::ChildProcess(args, log());
         const auto deadline = SteadyClock::now() + 30s;
         for (;;) {
             try {
@@ -349,7 +354,15 @@ bool backlog_drain(City& a, City& b, const std::string& server, int messages, in
     const auto t_start = SteadyClock::now();
     b.start(server);
     const auto t_ready = SteadyClock::now();
-    const bool drained = wait_outbox(a.port, 0, 120s);
+    // The gauge's course while it drains: a stretch where it does not move is time the link spent down (or B busy).
+    std::vector<std::pair<double, double>> course;  // seconds since B was started, messages waiting
+    bool drained = false;
+    while (!drained && SteadyClock::now() < t_ready + 120s) {
+        const double waiting = scrape(a.port, "yihu_federation_outbox");
+        course.emplace_back(ms_between(t_start, SteadyClock::now()) / 1000, waiting);
+        drained = waiting == 0;
+        if (!drained) std::this_thread::sleep_for(5ms);
+    }
     const auto t_drained = SteadyClock::now();
     const double sent = scrape(a.port, "yihu_federation_sent_total") - sent_before;
 
@@ -373,7 +386,21 @@ bool backlog_drain(City& a, City& b, const std::string& server, int messages, in
     std::printf("  B ready until A's outbox reads 0:       %.3f s (%.0f messages/s)\n", drain_s, held / drain_s);
     std::printf("  B started until A's outbox reads 0:     %.3f s   target <= 5 s\n", total_s);
     std::printf("  messages A wrote to the link meanwhile: %.0f (retries included)\n", sent);
-    std::printf("  B holds every alert's latest version:   %s\n", drained && behind == 0 ? "yes" : "NO");
+    double longest_stall = 0;
+    for (std::size_t i = 0, j = 0; i < course.size(); i = j) {
+        for (j = i + 1; j < course.size() && course[j].second == course[i].second;) ++j;
+        if (j < course.size()) longest_stall = std::max(longest_stall, course[j].first - course[i].first);
+    }
+    std::printf("  longest time A's outbox did not move:   %.3f s\n", longest_stall);
+    std::printf("  A's outbox, every 0.25 s after B started:");
+    double next_mark = 0;
+    for (std::size_t i = 0; i < course.size(); ++i) {
+        const auto& [t, waiting] = course[i];
+        if (t < next_mark && i + 1 < course.size()) continue;
+        std::printf(" %.2fs:%.0f", t, waiting);
+        next_mark = std::floor(t / 0.25) * 0.25 + 0.25;
+    }
+    std::printf("\n  B holds every alert's latest version:   %s\n", drained && behind == 0 ? "yes" : "NO");
     return drained && behind == 0 && held >= messages;
 }
 
@@ -384,12 +411,18 @@ int main(int argc, char** argv) {
     int backlog = 10'000;
     int backlog_alerts = 10;
     std::string server;
+    std::string log_level = "warn";
+    std::vector<std::string> server_args;
     po::options_description options("federation_bench options");
     options.add_options()("help", "this text")(
         "server", po::value(&server), "yihu-server binary (default: ../server/yihu-server next to this binary)")(
         "alerts", po::value(&alerts), "alerts timed from A to the phones (default 200)")(
         "backlog", po::value(&backlog), "updates queued at A while B is stopped (default 10000)")(
         "backlog-alerts", po::value(&backlog_alerts), "alerts those updates are spread over (default 10)")(
+        "log-level", po::value(&log_level), "the servers' log level (default warn)")(
+        "server-arg", po::value(&server_args),
+        "one more command-line word for both servers, repeatable (--server-arg=--limits.ws_send_queue_limit "
+        "--server-arg=8388608)")("keep", "keep the temporary directory (configurations, stores, logs)")(
         "quick", "20 alerts, a backlog of 300 (a smoke run; figures not meaningful)");
     po::variables_map vm;
     try {
@@ -426,11 +459,24 @@ int main(int argc, char** argv) {
               << host.release << "\n  server: " << server
               << "\n  cities: laiwu (A) and jinan (B), single nodes, SQLite stores (synchronous FULL) under " << dir
               << ", linked over ws:// on 127.0.0.1"
+              << "\n  extra server arguments:";
+    for (const std::string& arg : server_args) std::cout << ' ' << arg;
+    std::cout << (server_args.empty() ? " none" : "")
               << "\n  clients, both servers and other jobs share the machine's cores"
               << "\n  load average at start: " << loadavg() << "\n";
 
-    City a{.name = "laiwu", .peer = "jinan", .port = yihu::client::free_loopback_port(), .dir = dir, .process = {}};
-    City b{.name = "jinan", .peer = "laiwu", .port = yihu::client::free_loopback_port(), .dir = dir, .process = {}};
+    City a{.name = "laiwu",
+           .peer = "jinan",
+           .port = yihu::client::free_loopback_port(),
+           .dir = dir,
+           .log_level = log_level,
+           .process = {}};
+    City b{.name = "jinan",
+           .peer = "laiwu",
+           .port = yihu::client::free_loopback_port(),
+           .dir = dir,
+           .log_level = log_level,
+           .process = {}};
     a.write_config(b.port, kJinan);
     b.write_config(a.port, kLaiwu);
     bool ok = false;
@@ -461,6 +507,10 @@ int main(int argc, char** argv) {
     }
     a.process.stop();
     b.process.stop();
-    std::filesystem::remove_all(dir);
+    if (vm.count("keep")) {
+        std::cout << "  kept: " << dir << "\n";
+    } else {
+        std::filesystem::remove_all(dir);
+    }
     return 0;
 }
