@@ -470,12 +470,14 @@ int main(int argc, char** argv) {
            .port = yihu::client::free_loopback_port(),
            .dir = dir,
            .log_level = log_level,
+           .extra_args = server_args,
            .process = {}};
     City b{.name = "jinan",
            .peer = "laiwu",
            .port = yihu::client::free_loopback_port(),
            .dir = dir,
            .log_level = log_level,
+           .extra_args = server_args,
            .process = {}};
     a.write_config(b.port, kJinan);
     b.write_config(a.port, kLaiwu);
