@@ -222,7 +222,7 @@ class Phone {
 };
 
 struct Stats {
-    double p50_ms = 0, p99_ms = 0, max_ms = 0;
+    double p25_ms = 0, p50_ms = 0, p75_ms = 0, p99_ms = 0, max_ms = 0;
 };
 Stats stats(std::vector<double> ms) {
     if (ms.empty()) return {};
@@ -231,14 +231,15 @@ Stats stats(std::vector<double> ms) {
         const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(ms.size()))) - 1;
         return ms[std::min(rank, ms.size() - 1)];
     };
-    return {at(0.50), at(0.99), ms.back()};
+    return {at(0.25), at(0.50), at(0.75), at(0.99), ms.back()};
 }
 double ms_between(SteadyClock::time_point a, SteadyClock::time_point b) {
     return std::chrono::duration<double, std::milli>(b - a).count();
 }
 void print_row(const char* measure, const std::vector<double>& ms, const char* target) {
     const Stats s = stats(ms);
-    std::printf("  %-34s %6zu %9.2f %9.2f %9.2f   %s\n", measure, ms.size(), s.p50_ms, s.p99_ms, s.max_ms, target);
+    std::printf("  %-34s %5zu %7.2f %7.2f %7.2f %7.2f %7.2f%s%s\n", measure, ms.size(), s.p25_ms, s.p50_ms, s.p75_ms,
+                s.p99_ms, s.max_ms, *target ? "   " : "", target);
 }
 
 yihu::v1::Alert parse_alert(const yihu::client::HttpClient::Reply& r, const char* what) {
@@ -284,8 +285,8 @@ bool cross_city_push(City& a, City& b, int alerts) {
     std::printf(
         "\ncross_city_push: %d alerts, one at a time (each resolved and its close acknowledged before the next)\n",
         alerts);
-    std::printf("  %-34s %6s %9s %9s %9s   %s\n", "measure (from before the POST)", "n", "p50_ms", "p99_ms", "max_ms",
-                "target");
+    std::printf("  %-34s %5s %7s %7s %7s %7s %7s   %s\n", "measure (from before the POST), ms", "n", "p25", "p50",
+                "p75", "p99", "max", "target");
     print_row("POST answered by A (A's commit)", reply_ms, "");
     print_row("push read by the phone on A", local_ms, "(baseline: local delivery)");
     print_row("push read by the phone on B", remote_ms, "p50 <= 5 ms, p99 <= 20 ms");
