@@ -60,6 +60,14 @@ std::string loadavg() {
     return a + " " + b + " " + c;
 }
 
+std::string cpu_model() {
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    }
+    return "unknown";
+}
+
 std::string mint(const std::string& secret, yihu::api::Role role, const std::string& subject) {
     yihu::api::Claims c;
     c.subject = subject;
@@ -456,8 +464,9 @@ int main(int argc, char** argv) {
     uname(&host);
     std::cout << "federation_bench conditions:\n  command:";
     for (int i = 0; i < argc; ++i) std::cout << ' ' << argv[i];
-    std::cout << "\n  online_cpus: " << sysconf(_SC_NPROCESSORS_ONLN) << "\n  kernel: " << host.sysname << ' '
-              << host.release << "\n  server: " << server
+    std::cout << "\n  cpu: " << cpu_model() << "\n  online_cpus: " << sysconf(_SC_NPROCESSORS_ONLN)
+              << "\n  kernel: " << host.sysname << ' ' << host.release << "\n  build: " << YIHU_BUILD_TYPE << " ("
+              << YIHU_CXX_FLAGS << "), compiler " << __VERSION__ << "\n  server: " << server
               << "\n  cities: laiwu (A) and jinan (B), single nodes, SQLite stores (synchronous FULL) under " << dir
               << ", linked over ws:// on 127.0.0.1"
               << "\n  extra server arguments:";
