@@ -64,6 +64,7 @@ Federation::~Federation() = default;
 api::FederationOptions Federation::hub_options() const {
     api::FederationOptions options;
     options.peers = peers_;
+    options.send_window = config_.limits.ws_send_queue_limit / 4;
     // The links exist before any hub (make) and outlive every one (the node stops its hubs first).
     options.send = [this](const std::string& peer, std::shared_ptr<const std::string> frame) {
         return links_->send(peer, std::move(frame));

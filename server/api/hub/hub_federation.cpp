@@ -164,9 +164,23 @@ void Hub::audit_peer_ack(const std::string& peer, core::AlertNumber number, cons
 
 void Hub::flush_outbox(core::Time t) {
     if (peers_up_.empty() || !options_.federation.send) return;
+    // Per peer, what was written and awaits its ack (its retry time not yet come) fills the send window; what does
+    // not fit waits for acks, which end in a commit and so in the next flush. Once a message of a peer waits, every
+    // later one of that peer waits too: the peer gets them in the order queued.
+    std::map<std::string, std::size_t, std::less<>> in_flight;
+    for (const auto& [order, e] : outbox_) {
+        if (e.attempts > 0 && e.next_try > t) in_flight[e.peer] += e.bytes->size();
+    }
+    std::set<std::string, std::less<>> window_full;
     for (auto& [order, e] : outbox_) {
-        if (e.next_try > t || !peers_up_.contains(e.peer)) continue;
+        if (e.next_try > t || !peers_up_.contains(e.peer) || window_full.contains(e.peer)) continue;
+        std::size_t& flying = in_flight[e.peer];
+        if (flying > 0 && flying + e.bytes->size() > options_.federation.send_window) {
+            window_full.insert(e.peer);
+            continue;
+        }
         if (!options_.federation.send(e.peer, e.bytes)) continue;
+        flying += e.bytes->size();
         ++e.attempts;
         auto wait = options_.federation.retry_min * (1LL << std::min(e.attempts - 1, 16));
         e.next_try = t + std::min<core::Duration>(wait, options_.federation.retry_max);
