@@ -13,6 +13,8 @@
 # server exited 0 on SIGTERM (single node), and no server log holds a sanitizer report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/demo_lib.sh
+source scripts/demo_lib.sh
 
 BUILD_DIR=${BUILD_DIR:-build/release}
 PORT=${PORT:-8080}
@@ -40,40 +42,16 @@ SERVER_LOG=$WORK/server.log
 pids=()
 sleeper=""
 
-# SIGTERM to everything started here, newest first (the volunteers and the console before the server, so they print
-# their summaries instead of complaining that it went away); SIGKILL whatever is still there after 5 s.
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    local i pid
-    [[ -n $sleeper ]] && kill "$sleeper" 2>/dev/null
-    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-        pid=${pids[i]}
-        kill -TERM "$pid" 2>/dev/null || continue
-        for _ in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    sleep 0.2  # let the output prefixers print the last lines
+    stop_started
     rm -rf "$DATA"
     exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A sleep that Ctrl-C or SIGTERM interrupts at once (bash runs traps only between foreground commands, but `wait`
-# returns early for them).
-pause() {
-    sleep "$1" &
-    sleeper=$!
-    wait "$sleeper"
-    sleeper=""
-}
-prefix() { sed -u "s/^/[$1] /"; }
-say() { printf '\n=== %s\n' "$*"; }
 # The arguments as one would type them: quoted when they hold spaces.
 shown() {
     local out="" arg
@@ -88,34 +66,9 @@ dispatch() {
     echo "\$ yihu-dispatch $(shown "$@")" | prefix dispatch
     "$DISPATCH" --port "$PORT" --data-dir "$DATA" "$@" 2>&1 | prefix dispatch
 }
-# start NAME COMMAND...: runs COMMAND in the background, its output prefixed with [NAME] and kept in $WORK/NAME.log.
-start() {
-    local name=$1
-    shift
-    "$@" > >(tee "$WORK/$name.log" | prefix "$name") 2>&1 &
-    pids+=($!)
-}
-# served PATH: GET PATH from the node (through haproxy in a cluster) answers 200; bash's /dev/tcp, no curl needed.
-served() {
-    (
-        exec 3<>"/dev/tcp/127.0.0.1/$PORT" || exit 1
-        printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
-        IFS= read -r -t 2 status <&3 || exit 1
-        [[ $status == *" 200 "* ]]
-    ) 2>/dev/null
-}
+# served PATH: GET PATH from the node (through haproxy in a cluster) answers 200.
+served() { served_on "$PORT" "$1"; }
 healthy() { served /healthz; }
-# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.1 s.
-wait_for() {
-    local seconds=$1 what=$2
-    shift 2
-    for _ in $(seq $((seconds * 10))); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    echo "demo: timed out waiting for $what" >&2
-    return 1
-}
 
 if healthy; then
     echo "demo: something already answers on port $PORT; choose another with PORT=..." >&2

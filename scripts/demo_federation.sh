@@ -13,6 +13,8 @@
 # reached Laiwu's feed, Jinan's copy closed, both crowds got close notices and nobody gave up, both servers exited 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/demo_lib.sh
+source scripts/demo_lib.sh
 
 BUILD_DIR=${BUILD_DIR:-build/release}
 PORT=${PORT:-8080}
@@ -41,57 +43,14 @@ sleeper=""
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
-    local i pid
-    [[ -n $sleeper ]] && kill "$sleeper" 2>/dev/null
-    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-        pid=${pids[i]}
-        kill -TERM "$pid" 2>/dev/null || continue
-        for _ in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    sleep 0.2
+    stop_started
     rm -rf "$WORK/laiwu" "$WORK/jinan"
     exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pause() {
-    sleep "$1" &
-    sleeper=$!
-    wait "$sleeper"
-    sleeper=""
-}
-prefix() { sed -u "s/^/[$1] /"; }
-say() { printf '\n=== %s\n' "$*"; }
-start() {
-    local name=$1
-    shift
-    "$@" > >(tee "$WORK/$name.log" | prefix "$name") 2>&1 &
-    pids+=($!)
-}
-served() {
-    (
-        exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-        printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
-        IFS= read -r -t 2 status <&3 || exit 1
-        [[ $status == *" 200 "* ]]
-    ) 2>/dev/null
-}
-wait_for() {
-    local seconds=$1 what=$2
-    shift 2
-    for _ in $(seq $((seconds * 10))); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    echo "demo: timed out waiting for $what" >&2
-    return 1
-}
+served() { served_on "$@"; }  # served PORT PATH
 
 for port in "$LAIWU_PORT" "$JINAN_PORT"; do
     if served "$port" /healthz; then
