@@ -7,7 +7,6 @@
 //     time is taken until A's outbox gauge (yihu_federation_outbox) reads 0 and B holds every alert's latest version.
 // Exits non-zero if an alert did not arrive exactly once on each phone or the backlog did not converge.
 
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,8 +31,15 @@
 #include "common/child_process.h"
 #include "common/http_client.h"
 #include "common/ws_client.h"
+#include "machine_info.h"
 #include "yihu/v1/dispatcher.pb.h"
 #include "yihu/v1/volunteer.pb.h"
+
+using yihu::bench::build_type;
+using yihu::bench::compiler;
+using yihu::bench::cpu_model;
+using yihu::bench::kernel;
+using yihu::bench::load_average;
 
 namespace po = boost::program_options;
 using namespace std::chrono_literals;
@@ -52,21 +58,6 @@ const LatLng kBorder{36.50, 117.20};
 // A's volunteer and B's volunteer, both inside that circle; B's inside B's coverage.
 const LatLng kLaiwuVolunteer{36.48, 117.22};
 const LatLng kJinanVolunteer{36.55, 117.15};
-
-std::string loadavg() {
-    std::ifstream in("/proc/loadavg");
-    std::string a, b, c;
-    in >> a >> b >> c;
-    return a + " " + b + " " + c;
-}
-
-std::string cpu_model() {
-    std::ifstream in("/proc/cpuinfo");
-    for (std::string line; std::getline(in, line);) {
-        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-    }
-    return "unknown";
-}
 
 std::string mint(const std::string& secret, yihu::api::Role role, const std::string& subject) {
     yihu::api::Claims c;
@@ -466,20 +457,18 @@ int main(int argc, char** argv) {
     const std::filesystem::path dir = "/tmp/yihu-federation-bench-" + std::to_string(getpid());
     std::filesystem::create_directories(dir);
 
-    utsname host{};
-    uname(&host);
     std::cout << "federation_bench conditions:\n  command:";
     for (int i = 0; i < argc; ++i) std::cout << ' ' << argv[i];
     std::cout << "\n  cpu: " << cpu_model() << "\n  online_cpus: " << sysconf(_SC_NPROCESSORS_ONLN)
-              << "\n  kernel: " << host.sysname << ' ' << host.release << "\n  build: " << YIHU_BUILD_TYPE << " ("
-              << YIHU_CXX_FLAGS << "), compiler " << __VERSION__ << "\n  server: " << server
+              << "\n  kernel: " << kernel() << "\n  build: " << build_type() << ", compiler " << compiler()
+              << "\n  server: " << server
               << "\n  cities: laiwu (A) and jinan (B), single nodes, SQLite stores (synchronous FULL) under " << dir
               << ", linked over ws:// on 127.0.0.1"
               << "\n  extra server arguments:";
     for (const std::string& arg : server_args) std::cout << ' ' << arg;
     std::cout << (server_args.empty() ? " none" : "")
               << "\n  clients, both servers and other jobs share the machine's cores"
-              << "\n  load average at start: " << loadavg() << "\n";
+              << "\n  load average at start: " << load_average() << "\n";
 
     City a{.name = "laiwu",
            .peer = "jinan",
@@ -518,7 +507,7 @@ int main(int argc, char** argv) {
         std::cerr << "federation_bench: " << e.what() << " (logs in " << dir << ")\n";
         return 1;
     }
-    std::cout << "\n  load average at end: " << loadavg() << "\n";
+    std::cout << "\n  load average at end: " << load_average() << "\n";
     if (!ok) {
         std::cerr << "federation_bench: FAILED (logs in " << dir << ")\n";
         return 1;
