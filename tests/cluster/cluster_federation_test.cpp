@@ -230,7 +230,9 @@ TEST_F(ClusterFederationTest, FederationOutboxSurvivesLeaderKillNineAndReachesTh
         EXPECT_EQ(d->alert().title(), title) << id;
         EXPECT_EQ(d->alert().origin(), "dongguan") << id;
     }
-    EXPECT_EQ(detail_at_huizhou(first.id())->alert().state(), v1::ALERT_STATE_CANCELLED);
+    const auto first_at_huizhou = detail_at_huizhou(first.id());
+    ASSERT_TRUE(first_at_huizhou.has_value()) << first.id() << " is not served by Huizhou";
+    EXPECT_EQ(first_at_huizhou->alert().state(), v1::ALERT_STATE_CANCELLED);
     EXPECT_TRUE(eventually(15s, [&] { return outbox_size() == 0; }))
         << "the new leader never saw Huizhou's acknowledgements; " << outbox_size() << " left";
 
