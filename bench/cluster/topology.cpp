@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/http_client.h"
+#include "common/metric_value.h"
 
 namespace yihu::bench {
 
@@ -110,17 +111,7 @@ std::string Topology::describe() const {
 }
 
 double scrape_counter(std::uint16_t port, const std::string& name) {
-    try {
-        client::HttpClient http("127.0.0.1", port);
-        const std::string body = http.request("GET", "/metrics", {}, {}, 2s).body;
-        std::istringstream lines(body);
-        std::string line;
-        while (std::getline(lines, line)) {
-            if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-        }
-    } catch (const std::exception&) {
-    }
-    return 0;
+    return metric_value(port, name).value_or(0);
 }
 
 }  // namespace yihu::bench

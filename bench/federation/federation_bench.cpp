@@ -30,6 +30,7 @@
 #include "api/codec/push_ref.h"
 #include "common/child_process.h"
 #include "common/http_client.h"
+#include "common/metric_value.h"
 #include "common/ws_client.h"
 #include "machine_info.h"
 #include "yihu/v1/dispatcher.pb.h"
@@ -125,17 +126,7 @@ struct City {
 
 // A metric's value from a node's /metrics (-1 when absent or unreachable).
 double scrape(std::uint16_t port, const std::string& name) {
-    try {
-        yihu::client::HttpClient http("127.0.0.1", port);
-        const std::string body = http.request("GET", "/metrics", {}, {}, 2s).body;
-        std::istringstream lines(body);
-        std::string line;
-        while (std::getline(lines, line)) {
-            if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-        }
-    } catch (const std::exception&) {
-    }
-    return -1;
+    return yihu::bench::metric_value(port, name).value_or(-1);
 }
 
 // Polls A's outbox gauge until it reads `want` (true) or the timeout passes (false).
