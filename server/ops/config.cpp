@@ -136,11 +136,12 @@ Status read_device(const toml::table& table, std::size_t index, DeviceConfig& de
     for (auto&& [key, node] : table) {
         const std::string_view k = key.str();
         seen.insert(k);
+        const toml::node& value = node;  // C++20 lets a lambda capture a structured binding; clang 14 does not yet
         const auto string_value = [&](std::string& out) -> Status {
-            const auto* s = node.as_string();
+            const auto* s = value.as_string();
             if (!s) {
-                return invalid(at(node.source()) + "device." + std::string(k) + " must be a string, got " +
-                               std::string(type_name(node.type())));
+                return invalid(at(value.source()) + "device." + std::string(k) + " must be a string, got " +
+                               std::string(type_name(value.type())));
             }
             out = s->get();
             return Status::Ok();

@@ -20,19 +20,19 @@ using client::WsUpgradeRefused;
 class AuthHandler : public RecordingHandler {
   public:
     explicit AuthHandler(std::shared_ptr<WsRecord> record, std::atomic<std::size_t>* too_large_bytes = nullptr)
-        : RecordingHandler(record, false), record_(std::move(record)), too_large_bytes_(too_large_bytes) {}
+        : RecordingHandler(std::move(record), false), too_large_bytes_(too_large_bytes) {}
     bool needs_authentication() const override { return true; }
     void on_message(std::string_view data, bool binary) override {
         RecordingHandler::on_message(data, binary);
-        if (data == "auth") record_->get_connection()->authenticated();
+        // Its own connection: with several sockets open, the record's is whichever the server opened last.
+        if (data == "auth") connection().authenticated();
     }
     void on_too_large(std::size_t bytes, bool binary) override {
         if (too_large_bytes_ != nullptr) too_large_bytes_->store(bytes);
-        record_->get_connection()->send(Frame{std::make_shared<const std::string>("too large"), binary});
+        connection().send(Frame{std::make_shared<const std::string>("too large"), binary});
     }
 
   private:
-    std::shared_ptr<WsRecord> record_;
     std::atomic<std::size_t>* too_large_bytes_;
 };
 

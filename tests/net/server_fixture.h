@@ -83,6 +83,10 @@ class RecordingHandler : public WsHandler {
     }
     void on_closed() override { ++record_->closed; }
 
+  protected:
+    // This handler's own connection (the record's is whichever opened last).
+    WsConnection& connection() { return *connection_; }
+
   private:
     std::shared_ptr<WsRecord> record_;
     bool echo_;
