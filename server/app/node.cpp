@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "api/codec/http_reply.h"
@@ -139,6 +140,7 @@ core::Status Node::start() {
     p.context.token_secret = p.secret;
     p.context.token_policy = api::TokenPolicy{.issuer = c.auth.issuer, .audience = c.auth.audience};
     p.context.clock = system_now;
+    p.context.run_on_io = [&io = p.io](std::function<void()> work) { asio::post(io, std::move(work)); };
     p.context.ws_message_limit = c.limits.ws_message_limit;
     p.context.max_area_vertices = c.limits.max_area_vertices;
     p.context.position_rate = net::RateLimit{c.limits.position_rate, c.limits.position_burst};

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <future>
+#include <mutex>
+#include <thread>
 
 #include "api/codec/json_codec.h"
 #include "api/gateway/gateway.h"
@@ -352,6 +354,50 @@ TEST_F(RealHub, CommandsAndQueriesAnswerWithTheDocumentedStatuses) {
     EXPECT_EQ(send("POST", "/v1/devices/hut-12/trigger", "", hut).status, 201u);
     EXPECT_EQ(send("POST", "/v1/devices/hut-12/trigger", "", hut).status, 200u) << "merged into the open alert";
     EXPECT_EQ(send("POST", "/v1/devices/hut-99/trigger", "", token(Role::kDevice, "hut-99")).status, 404u);
+}
+
+// The hub only decides: the reply's JSON and status are made on an I/O thread (context.run_on_io), so a large answer
+// (a 60,000-vertex area is megabytes of JSON) never holds the hub's thread while other requests wait.
+TEST_F(RealHub, RepliesAreMadeOnAnIoThreadNotTheHubs) {
+    std::mutex m;
+    std::vector<std::function<void()>> queued;
+    context_.run_on_io = [&](std::function<void()> work) {
+        std::lock_guard lock(m);
+        queued.push_back(std::move(work));
+    };
+    auto answer = std::make_shared<std::promise<std::pair<net::HttpResponse, std::thread::id>>>();
+    auto reply = answer->get_future();
+    gateway_->http(request("POST", "/v1/alerts", kDrowning, dispatcher_), [answer](net::HttpResponse r) {
+        answer->set_value({std::move(r), std::this_thread::get_id()});
+    });
+    // The hub answers the command (after its commit) by queueing the reply's making for an I/O thread.
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    std::size_t waiting = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        {
+            std::lock_guard lock(m);
+            waiting = queued.size();
+        }
+        if (waiting > 0) break;
+        std::this_thread::sleep_for(2ms);
+    }
+    ASSERT_EQ(waiting, 1u) << "the hub's answer was not handed to the I/O side";
+    EXPECT_EQ(reply.wait_for(50ms), std::future_status::timeout) << "the reply was made before the I/O side ran";
+    std::function<void()> work;
+    {
+        std::lock_guard lock(m);
+        work = std::move(queued.front());
+    }
+    std::thread io([&] { work(); });
+    const std::thread::id io_id = io.get_id();
+    io.join();
+    ASSERT_EQ(reply.wait_for(1s), std::future_status::ready);
+    auto [response, made_on] = reply.get();
+    EXPECT_EQ(response.status, 201u) << response.body;
+    EXPECT_EQ(made_on, io_id);
+    v1::Alert a;
+    EXPECT_TRUE(parse_json(response.body, a));
+    EXPECT_FALSE(a.id().empty());
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 
 // A store decorator for tests: passes everything to the store it wraps, except that it refuses the Nth apply() from
 // the moment the test arms it (the wrapped store is not touched by the refused batch, as after a failed transaction).
+// `seen`, when set, is shown every batch that was applied (on the hub's thread).
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "store/store.h"
@@ -32,12 +34,15 @@ class CommitFailures {
 
 class FailingStore : public store::Store {
   public:
-    FailingStore(std::unique_ptr<store::Store> inner, std::shared_ptr<CommitFailures> failures)
-        : inner_(std::move(inner)), failures_(std::move(failures)) {}
+    using Seen = std::function<void(const store::WriteBatch&)>;
+    FailingStore(std::unique_ptr<store::Store> inner, std::shared_ptr<CommitFailures> failures, Seen seen = {})
+        : inner_(std::move(inner)), failures_(std::move(failures)), seen_(std::move(seen)) {}
 
     core::Status apply(const store::WriteBatch& batch) override {
         if (failures_->take()) return core::make_error(core::ErrorCode::kUnavailable, "injected commit failure");
-        return inner_->apply(batch);
+        core::Status s = inner_->apply(batch);
+        if (s && seen_) seen_(batch);
+        return s;
     }
     const std::string& epoch() const override { return inner_->epoch(); }
     core::Result<std::vector<store::AlertRecord>> load_alerts(bool active_only) override {
@@ -79,6 +84,7 @@ class FailingStore : public store::Store {
   private:
     std::unique_ptr<store::Store> inner_;
     std::shared_ptr<CommitFailures> failures_;
+    Seen seen_;
 };
 
 }  // namespace yihu::testing

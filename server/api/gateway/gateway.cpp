@@ -92,8 +92,15 @@ void Gateway::http(net::HttpRequest request, std::function<void(net::HttpRespons
     command.mutable_caller()->set_subject(caller.subject);
     command.mutable_caller()->set_role(caller_role(caller.role));
     context_.hub->command(std::move(command), [respond = std::move(respond), location = route.location_on_create,
-                                               reply = route.reply](v1::HubResult result) {
-        respond(reply ? reply(result) : result_reply(result, location));
+                                               reply = route.reply, io = context_.run_on_io](v1::HubResult result) {
+        auto answer = [respond, location, reply, result = std::move(result)] {
+            respond(reply ? reply(result) : result_reply(result, location));
+        };
+        if (io) {
+            io(std::move(answer));
+        } else {
+            answer();
+        }
     });
 }
 

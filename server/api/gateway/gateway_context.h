@@ -23,6 +23,9 @@ struct GatewayContext {
     std::string token_secret;
     TokenPolicy token_policy;  // iss/aud checks (auth.issuer, auth.audience)
     Hub::Clock clock;
+    // Runs work on an I/O thread. The hub answers commands on its own thread (or a cluster link on its Redis thread):
+    // the reply's JSON and status are made here instead, so a large answer never holds the hub. Null: inline.
+    std::function<void(std::function<void()>)> run_on_io;
     std::size_t ws_message_limit = 64 * 1024;     // larger volunteer frames: FRAME_TOO_LARGE, then close
     std::size_t max_area_vertices = 100'000;      // polygon vertices in a dispatcher request's area
     std::function<std::string()> render_metrics;  // Prometheus text for /metrics

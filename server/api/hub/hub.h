@@ -291,6 +291,16 @@ class Hub {
     std::unordered_map<core::AlertNumber, AlertExtras> extras_;
     std::unordered_map<core::AlertNumber, AlertMarks> marks_;
     std::unordered_map<core::AlertNumber, std::size_t> audit_saved_;
+    // What was last written of each alert's snapshot (persist_alert): a record identical to it is not written again,
+    // and a large area is encoded once per shape, not on every acknowledgement. `shape` pins the area it encodes,
+    // so its address (large_area_identity) cannot be reused by another while it is remembered.
+    struct WrittenAlert {
+        const void* shape = nullptr;
+        std::optional<core::geo::Area> pinned;
+        std::string area_field;
+        std::string rest;
+    };
+    std::unordered_map<core::AlertNumber, WrittenAlert> written_;
     // Closed alerts written to the current batch: they leave memory once it is durable (forget_closed).
     std::set<core::AlertNumber> closing_;
     // Ids not in memory, closed in the store or never stored (absent_state).

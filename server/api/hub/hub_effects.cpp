@@ -46,14 +46,27 @@ void Hub::persist_alert(core::AlertNumber number, const std::set<core::Volunteer
     const core::Alert* a = engine_.find(number);
     if (!a) return;
     federate(number);  // before the snapshot: it records what it queued for which peer
-    batch_.alerts.push_back(store::AlertRecord{
-        .number = a->number,
-        .id = a->id,
-        .active = a->state == core::AlertState::kActive,
-        .created_at = a->created_at,
-        .updated_at = a->updated_at,
-        .snapshot = encode_alert(*a, extras(number), skills_, teams_, volunteers_),
-    });
+    // Acknowledgements and deliveries touch only recipients: the alert's own record is written when it changed.
+    std::string rest = encode_alert_rest(*a, extras(number), skills_, teams_, volunteers_);
+    WrittenAlert& written = written_[number];
+    const void* shape = large_area_identity(*a);
+    const bool same_area = shape == written.shape;
+    if (!same_area) {
+        written.shape = shape;
+        written.pinned = shape ? a->fixed_area : std::nullopt;
+        written.area_field = encode_large_area(*a);
+    }
+    if (!same_area || rest != written.rest) {
+        written.rest = rest;
+        batch_.alerts.push_back(store::AlertRecord{
+            .number = a->number,
+            .id = a->id,
+            .active = a->state == core::AlertState::kActive,
+            .created_at = a->created_at,
+            .updated_at = a->updated_at,
+            .snapshot = std::move(rest) + written.area_field,
+        });
+    }
     auto& marks = marks_[number];
     for (core::VolunteerId v : recipients) {
         auto it = a->recipients.find(v);

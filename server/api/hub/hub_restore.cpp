@@ -86,6 +86,7 @@ core::Status Hub::rebuild_from_store() {
     extras_.clear();
     marks_.clear();
     audit_saved_.clear();
+    written_.clear();
     closing_.clear();
     absent_.clear();
     bodies_.clear();

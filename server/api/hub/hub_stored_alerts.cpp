@@ -103,6 +103,7 @@ void Hub::forget_closed() {
             extras_.erase(n);
             marks_.erase(n);
             audit_saved_.erase(n);
+            written_.erase(n);
             forgot = true;
         }
         it = closing_.erase(it);

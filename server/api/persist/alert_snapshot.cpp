@@ -73,8 +73,26 @@ core::Status decode_policy(const v1::StoredPolicy& in, SkillCatalog& skills, cor
 
 }  // namespace
 
+const void* large_area_identity(const core::Alert& a) {
+    if (!a.fixed_area) return nullptr;
+    if (const auto* p = a.fixed_area->polygon()) return p;
+    return a.fixed_area->shapes();
+}
+
+std::string encode_large_area(const core::Alert& a) {
+    if (!large_area_identity(a)) return {};
+    v1::StoredAlert only_area;
+    to_proto(*a.fixed_area, only_area.mutable_fixed_area());
+    return only_area.SerializeAsString();  // the field's tag, length and the Area: appended to the rest as is
+}
+
 std::string encode_alert(const core::Alert& a, const AlertExtras& x, const SkillCatalog& skills, const NameTable& teams,
                          const NameTable& volunteers) {
+    return encode_alert_rest(a, x, skills, teams, volunteers) + encode_large_area(a);
+}
+
+std::string encode_alert_rest(const core::Alert& a, const AlertExtras& x, const SkillCatalog& skills,
+                              const NameTable& teams, const NameTable& volunteers) {
     v1::StoredAlert s;
     s.set_number(a.number);
     s.set_id(a.id);
@@ -83,7 +101,7 @@ std::string encode_alert(const core::Alert& a, const AlertExtras& x, const Skill
     encode_policy(a.policy, skills, s.mutable_policy());
     s.set_version(a.version);
     to_proto(a.center, s.mutable_center());
-    if (a.fixed_area) to_proto(*a.fixed_area, s.mutable_fixed_area());
+    if (a.fixed_area && !large_area_identity(a)) to_proto(*a.fixed_area, s.mutable_fixed_area());
     s.set_radius_m(a.radius_m);
     add_names(skills, a.filter.skills_any, s.mutable_skills_any());
     add_names(skills, a.filter.skills_all, s.mutable_skills_all());

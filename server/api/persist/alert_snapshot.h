@@ -23,6 +23,15 @@ struct DeliveryMarks {
 
 std::string encode_alert(const core::Alert& alert, const AlertExtras& extras, const SkillCatalog& skills,
                          const NameTable& teams, const NameTable& volunteers);
+// The same snapshot in two parts, so that a writer can keep the large one: encode_alert is exactly
+// encode_alert_rest + encode_large_area (a protobuf message's fields may come in any order). The large part is a
+// polygon or union `fixed_area` (megabytes for a detailed outline), which an alert keeps unchanged until an update
+// replaces it; `large_area_identity` names it (the shared shape's address; null for none or a circle, which stays in
+// the rest).
+std::string encode_alert_rest(const core::Alert& alert, const AlertExtras& extras, const SkillCatalog& skills,
+                              const NameTable& teams, const NameTable& volunteers);
+std::string encode_large_area(const core::Alert& alert);
+const void* large_area_identity(const core::Alert& alert);
 std::string encode_recipient(const core::Recipient& recipient, const DeliveryMarks& marks);
 std::string encode_audit(const core::AuditEntry& entry, const NameTable& volunteers);
 
