@@ -139,6 +139,10 @@ void Hub::run() {
 }
 
 void Hub::commit() {
+    // The acknowledged recipients' marks join the batch of their acks (the alert is still in memory: closed alerts
+    // leave it only after a durable commit).
+    for (const auto& [number, volunteers] : acked_unwritten_) persist_alert(number, volunteers);
+    acked_unwritten_.clear();
     // After a failure nothing is written until the rebuild: what was decided since rests on state the store lacks.
     bool durable = !rebuild_needed_;
     if (durable && !batch_.empty()) {

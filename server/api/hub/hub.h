@@ -301,6 +301,9 @@ class Hub {
         std::string rest;
     };
     std::unordered_map<core::AlertNumber, WrittenAlert> written_;
+    // Recipients whose acknowledgement changed their marks since the last commit: written once per alert when the
+    // batch is sealed (commit), not one alert snapshot per acknowledgement.
+    std::map<core::AlertNumber, std::set<core::VolunteerId>> acked_unwritten_;
     // Closed alerts written to the current batch: they leave memory once it is durable (forget_closed).
     std::set<core::AlertNumber> closing_;
     // Ids not in memory, closed in the store or never stored (absent_state).

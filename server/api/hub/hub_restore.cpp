@@ -87,6 +87,7 @@ core::Status Hub::rebuild_from_store() {
     marks_.clear();
     audit_saved_.clear();
     written_.clear();
+    acked_unwritten_.clear();
     closing_.clear();
     absent_.clear();
     bodies_.clear();

@@ -202,7 +202,8 @@ void Hub::acknowledge(core::VolunteerId v, const Session& s, std::uint64_t reque
             DeliveryMarks& mark = marks_[u.alert][v];
             if (mark.acked_at == core::Time{}) {
                 mark.acked_at = t;
-                report_delivery(v, u, mark, t);
+                report_delivery(v, u, mark, t, false);
+                acked_unwritten_[u.alert].insert(v);
             }
         }
     }
