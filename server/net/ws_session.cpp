@@ -68,8 +68,7 @@ template <class Next>
 WsSession<Next>::WsSession(std::shared_ptr<ServerState> state, Next stream, std::string remote, bool unauthenticated)
     : state_(std::move(state)),
       ws_(std::move(stream)),
-      close_timer_(ws_.get_executor()),
-      auth_timer_(ws_.get_executor()),
+      timer_(ws_.get_executor()),
       remote_(std::move(remote)),
       slot_(state_->ws_count) {
     if (unauthenticated) unauthenticated_slot_.emplace(state_->unauthenticated_count, ConnectionSlot::Adopt{});
@@ -84,7 +83,7 @@ WsSession<Next>::~WsSession() {
 template <class Next>
 void WsSession<Next>::start(BeastRequest upgrade, std::unique_ptr<WsHandler> handler) {
     handler_ = std::move(handler);
-    upgrade_request_.emplace(std::move(upgrade));
+    upgrade_request_ = std::make_unique<BeastRequest>(std::move(upgrade));
     std::optional<ConnectionRegistry::Closing> closing;
     registry_id_ = state_->registry.add(this->shared_from_this(), closing);
     if (closing) close(closing->code, std::move(closing->reason));  // answered, opened, then closed at once
@@ -103,8 +102,8 @@ void WsSession<Next>::start(BeastRequest upgrade, std::unique_ptr<WsHandler> han
     ws_.read_message_max(0);
     ws_.auto_fragment(false);
     if (unauthenticated_slot_) {
-        auth_timer_.expires_after(state_->options.auth_timeout);
-        auth_timer_.async_wait([self = this->shared_from_this()](const boost::system::error_code& error) {
+        timer_.expires_after(state_->options.auth_timeout);
+        timer_.async_wait([self = this->shared_from_this()](const boost::system::error_code& error) {
             self->on_auth_deadline(error);
         });
     }
@@ -148,14 +147,15 @@ template <class Next>
 void WsSession<Next>::authenticated() {
     if (authenticated_.exchange(true)) return;
     asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
-        self->auth_timer_.cancel();
+        if (!self->close_requested_) self->timer_.cancel();  // else it bounds the close now
         if (self->unauthenticated_slot_) self->unauthenticated_slot_->release();
     });
 }
 
 template <class Next>
 void WsSession<Next>::on_auth_deadline(const boost::system::error_code& error) {
-    if (error || finished_ || authenticated_.load(std::memory_order_acquire)) return;
+    // close_requested_: a close re-armed the timer after this deadline's wait had already completed.
+    if (error || finished_ || close_requested_ || authenticated_.load(std::memory_order_acquire)) return;
     state_->auth_timeouts.fetch_add(1, std::memory_order_relaxed);
     spdlog::debug("ws {}: not authenticated in time, closing", remote_);
     if (!closing_.exchange(true)) begin_close(close_code::kPolicyViolation, "authentication timeout", true);
@@ -230,7 +230,7 @@ void WsSession<Next>::deliver_message() {
 template <class Next>
 void WsSession<Next>::refuse_too_large() {
     // No further read: the close handshake drains the rest of the message (Beast discards data frames while it
-    // waits for the peer's close frame), bounded by close_timer_.
+    // waits for the peer's close frame), bounded by timer_.
     const std::size_t held = read_buffer_.size();
     read_buffer_.consume(held);
     read_buffer_.shrink_to_fit();
@@ -269,8 +269,8 @@ void WsSession<Next>::begin_close(std::uint16_t code, std::string reason, bool d
     if (reason.size() > kMaxCloseReason) reason.resize(kMaxCloseReason);
     close_reason_ = std::move(reason);
     if (drop_queued) this->drop_queued();
-    close_timer_.expires_after(state_->options.handshake_timeout);
-    close_timer_.async_wait([self = this->shared_from_this()](const boost::system::error_code& error) {
+    timer_.expires_after(state_->options.handshake_timeout);  // a pending authentication deadline is cancelled
+    timer_.async_wait([self = this->shared_from_this()](const boost::system::error_code& error) {
         if (error || self->finished_) return;
         spdlog::debug("ws {}: close did not complete in time; dropping the connection", self->remote_);
         self->abort_socket();
@@ -362,8 +362,7 @@ void WsSession<Next>::finish(const boost::system::error_code& error) {
     if (finished_) return;
     finished_ = true;
     closing_.store(true, std::memory_order_release);
-    close_timer_.cancel();
-    auth_timer_.cancel();
+    timer_.cancel();
     if (unauthenticated_slot_) unauthenticated_slot_->release();
     if (error == websocket::error::closed) {
         spdlog::debug("ws {}: closed, code {}", remote_, static_cast<unsigned>(ws_.reason().code));

@@ -64,10 +64,12 @@ class WsSession : public Closable, public std::enable_shared_from_this<WsSession
     std::shared_ptr<ServerState> state_;
     // deflateSupported = false: permessage-deflate is compiled out; it costs memory per socket (DESIGN.md).
     boost::beast::websocket::stream<Next, false> ws_;
-    boost::asio::steady_timer close_timer_;  // bounds a close stuck behind a write the peer does not read
-    boost::asio::steady_timer auth_timer_;   // ServerOptions::auth_timeout, while unauthenticated
+    // One timer, two jobs that never overlap: ServerOptions::auth_timeout while unauthenticated, then, once a close
+    // is requested, the bound on a close stuck behind a write the peer does not read.
+    boost::asio::steady_timer timer_;
     boost::beast::flat_buffer read_buffer_;
-    std::optional<BeastRequest> upgrade_request_;  // kept until the accept completes
+    // Kept until the accept completes; on the heap, so an open socket does not carry its empty slot.
+    std::unique_ptr<BeastRequest> upgrade_request_;
     std::unique_ptr<WsHandler> handler_;
     // Frames from queue_[queue_front_] on are waiting; queue_[queue_front_] is in flight when frame_in_flight_. A
     // vector (not a std::deque, which holds a map and a node even when empty) given back whenever it drains.
