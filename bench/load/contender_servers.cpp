@@ -88,10 +88,12 @@ std::string YihuServer::describe() const {
     return cluster_ ? cluster_->describe() : "1 node (SQLite)";
 }
 
-double YihuServer::metric(const std::string& name) const {
+namespace {
+
+double metric_at(std::uint16_t port, const std::string& name) {
     double sum = 0;
     try {
-        client::HttpClient http("127.0.0.1", port_);
+        client::HttpClient http("127.0.0.1", port);
         std::istringstream lines(http.request("GET", "/metrics", {}, {}, 5s).body);
         std::string line;
         while (std::getline(lines, line)) {
@@ -102,6 +104,18 @@ double YihuServer::metric(const std::string& name) const {
         }
     } catch (const std::exception&) {
     }
+    return sum;
+}
+
+}  // namespace
+
+double YihuServer::metric(const std::string& name) const {
+    return metric_at(port_, name);
+}
+
+double YihuServer::metric_of_all(const std::string& name) const {
+    double sum = 0;
+    for (std::uint16_t port : ports_) sum += metric_at(port, name);
     return sum;
 }
 

@@ -40,6 +40,8 @@ class YihuServer {
     std::string describe() const;
     // A counter or gauge from port()'s /metrics (summed over its label sets); 0 when absent.
     double metric(const std::string& name) const;
+    // The same summed over every node (in a cluster the leader's hub counts what the others do not).
+    double metric_of_all(const std::string& name) const;
 
   private:
     std::uint16_t port_ = 0;

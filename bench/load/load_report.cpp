@@ -117,6 +117,7 @@ json::object fanout_json(const FanoutFigures& f) {
                                       {"received", r.received},
                                       {"dups", r.dups},
                                       {"closed", r.closed},
+                                      {"settled", r.settled},
                                       {"payload_bytes", r.payload_bytes},
                                       {"per_recipient_us", r.per_recipient_us},
                                       {"cpu_per_recipient_us", r.cpu_per_recipient_us},
@@ -345,6 +346,7 @@ std::vector<std::string> check_results(const LoadOptions& o, const LoadResults& 
                                    " got the message");
             if (round.dups != 0) failures.push_back(at + std::to_string(round.dups) + " duplicate deliveries");
             if (closes && round.closed != n) failures.push_back(at + std::to_string(round.closed) + " close notices");
+            if (!round.settled) failures.push_back(at + "pushes still unacknowledged before the next round");
             if (!(round.per_recipient_us > 0)) failures.push_back(at + "no per-recipient time");
         }
         if (static_cast<int>(f->rounds.size()) != o.fanout_alerts) failures.push_back(std::string(who) + ": rounds");

@@ -18,6 +18,7 @@ struct FanoutRound {
     // yihu only: the same for the hub thread alone (the one thread that decides every push), 0 elsewhere.
     double hub_cpu_per_recipient_us = 0;
     std::int64_t closed = 0;  // yihu: close notices after the resolve
+    bool settled = true;      // yihu: every push acknowledged before the next round (YihuProbes::wait_until_acked)
 };
 
 struct FanoutFigures {

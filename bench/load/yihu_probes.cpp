@@ -76,6 +76,16 @@ void YihuProbes::resolve(const std::string& id) {
     }
 }
 
+bool YihuProbes::wait_until_acked(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        const double pushes = server_.metric_of_all("yihu_pushes_total");
+        if (pushes > 0 && server_.metric_of_all("yihu_acks_total") >= pushes) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+}
+
 FanoutFigures YihuProbes::fanout(int rounds) {
     FanoutFigures f;
     f.rss_before_kib = rss_kib(server_.pids());
@@ -108,6 +118,10 @@ FanoutFigures YihuProbes::fanout(int rounds) {
         resolve(p.id);
         const Arrival closed = wait_for(pool_, "c:" + p.id, a.count, timeout);
         round.closed = closed.count;
+        // Each round times an alert on a settled node: the phones' acknowledgements of this round (alert and close
+        // notice, 2 x N) are taken by the hub before the next POST, as they would be between two real city-wide
+        // alerts. Without this the next alert queues behind N acknowledgements, which Node and raw never get.
+        round.settled = wait_until_acked(timeout);
         // Duplicates show up late if at all (a retry after the ack timeout would): count them after the close.
         round.dups = arrivals(pool_, "a:" + p.id).dups;
         f.rounds.push_back(round);

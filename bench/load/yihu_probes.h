@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,8 +19,9 @@ class YihuProbes {
                ProgressLine& progress);
     ~YihuProbes();
 
-    // `rounds` city-wide alerts (kind disaster over the whole city), each resolved once every phone has it; memory
-    // before the first and after the last once the close notices are acknowledged.
+    // `rounds` city-wide alerts (kind disaster over the whole city), each resolved once every phone has it, the next
+    // posted once every push is acknowledged (wait_until_acked); memory before the first and after the last once the
+    // close notices are acknowledged.
     FanoutFigures fanout(int rounds);
     // `alerts` drowning alerts at random phones' places; with `positions_per_s` > 0 the phones send that many
     // position updates per second meanwhile (the mixed mode).
@@ -36,6 +38,9 @@ class YihuProbes {
     };
     Posted post_alert(const std::string& body);
     void resolve(const std::string& id);
+    // Until every push sequenced so far is acknowledged (the nodes' yihu_acks_total reaches yihu_pushes_total);
+    // false if `timeout` passed first.
+    bool wait_until_acked(std::chrono::milliseconds timeout);
 
     WorkerPool& pool_;
     YihuServer& server_;
